@@ -1,0 +1,112 @@
+#include "common/record_batch.h"
+
+namespace jsm {
+
+int Schema::FieldIndex(std::string_view name) const {
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (fields[i].name == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+void Column::Clear() {
+  validity_.clear();
+  ints_.clear();
+  doubles_.clear();
+  offsets_.resize(1);
+  chars_.clear();
+}
+
+void Column::Reserve(size_t rows, size_t chars) {
+  validity_.reserve(rows);
+  if (type_ == DataType::kString) {
+    offsets_.reserve(rows + 1);
+    chars_.reserve(chars);
+  } else if (type_ == DataType::kDouble) {
+    doubles_.reserve(rows);
+  } else {
+    ints_.reserve(rows);
+  }
+}
+
+void Column::AppendNull() {
+  validity_.push_back(0);
+  if (type_ == DataType::kString) {
+    offsets_.push_back(chars_.size());
+  } else if (type_ == DataType::kDouble) {
+    doubles_.push_back(0);
+  } else {
+    ints_.push_back(0);
+  }
+}
+
+void Column::AppendInt(int64_t value) {
+  JSM_CHECK(IsIntLike());
+  validity_.push_back(1);
+  ints_.push_back(value);
+}
+
+void Column::AppendDouble(double value) {
+  JSM_CHECK(type_ == DataType::kDouble);
+  validity_.push_back(1);
+  doubles_.push_back(value);
+}
+
+void Column::AppendString(std::string_view value) {
+  JSM_CHECK(type_ == DataType::kString);
+  validity_.push_back(1);
+  chars_.append(value);
+  offsets_.push_back(chars_.size());
+}
+
+void Column::AppendFrom(const Column& other, size_t row) {
+  JSM_CHECK(other.type_ == type_);
+  if (other.IsNull(row)) {
+    AppendNull();
+  } else if (type_ == DataType::kString) {
+    AppendString(other.StringAt(row));
+  } else if (type_ == DataType::kDouble) {
+    AppendDouble(other.DoubleAt(row));
+  } else {
+    AppendInt(other.IntAt(row));
+  }
+}
+
+size_t Column::null_count() const {
+  size_t nulls = 0;
+  for (uint8_t v : validity_) nulls += (v == 0);
+  return nulls;
+}
+
+RecordBatch::RecordBatch(Schema schema) : schema_(std::move(schema)) {
+  columns_.reserve(schema_.fields.size());
+  for (const Field& field : schema_.fields) columns_.emplace_back(field.type);
+}
+
+const Column& RecordBatch::column(std::string_view name) const {
+  int index = schema_.FieldIndex(name);
+  JSM_CHECK_GE(index, 0);
+  return columns_[static_cast<size_t>(index)];
+}
+
+void RecordBatch::Clear() {
+  for (Column& column : columns_) column.Clear();
+}
+
+void RecordBatch::Append(const RecordBatch& other) {
+  JSM_CHECK(other.schema_ == schema_);
+  for (size_t c = 0; c < columns_.size(); ++c) {
+    for (size_t r = 0; r < other.num_rows(); ++r) columns_[c].AppendFrom(other.columns_[c], r);
+  }
+}
+
+size_t RecordBatch::ByteSize() const {
+  size_t bytes = 0;
+  for (const Column& column : columns_) {
+    bytes += column.validity().size() + column.ints().size() * 8 + column.doubles().size() * 8 +
+             column.offsets().size() * 8 + column.chars().size();
+  }
+  return bytes;
+}
+
+}  // namespace jsm

@@ -1,0 +1,97 @@
+#pragma once
+/// A Delta table on an ObjectStore: snapshot reconstruction from the JSON log,
+/// put-if-absent commits with optimistic-concurrency retry, data files written
+/// as Parquet with stats, and incremental reads of a table's new commits.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/record_batch.h"
+#include "delta/actions.h"
+#include "parquet/writer.h"
+#include "storage/object_store.h"
+
+namespace jsm::delta {
+
+/// A table's state at one version.
+struct Snapshot {
+  int64_t version = -1;  ///< -1: the table does not exist yet
+  Protocol protocol;
+  Metadata metadata;
+  std::map<std::string, AddFile> files;  ///< active files by path
+  std::map<std::string, int64_t> app_versions;  ///< txn: appId -> version
+  int64_t timestamp_ms = 0;  ///< of the latest commit
+};
+
+/// The actions of one committed version.
+struct CommitEntry {
+  int64_t version = 0;
+  std::vector<Action> actions;
+};
+
+/// Options for writing commits.
+struct CommitOptions {
+  int max_retries = 20;  ///< attempts at later versions after a concurrent commit
+};
+
+/// A handle on one Delta table. Not thread-safe; one per thread.
+class DeltaTable {
+ public:
+  /// Opens an existing table at `table_path` (relative to the store root) at its
+  /// latest version. kNotFound if it has no _delta_log.
+  static Result<std::unique_ptr<DeltaTable>> Open(storage::ObjectStore* store, std::string table_path);
+
+  /// Opens the table, creating it (version 0: protocol + metaData + commitInfo)
+  /// if absent. If it exists, its schema must equal `schema` (kInvalidArgument otherwise).
+  static Result<std::unique_ptr<DeltaTable>> OpenOrCreate(storage::ObjectStore* store,
+                                                          std::string table_path, std::string name,
+                                                          const Schema& schema,
+                                                          std::vector<std::string> partition_columns = {});
+
+  const Snapshot& snapshot() const { return snapshot_; }
+  const std::string& path() const { return path_; }
+  int64_t version() const { return snapshot_.version; }
+  const Schema& schema() const { return snapshot_.metadata.schema; }
+  /// Version recorded by `app_id` in txn actions, or -1.
+  int64_t AppVersion(const std::string& app_id) const;
+
+  /// Reads commits after the current snapshot and applies them. Returns true if
+  /// the version moved.
+  Result<bool> Refresh();
+
+  /// Latest version in the log (by listing), without applying it.
+  Result<int64_t> LatestVersion() const;
+
+  /// Reads the actions of committed version `version`.
+  Result<CommitEntry> ReadCommit(int64_t version) const;
+
+  /// Writes `batch` as a new Parquet data file under the table and returns its
+  /// add action (with stats); not yet committed.
+  Result<AddFile> WriteDataFile(const RecordBatch& batch, const parquet::WriterOptions& options);
+
+  /// Reads one data file of this table (projection by column names; empty = all).
+  Result<RecordBatch> ReadDataFile(const std::string& path, const std::vector<std::string>& columns = {}) const;
+
+  /// Commits `actions` (plus `info` as commitInfo) as the next version, put-if-absent.
+  /// On a concurrent commit it re-reads the log; blind appends retry at the next
+  /// version; a concurrent txn for an appId we also write, a metadata/protocol
+  /// change or a concurrent remove of a file we remove is kConflict.
+  /// Returns the committed version and updates the snapshot.
+  Result<int64_t> Commit(std::vector<Action> actions, CommitInfo info, const CommitOptions& options = {});
+
+ private:
+  DeltaTable(storage::ObjectStore* store, std::string path) : store_(store), path_(std::move(path)) {}
+  Status LoadLatest();
+
+  storage::ObjectStore* store_;
+  std::string path_;
+  Snapshot snapshot_;
+};
+
+/// Log file name of a version: "_delta_log/00000000000000000012.json".
+std::string CommitFileName(int64_t version);
+
+}  // namespace jsm::delta

@@ -1,0 +1,66 @@
+#pragma once
+/// A batch consumer with explicit partition assignment and start offsets: the
+/// offsets come from the target Delta table's txn actions, so the consumer
+/// resumes exactly where the last commit left off. Group offsets are committed
+/// after each Delta commit only so lag tools work.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "kafka/kafka_config.h"
+
+namespace jsm::kafka {
+
+/// A consumed message; the views stay valid until the next Poll.
+struct Message {
+  int32_t partition = 0;
+  int64_t offset = 0;
+  int64_t timestamp_ms = -1;
+  bool has_key = false;
+  std::string_view key;
+  std::string_view value;
+};
+
+/// Low and high watermarks of one partition.
+struct Watermarks {
+  int64_t low = 0;
+  int64_t high = 0;
+};
+
+/// Consumes one topic.
+class Consumer {
+ public:
+  /// `group_id` is used for committing offsets (lag reporting), not for assignment.
+  static Result<std::unique_ptr<Consumer>> Create(const ClientConfig& config, std::string group_id);
+  ~Consumer();
+
+  /// Number of partitions of `topic` (kNotFound if the topic does not exist).
+  Result<int> PartitionCount(const std::string& topic, int timeout_ms = 10000);
+  /// Watermarks of one partition.
+  Result<Watermarks> QueryWatermarks(const std::string& topic, int32_t partition, int timeout_ms = 10000);
+
+  /// Assigns all partitions of `topic`. A partition in `next_offsets` starts at
+  /// that offset, others at the beginning. If a partition's log start offset is
+  /// beyond its requested offset, returns kDataLoss naming the lost range.
+  Status AssignAll(const std::string& topic, const std::map<int32_t, int64_t>& next_offsets);
+
+  /// Waits up to `timeout_ms` for messages and returns up to `max_messages` of
+  /// them in `out` (cleared first). A consumer error (e.g. an offset out of range)
+  /// is returned as an Error naming topic and partition.
+  Status Poll(size_t max_messages, int timeout_ms, std::vector<Message>* out);
+
+  /// Commits `next_offsets` (partition -> next offset to read) to the group, asynchronously.
+  Status CommitOffsets(const std::map<int32_t, int64_t>& next_offsets);
+
+ private:
+  struct Impl;
+  explicit Consumer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace jsm::kafka

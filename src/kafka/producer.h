@@ -1,0 +1,54 @@
+#pragma once
+/// An idempotent, acks=all producer that counts every delivery report and waits
+/// (back-pressure) instead of failing when its queue is full.
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "kafka/kafka_config.h"
+
+namespace jsm::kafka {
+
+/// A message header.
+struct Header {
+  std::string name;
+  std::string value;
+};
+
+/// Producer settings.
+struct ProducerOptions {
+  std::string compression = "lz4";  ///< none, gzip, snappy, lz4, zstd
+  int linger_ms = 5;
+};
+
+/// Produces to any topic. Thread-compatible (one thread calls Produce).
+class Producer {
+ public:
+  static Result<std::unique_ptr<Producer>> Create(const ClientConfig& config, const ProducerOptions& options = {});
+  ~Producer();
+
+  /// Enqueues one message (partitioned by key hash when partition < 0). Blocks
+  /// while the local queue is full. Fails only on a permanent error.
+  Status Produce(std::string_view topic, std::string_view key, std::string_view value,
+                 const std::vector<Header>& headers = {}, int32_t partition = -1);
+  /// Waits until every enqueued message is delivered or failed; kTimeout after `timeout_ms`.
+  Status Flush(int timeout_ms);
+  /// Messages acknowledged by the broker so far.
+  int64_t delivered() const;
+  /// Messages whose delivery failed permanently so far.
+  int64_t failed() const;
+  /// The first delivery error seen, if any ("" if none).
+  std::string first_error() const;
+
+ private:
+  struct Impl;
+  explicit Producer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace jsm::kafka

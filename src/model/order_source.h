@@ -1,0 +1,74 @@
+#pragma once
+/// Sources of order records: the CSV export format of the real data, and a
+/// deterministic synthetic generator shaped like it.
+
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <random>
+#include <string>
+
+#include "common/status.h"
+#include "model/order_record.h"
+
+namespace jsm::model {
+
+/// A stream of order records.
+class OrderSource {
+ public:
+  virtual ~OrderSource() = default;
+  /// Fills `record` with the next order; false at the end. Errors (a malformed
+  /// CSV line) are reported through `status()` after Next returns false.
+  virtual bool Next(OrderRecord* record) = 0;
+  virtual Status status() const { return Status::Ok(); }
+  /// Total records if known in advance, else -1.
+  virtual int64_t size_hint() const { return -1; }
+};
+
+/// Reads `TransactionNo,Date,ProductNo,ProductName,Price,Quantity,CustomerNo,Country`
+/// CSV (RFC 4180 quoting, CRLF or LF line ends, header required).
+class CsvOrderSource : public OrderSource {
+ public:
+  /// Opens the file and checks its header; kNotFound / kInvalidArgument otherwise.
+  static Result<std::unique_ptr<CsvOrderSource>> Open(const std::string& path);
+  ~CsvOrderSource() override;
+  bool Next(OrderRecord* record) override;
+  Status status() const override { return status_; }
+
+ private:
+  CsvOrderSource(std::string path, std::FILE* file) : path_(std::move(path)), file_(file) {}
+  std::string path_;
+  std::FILE* file_;
+  int64_t line_number_ = 1;
+  std::string line_;
+  Status status_;
+};
+
+/// Generates `count` orders shaped like the real data (code formats, country mix,
+/// ~1.6 % cancellation lines, ~1 % exact repeats, some unknown customers),
+/// identical for the same seed.
+class SyntheticOrderSource : public OrderSource {
+ public:
+  SyntheticOrderSource(int64_t count, uint64_t seed);
+  bool Next(OrderRecord* record) override;
+  int64_t size_hint() const override { return count_; }
+
+ private:
+  void NewTransaction();
+
+  int64_t count_;
+  int64_t produced_ = 0;
+  std::mt19937_64 rng_;
+  OrderRecord previous_;
+  // Current transaction being emitted line by line.
+  std::string transaction_no_;
+  std::string date_;
+  std::string customer_no_;
+  std::string country_;
+  bool cancellation_ = false;
+  int lines_left_ = 0;
+  int64_t next_transaction_ = 536000;
+  int32_t day_ = 0;
+};
+
+}  // namespace jsm::model

@@ -1,0 +1,23 @@
+#pragma once
+/// Parquet file reader: everything our writer produces (flat schemas, PLAIN and
+/// dictionary encodings, data pages v1/v2, snappy/zstd/gzip/uncompressed).
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/record_batch.h"
+#include "common/status.h"
+
+namespace jsm::parquet {
+
+/// Reads the schema of a Parquet file from its footer.
+Result<Schema> ReadParquetSchema(std::string_view file_bytes, std::string_view file_name);
+
+/// Decodes a whole Parquet file held in memory. `columns` selects columns by
+/// name (empty = all, in file order; otherwise in the order given). Corrupt or
+/// truncated input yields kCorruption naming `file_name` and the byte offset.
+Result<RecordBatch> ReadParquet(std::string_view file_bytes, const std::vector<std::string>& columns,
+                                std::string_view file_name);
+
+}  // namespace jsm::parquet

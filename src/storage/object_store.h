@@ -1,0 +1,44 @@
+#pragma once
+/// The object store interface the Delta log and data files are written through.
+/// Paths are relative, '/'-separated keys under the store's root.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+
+namespace jsm::storage {
+
+/// One listed object.
+struct ObjectInfo {
+  std::string path;          ///< key relative to the store root
+  int64_t size = 0;          ///< bytes
+  int64_t modified_ms = 0;   ///< last modification, ms since epoch
+};
+
+/// A flat key/value store of immutable-ish objects (a directory, a blob container).
+class ObjectStore {
+ public:
+  virtual ~ObjectStore() = default;
+  /// Whole object. kNotFound when absent.
+  virtual Result<std::string> Get(std::string_view path) = 0;
+  /// Writes or replaces an object atomically (readers see old or new, never part).
+  virtual Status Put(std::string_view path, std::string_view data) = 0;
+  /// Creates the object only if absent; kAlreadyExists otherwise. Atomic: of two
+  /// concurrent callers exactly one succeeds. This is what Delta commits rely on.
+  virtual Status PutIfAbsent(std::string_view path, std::string_view data) = 0;
+  /// Objects whose key starts with `prefix`, sorted by key. Empty if none.
+  virtual Result<std::vector<ObjectInfo>> List(std::string_view prefix) = 0;
+  /// Deletes an object; deleting an absent object succeeds.
+  virtual Status Delete(std::string_view path) = 0;
+  /// Human description of where this store is (for messages), e.g. "/data/lakehouse".
+  virtual std::string Describe() const = 0;
+};
+
+/// Opens a store from a URI; for now a local directory path (created if missing).
+Result<std::unique_ptr<ObjectStore>> OpenStore(std::string_view uri);
+
+}  // namespace jsm::storage

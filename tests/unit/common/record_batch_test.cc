@@ -1,0 +1,52 @@
+#include "common/record_batch.h"
+
+#include <gtest/gtest.h>
+
+namespace jsm {
+namespace {
+
+Schema TwoColumns() {
+  return Schema{{Field{"name", DataType::kString, true}, Field{"amount", DataType::kDecimal, false, 18, 2}}};
+}
+
+TEST(RecordBatch, AppendsValuesAndNullsPerColumn) {
+  RecordBatch batch(TwoColumns());
+  batch.column(0).AppendString("a");
+  batch.column(1).AppendInt(150);
+  batch.column(0).AppendNull();
+  batch.column(1).AppendInt(-7);
+  ASSERT_EQ(batch.num_rows(), 2u);
+  EXPECT_EQ(batch.column(0).StringAt(0), "a");
+  EXPECT_TRUE(batch.column(0).IsNull(1));
+  EXPECT_EQ(batch.column(0).null_count(), 1u);
+  EXPECT_EQ(batch.column("amount").IntAt(1), -7);
+}
+
+TEST(RecordBatch, ClearKeepsSchemaAndDropsRows) {
+  RecordBatch batch(TwoColumns());
+  batch.column(0).AppendString("xyz");
+  batch.column(1).AppendInt(1);
+  batch.Clear();
+  EXPECT_EQ(batch.num_rows(), 0u);
+  batch.column(0).AppendString("b");
+  EXPECT_EQ(batch.column(0).StringAt(0), "b");
+}
+
+TEST(RecordBatch, AppendCopiesRowsOfSameSchema) {
+  RecordBatch a(TwoColumns()), b(TwoColumns());
+  b.column(0).AppendString("q");
+  b.column(1).AppendInt(5);
+  a.Append(b);
+  a.Append(b);
+  ASSERT_EQ(a.num_rows(), 2u);
+  EXPECT_EQ(a.column(0).StringAt(1), "q");
+}
+
+TEST(SchemaTest, FieldIndexFindsByNameOrMinusOne) {
+  Schema schema = TwoColumns();
+  EXPECT_EQ(schema.FieldIndex("amount"), 1);
+  EXPECT_EQ(schema.FieldIndex("missing"), -1);
+}
+
+}  // namespace
+}  // namespace jsm
