@@ -18,6 +18,8 @@ namespace jsm::delta {
 struct Protocol {
   int min_reader_version = 1;
   int min_writer_version = 2;
+  std::vector<std::string> reader_features;  ///< only with reader version 3
+  std::vector<std::string> writer_features;  ///< only with writer version 7
 };
 
 /// `metaData`: schema, partitioning and configuration of a table.
@@ -33,7 +35,7 @@ struct Metadata {
 
 /// `add`: a data file becomes part of the table.
 struct AddFile {
-  std::string path;  ///< relative to the table root, URL-encoded as the protocol says
+  std::string path;  ///< relative to the table root, decoded; the log holds it URL-encoded as the protocol says
   std::map<std::string, std::string> partition_values;
   int64_t size = 0;
   int64_t modification_time = 0;  ///< ms since epoch
@@ -79,13 +81,18 @@ std::string SerializeActions(const std::vector<Action>& actions);
 /// malformed JSON is kCorruption naming `file_name` and the line.
 Result<std::vector<Action>> ParseActions(std::string_view text, std::string_view file_name);
 
+/// The protocol action of a commit file, if it has one, found even when other
+/// actions of the file do not parse (so a reader can report the protocol it lacks).
+std::optional<Protocol> FindProtocol(std::string_view text);
+
 /// Delta's schema string ({"type":"struct","fields":[...]}) for a Schema.
 std::string SchemaToJson(const Schema& schema);
 /// Parses Delta's schema string; types we do not support are kUnsupported.
 Result<Schema> SchemaFromJson(std::string_view json);
 
 /// The `stats` JSON of an add action for a batch: numRecords, minValues,
-/// maxValues (strings truncated to 32 characters), nullCount.
+/// maxValues (strings cut to 32 characters; a cut maximum ends in U+10FFFF so it
+/// stays an upper bound), nullCount.
 std::string ComputeStatsJson(const RecordBatch& batch);
 
 }  // namespace jsm::delta

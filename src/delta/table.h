@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/record_batch.h"
@@ -78,13 +79,21 @@ class DeltaTable {
   /// Commits `actions` (plus `info` as commitInfo) as the next version, put-if-absent.
   /// On a concurrent commit it re-reads the log; blind appends retry at the next
   /// version; a concurrent txn for an appId we also write, a metadata/protocol
-  /// change or a concurrent remove of a file we remove is kConflict.
+  /// change, a concurrent remove of a file we remove, or (when we remove files)
+  /// any concurrent add/remove is kConflict, with the winner applied to the
+  /// snapshot. Removes with dataChange on a delta.appendOnly table are refused.
   /// Returns the committed version and updates the snapshot.
   Result<int64_t> Commit(std::vector<Action> actions, CommitInfo info, const CommitOptions& options = {});
 
  private:
   DeltaTable(storage::ObjectStore* store, std::string path) : store_(store), path_(std::move(path)) {}
   Status LoadLatest();
+  /// Store key of `relative`, a path under the table root.
+  std::string Key(std::string_view relative) const;
+  /// Versions of the commit files in _delta_log, ascending.
+  Result<std::vector<int64_t>> ListCommitVersions() const;
+  /// "<store>/<table path>", for messages.
+  std::string Describe() const;
 
   storage::ObjectStore* store_;
   std::string path_;

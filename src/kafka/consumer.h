@@ -14,6 +14,8 @@
 #include "common/status.h"
 #include "kafka/kafka_config.h"
 
+struct rd_kafka_message_s;
+
 namespace jsm::kafka {
 
 /// A consumed message; the views stay valid until the next Poll.
@@ -24,7 +26,19 @@ struct Message {
   bool has_key = false;
   std::string_view key;
   std::string_view value;
+  /// The underlying librdkafka message (read headers with MessageHeaders).
+  const rd_kafka_message_s* native = nullptr;
 };
+
+/// One header of a consumed message; views valid until the next Poll.
+struct HeaderView {
+  std::string_view name;
+  std::string_view value;
+  bool has_value = true;  ///< false for a null header value
+};
+
+/// The headers of a consumed message, in order (empty if it has none).
+std::vector<HeaderView> MessageHeaders(const Message& message);
 
 /// Low and high watermarks of one partition.
 struct Watermarks {
@@ -32,7 +46,10 @@ struct Watermarks {
   int64_t high = 0;
 };
 
-/// Consumes one topic.
+/// Consumes one topic by explicit assignment (never subscribe), with
+/// enable.auto.commit=false, enable.auto.offset.store=false and
+/// auto.offset.reset=error: a start offset the broker no longer has is an
+/// error, never a silent jump. ClientConfig::properties override the defaults.
 class Consumer {
  public:
   /// `group_id` is used for committing offsets (lag reporting), not for assignment.
@@ -52,10 +69,18 @@ class Consumer {
   /// Waits up to `timeout_ms` for messages and returns up to `max_messages` of
   /// them in `out` (cleared first). A consumer error (e.g. an offset out of range)
   /// is returned as an Error naming topic and partition.
+  /// It returns as soon as `max_messages` are gathered, else when `timeout_ms`
+  /// has passed. An offset out of range (retention overtook us) is kDataLoss,
+  /// other consumer errors kUnavailable (librdkafka keeps retrying). When a
+  /// batch holds both messages and an error, the messages are returned first
+  /// and the error by the next Poll, so nothing before the error is lost.
   Status Poll(size_t max_messages, int timeout_ms, std::vector<Message>* out);
 
   /// Commits `next_offsets` (partition -> next offset to read) to the group, asynchronously.
   Status CommitOffsets(const std::map<int32_t, int64_t>& next_offsets);
+
+  /// The group's committed next offsets for each partition of `topic` that has one.
+  Result<std::map<int32_t, int64_t>> CommittedOffsets(const std::string& topic, int timeout_ms = 10000);
 
  private:
   struct Impl;

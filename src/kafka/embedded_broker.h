@@ -19,7 +19,9 @@ struct TopicSpec {
   int replication_factor = 1;
 };
 
-/// A running mock cluster; stops when destroyed.
+/// A running mock cluster; stops when destroyed (destroy its clients first).
+/// Stopping can take up to 1 s: librdkafka 2.0.2's mock thread sometimes only
+/// notices the request on its 1 s timer.
 class EmbeddedBroker {
  public:
   /// Starts `brokers` brokers on loopback and creates `topics`.
@@ -27,6 +29,9 @@ class EmbeddedBroker {
   ~EmbeddedBroker();
   /// "127.0.0.1:port,..." for clients.
   const std::string& bootstrap_servers() const { return bootstrap_; }
+  /// Creates one more topic (the mock has no CreateTopics admin API);
+  /// replication is capped at the number of brokers.
+  Status CreateTopic(const TopicSpec& topic);
 
  private:
   struct Impl;
@@ -35,7 +40,8 @@ class EmbeddedBroker {
   std::string bootstrap_;
 };
 
-/// The default topics of the pipeline: `topic` with 6 partitions and `topic`.dlq.
+/// The default topics of the pipeline: `topic` with 6 partitions and `topic`.dlq
+/// with 1, both replication factor 1 (all mock replicas live in one process).
 std::vector<TopicSpec> DefaultTopics(const std::string& topic);
 
 }  // namespace jsm::kafka

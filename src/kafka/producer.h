@@ -26,17 +26,26 @@ struct ProducerOptions {
   int linger_ms = 5;
 };
 
-/// Produces to any topic. Thread-compatible (one thread calls Produce).
+/// Produces to any topic. Thread-compatible (one thread calls Produce). Defaults:
+/// enable.idempotence=true, acks=all, partitioner=murmur2_random (the Java
+/// client's key -> partition mapping); ClientConfig::properties override them.
+/// A background thread serves delivery reports.
 class Producer {
  public:
-  static Result<std::unique_ptr<Producer>> Create(const ClientConfig& config, const ProducerOptions& options = {});
+  static Result<std::unique_ptr<Producer>> Create(const ClientConfig& config,
+                                                  const ProducerOptions& options = {});
   ~Producer();
 
   /// Enqueues one message (partitioned by key hash when partition < 0). Blocks
-  /// while the local queue is full. Fails only on a permanent error.
+  /// while the local queue is full. Fails only on a permanent error. Key, value
+  /// and headers are copied; a key whose data() is null is sent as a null key.
   Status Produce(std::string_view topic, std::string_view key, std::string_view value,
                  const std::vector<Header>& headers = {}, int32_t partition = -1);
+  /// Like Produce, but the message has a null key (not an empty one).
+  Status ProduceWithoutKey(std::string_view topic, std::string_view value,
+                           const std::vector<Header>& headers = {}, int32_t partition = -1);
   /// Waits until every enqueued message is delivered or failed; kTimeout after `timeout_ms`.
+  /// If messages failed since the previous Flush, returns the first failure's Error.
   Status Flush(int timeout_ms);
   /// Messages acknowledged by the broker so far.
   int64_t delivered() const;
@@ -44,6 +53,8 @@ class Producer {
   int64_t failed() const;
   /// The first delivery error seen, if any ("" if none).
   std::string first_error() const;
+  /// How many times Produce found the local queue full and waited.
+  int64_t back_pressure_waits() const;
 
  private:
   struct Impl;

@@ -7,6 +7,8 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <string_view>
+#include <utility>
 
 #include "common/status.h"
 #include "model/order_record.h"
@@ -37,10 +39,23 @@ class CsvOrderSource : public OrderSource {
 
  private:
   CsvOrderSource(std::string path, std::FILE* file) : path_(std::move(path)), file_(file) {}
+  /// Next physical line without its '\n' (and '\r', noted in `*had_cr`); the view
+  /// lives until the next call. False at the end of the file or on a read error.
+  bool ReadLine(std::string_view* line, bool* had_cr);
+  /// Reads more of the file into `buffer_`, keeping the unread tail.
+  bool Refill();
+  /// Sets status_ to an invalid-argument error naming the file and `line`.
+  void Fail(int64_t line, std::string_view message);
+
   std::string path_;
   std::FILE* file_;
-  int64_t line_number_ = 1;
-  std::string line_;
+  int64_t line_number_ = 0;  ///< physical lines read so far
+  std::string buffer_;       ///< block read from the file
+  size_t begin_ = 0;         ///< unread part of buffer_ is [begin_, end_)
+  size_t end_ = 0;
+  bool eof_ = false;
+  bool failed_ = false;
+  std::string extra_field_;  ///< sink for fields beyond the eighth
   Status status_;
 };
 
@@ -55,6 +70,8 @@ class SyntheticOrderSource : public OrderSource {
 
  private:
   void NewTransaction();
+  /// Fills `record` with a new line of the current transaction.
+  void NewLine(OrderRecord* record);
 
   int64_t count_;
   int64_t produced_ = 0;
@@ -67,7 +84,7 @@ class SyntheticOrderSource : public OrderSource {
   std::string country_;
   bool cancellation_ = false;
   int lines_left_ = 0;
-  int64_t next_transaction_ = 536000;
+  int64_t next_transaction_ = 536365;  ///< six digits; wraps to 100000 after 999999
   int32_t day_ = 0;
 };
 

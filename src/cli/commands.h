@@ -1,0 +1,46 @@
+#pragma once
+/// The `jsm` subcommands. Each registers its options on the CLI11 app and
+/// returns the process exit code when run. Only this module prints.
+
+#include <CLI/CLI.hpp>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "model/order_source.h"
+
+namespace jsm::cli {
+
+/// Exit codes of `jsm`.
+enum ExitCode { kExitOk = 0, kExitError = 1, kExitUsage = 2, kExitUnbalanced = 3 };
+
+/// Set by SIGINT/SIGTERM.
+std::atomic<bool>& StopRequested();
+/// Installs the SIGINT/SIGTERM handlers (a second signal exits at once).
+void InstallSignalHandlers();
+
+/// Where replayed orders come from: --input CSV or --synthetic N [--seed S].
+struct InputOptions {
+  std::string csv;
+  int64_t synthetic = -1;
+  uint64_t seed = 42;
+  /// Adds the options to `command`.
+  void Register(CLI::App* command, int64_t default_synthetic);
+  /// Opens the source; null with a message on stderr when it cannot.
+  std::unique_ptr<model::OrderSource> Open() const;
+  int64_t default_synthetic_ = 0;
+};
+
+/// `jsm run`.
+std::function<int()> RegisterRunCommand(CLI::App* app);
+/// `jsm produce`.
+std::function<int()> RegisterProduceCommand(CLI::App* app);
+/// `jsm broker`.
+std::function<int()> RegisterBrokerCommand(CLI::App* app);
+
+/// Prints "jsm: error: <message>" to stderr.
+void PrintError(const std::string& message);
+
+}  // namespace jsm::cli

@@ -1,0 +1,137 @@
+#include <cstdio>
+
+#include "cli/commands.h"
+#include "pipeline/pipeline_runner.h"
+
+namespace jsm::cli {
+namespace {
+
+struct RunArgs {
+  std::string config;
+  std::string lakehouse;
+  std::string bootstrap;
+  std::string topic;
+  InputOptions input;
+  double rate = 0;
+  bool until_drained = false;
+  bool available_now = false;
+  std::string stage = "all";
+};
+
+void PrintReconciliation(const pipeline::RunReport& report) {
+  const pipeline::Reconciliation& r = *report.reconciliation;
+  std::printf("\nreconciliation\n");
+  std::printf("  %-28s %12lld\n", "produced", static_cast<long long>(report.produced));
+  std::printf("  %-28s %12lld\n", "bronze messages", static_cast<long long>(r.bronze_rows));
+  std::printf("  %-28s %12lld\n", "silver rows", static_cast<long long>(r.silver_rows));
+  std::printf("  %-28s %12lld\n", "quarantined", static_cast<long long>(r.quarantined_rows));
+  std::printf("  %-28s %12lld\n", "dead-lettered", static_cast<long long>(r.dead_letters));
+  std::printf("  %-28s %12lld\n", "duplicates removed", static_cast<long long>(r.duplicates));
+  std::printf("  %-28s %12s GBP\n", "gold net revenue", pipeline::FormatCents(r.gold_net_cents).c_str());
+  std::printf("  %-28s %12.2f s\n", "first produce to gold", report.first_produce_to_gold_seconds);
+  if (r.balanced()) {
+    std::printf("balanced: bronze = silver + quarantine + dead letters + duplicates; gold = silver\n");
+  } else {
+    std::printf("NOT BALANCED:\n");
+    for (const std::string& problem : r.problems) std::printf("  - %s\n", problem.c_str());
+  }
+  std::fflush(stdout);
+}
+
+int Run(RunArgs& args) {
+  pipeline::PipelineOptions options;
+  if (!args.config.empty()) {
+    auto loaded = pipeline::LoadPipelineOptions(args.config);
+    if (!loaded) {
+      PrintError(loaded.error().message());
+      return kExitUsage;
+    }
+    options = *loaded;
+  }
+  if (!args.lakehouse.empty()) options.lakehouse = args.lakehouse;
+  if (!args.bootstrap.empty()) options.bootstrap = args.bootstrap;
+  if (!args.topic.empty()) options.topic = args.topic;
+
+  auto stages = pipeline::ParseStageSet(args.stage);
+  if (!stages) {
+    PrintError(stages.error().message());
+    return kExitUsage;
+  }
+  pipeline::RunRequest request;
+  request.stages = *stages;
+  request.rate = args.rate;
+  request.stop = &StopRequested();
+  request.notify = [](const std::string& line) {
+    std::printf("%s\n", line.c_str());
+    std::fflush(stdout);
+  };
+  if (args.available_now) {
+    request.mode = pipeline::RunMode::kAvailableNow;
+  } else {
+    request.mode = args.until_drained ? pipeline::RunMode::kUntilDrained : pipeline::RunMode::kContinuous;
+    // Synthetic orders are the default input only on the embedded broker: on a
+    // shared broker, replay happens only when asked for with --input/--synthetic.
+    const bool asked = !args.input.csv.empty() || args.input.synthetic >= 0;
+    const bool replays = (*stages == pipeline::StageSet::kAll || *stages == pipeline::StageSet::kIngest) &&
+                         (asked || options.bootstrap == "embedded");
+    if (replays) {
+      request.source = args.input.Open();
+      if (!request.source) return kExitUsage;
+    }
+  }
+  if (options.bootstrap == "embedded" && *stages != pipeline::StageSet::kAll) {
+    PrintError("--stage needs a shared broker (--bootstrap HOST:PORT, e.g. from `jsm broker`): "
+               "an embedded broker lives only as long as this process");
+    return kExitUsage;
+  }
+  request.options = options;
+  std::printf("lakehouse %s, topic %s, stages %s, mode %s\n", options.lakehouse.c_str(), options.topic.c_str(),
+              args.stage.c_str(),
+              args.available_now ? "available-now" : args.until_drained ? "until-drained" : "continuous (Ctrl-C stops)");
+  std::fflush(stdout);
+  auto report = pipeline::RunPipeline(std::move(request));
+  if (!report) {
+    PrintError(report.error().ToString());
+    return kExitError;
+  }
+  if (report->reconciliation) {
+    PrintReconciliation(*report);
+    if (!report->reconciliation->balanced()) return kExitUnbalanced;
+  } else {
+    std::printf("done in %.2f s\n", report->seconds);
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+std::function<int()> RegisterRunCommand(CLI::App* app) {
+  auto args = std::make_shared<RunArgs>();
+  CLI::App* command = app->add_subcommand(
+      "run",
+      "Run the pipeline: Kafka -> bronze -> silver -> gold.\n"
+      "By default: an embedded broker, ./lakehouse and 100000 synthetic orders, running until Ctrl-C.\n"
+      "On a shared broker (--bootstrap HOST:PORT) nothing is replayed unless --input or --synthetic is given.\n"
+      "Exit codes: 0 ok, 1 error, 2 usage, 3 reconciliation does not balance.");
+  command->add_option("--config", args->config, "TOML settings file (see config/pipeline.toml)")
+      ->check(CLI::ExistingFile);
+  command->add_option("--lakehouse", args->lakehouse, "lakehouse root directory (default ./lakehouse)");
+  command->add_option("--bootstrap", args->bootstrap,
+                      "'embedded' (an in-process mock Kafka cluster, the default) or HOST:PORT,...");
+  command->add_option("--topic", args->topic, "order topic (default pedidos; dead letters go to <topic>.dlq)");
+  args->input.Register(command, 100000);
+  command->add_option("--rate", args->rate, "replay at most this many events per second (0 = unlimited)")
+      ->check(CLI::NonNegativeNumber);
+  auto* drained = command->add_flag("--until-drained", args->until_drained,
+                                    "replay the input, wait until it has reached gold, print a reconciliation, exit");
+  auto* now = command->add_flag("--available-now", args->available_now,
+                                "no replay: process everything the topic holds now through to gold, then exit");
+  drained->excludes(now);
+  now->excludes(command->get_option("--input"));
+  now->excludes(command->get_option("--synthetic"));
+  command->add_option("--stage", args->stage, "run only one stage: ingest, refine or aggregate (default all)")
+      ->check(CLI::IsMember({"all", "ingest", "refine", "aggregate"}));
+  return [args] { return Run(*args); };
+}
+
+}  // namespace jsm::cli

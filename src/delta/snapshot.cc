@@ -1,0 +1,77 @@
+#include "delta/snapshot.h"
+
+#include <string>
+#include <type_traits>
+
+#include "common/check.h"
+
+namespace jsm::delta {
+namespace {
+
+std::string JoinFeatures(const std::vector<std::string>& features) {
+  std::string out;
+  for (const std::string& feature : features) {
+    if (!out.empty()) out += ", ";
+    out += feature;
+  }
+  return out;
+}
+
+}  // namespace
+
+Status CheckProtocolSupported(const Protocol& protocol, std::string_view table) {
+  if (protocol.min_reader_version > kMaxReaderVersion) {
+    std::string message = "table " + std::string(table) + " needs reader version " +
+                          std::to_string(protocol.min_reader_version) + "; we support " +
+                          std::to_string(kMaxReaderVersion);
+    if (!protocol.reader_features.empty()) message += " (reader features: " + JoinFeatures(protocol.reader_features) + ")";
+    return MakeError(ErrorCode::kUnsupported, std::move(message));
+  }
+  if (protocol.min_writer_version > kMaxWriterVersion) {
+    std::string message = "table " + std::string(table) + " needs writer version " +
+                          std::to_string(protocol.min_writer_version) + "; we support " +
+                          std::to_string(kMaxWriterVersion);
+    if (!protocol.writer_features.empty()) message += " (writer features: " + JoinFeatures(protocol.writer_features) + ")";
+    return MakeError(ErrorCode::kUnsupported, std::move(message));
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<Action>> ParseCommit(std::string_view text, std::string_view file_name, std::string_view table) {
+  auto actions = ParseActions(text, file_name);
+  if (!actions) {
+    if (const std::optional<Protocol> protocol = FindProtocol(text)) {
+      JSM_RETURN_IF_ERROR(CheckProtocolSupported(*protocol, table));
+    }
+  }
+  return actions;
+}
+
+Status ApplyCommit(int64_t version, const std::vector<Action>& actions, std::string_view table, Snapshot* snapshot) {
+  JSM_CHECK_EQ(version, snapshot->version + 1);
+  // Check first, so that a refused commit leaves the snapshot untouched.
+  for (const Action& action : actions) {
+    if (const auto* protocol = std::get_if<Protocol>(&action)) {
+      JSM_RETURN_IF_ERROR(CheckProtocolSupported(*protocol, table));
+    }
+  }
+  for (const Action& action : actions) {
+    if (const auto* protocol = std::get_if<Protocol>(&action)) {
+      snapshot->protocol = *protocol;
+    } else if (const auto* metadata = std::get_if<Metadata>(&action)) {
+      snapshot->metadata = *metadata;
+    } else if (const auto* add = std::get_if<AddFile>(&action)) {
+      snapshot->files[add->path] = *add;
+    } else if (const auto* remove = std::get_if<RemoveFile>(&action)) {
+      snapshot->files.erase(remove->path);
+    } else if (const auto* txn = std::get_if<Txn>(&action)) {
+      snapshot->app_versions[txn->app_id] = txn->version;
+    } else if (const auto* info = std::get_if<CommitInfo>(&action)) {
+      if (info->timestamp > 0) snapshot->timestamp_ms = info->timestamp;
+    }
+  }
+  snapshot->version = version;
+  return Status::Ok();
+}
+
+}  // namespace jsm::delta

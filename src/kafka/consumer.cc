@@ -1,0 +1,298 @@
+#include "kafka/consumer.h"
+
+#include <librdkafka/rdkafka.h>
+
+#include <optional>
+
+#include "kafka/client_conf.h"
+#include "kafka/rdkafka_error.h"
+#include "kafka/rdkafka_log.h"
+
+namespace jsm::kafka {
+namespace {
+
+struct PartitionListDeleter {
+  void operator()(rd_kafka_topic_partition_list_t* list) const {
+    rd_kafka_topic_partition_list_destroy(list);
+  }
+};
+using PartitionListPtr = std::unique_ptr<rd_kafka_topic_partition_list_t, PartitionListDeleter>;
+
+std::string Where(const std::string& topic, int32_t partition) {
+  return "partition " + std::to_string(partition) + " of '" + topic + "'";
+}
+
+void OnOffsetCommit(rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* offsets, void*) {
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR && offsets != nullptr) {
+    for (int i = 0; i < offsets->cnt; ++i) {
+      if (offsets->elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        err = offsets->elems[i].err;
+        break;
+      }
+    }
+  }
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR || err == RD_KAFKA_RESP_ERR__NO_OFFSET) return;
+  // Group offsets only feed lag tools (the Delta txn is the source of truth), so
+  // a failed commit is worth a warning, not a failure of the batch.
+  LogText(spdlog::level::warn,
+          RdKafkaError(err, "Kafka consumer group offset commit failed (the next commit supersedes it)")
+              .message());
+}
+
+}  // namespace
+
+struct Consumer::Impl {
+  rd_kafka_t* rk = nullptr;
+  rd_kafka_queue_t* queue = nullptr;
+  std::string topic;                      // of the current assignment
+  std::vector<rd_kafka_message_t*> held;  // returned by the last Poll, destroyed by the next
+  std::optional<Error> pending_error;     // seen after messages of the same batch
+
+  void ReleaseHeld() {
+    for (rd_kafka_message_t* m : held) rd_kafka_message_destroy(m);
+    held.clear();
+  }
+
+  ~Impl() {
+    ReleaseHeld();
+    if (queue != nullptr) rd_kafka_queue_destroy(queue);
+    if (rk != nullptr) {
+      const rd_kafka_resp_err_t err = rd_kafka_consumer_close(rk);
+      if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        LogText(spdlog::level::warn, RdKafkaError(err, "closing Kafka consumer").message());
+      }
+      rd_kafka_destroy(rk);
+    }
+  }
+
+  Error MessageError(const rd_kafka_message_t* m) const {
+    const std::string where =
+        m->rkt != nullptr ? Where(rd_kafka_topic_name(m->rkt), m->partition) : std::string("Kafka consumer");
+    const std::string detail = rd_kafka_message_errstr(m);
+    if (m->err == RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE || m->err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET) {
+      return Error(
+          ErrorCode::kDataLoss,
+          where + ": offset " + std::to_string(m->offset) +
+              " is no longer (or not yet) in the broker's log; data may have been deleted by retention "
+              "before it was ingested: " +
+              detail);
+    }
+    Error error = RdKafkaError(
+        m->err, where + (m->offset >= 0 ? " at offset " + std::to_string(m->offset) : ""), detail);
+    if (error.code() == ErrorCode::kDataLoss || error.code() == ErrorCode::kTimeout) return error;
+    return Error(ErrorCode::kUnavailable, error.message());
+  }
+};
+
+Consumer::Consumer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Consumer::~Consumer() = default;
+
+Result<std::unique_ptr<Consumer>> Consumer::Create(const ClientConfig& config, std::string group_id) {
+  if (group_id.empty())
+    return MakeError(ErrorCode::kInvalidArgument, "Kafka consumer: group id must not be empty");
+  const PropertyList defaults = {
+      {"client.id", "jsm-consumer"},
+      {"group.id", group_id},
+      {"enable.auto.commit", "false"},
+      {"enable.auto.offset.store", "false"},
+      {"auto.offset.reset", "error"},
+      {"enable.partition.eof", "false"},
+      // Sized for throughput: large fetches, a deep prefetch queue.
+      {"fetch.max.bytes", "67108864"},
+      {"max.partition.fetch.bytes", "8388608"},
+      {"queued.max.messages.kbytes", "262144"},
+      {"queued.min.messages", "200000"},
+      {"fetch.wait.max.ms", "100"},
+  };
+  JSM_ASSIGN_OR_RETURN(RdKafkaConfPtr conf, NewClientConf(config, defaults));
+  rd_kafka_conf_set_offset_commit_cb(conf.get(), OnOffsetCommit);
+  auto impl = std::make_unique<Impl>();
+  JSM_ASSIGN_OR_RETURN(impl->rk, NewClient(RD_KAFKA_CONSUMER, std::move(conf)));
+  // Serve errors and commit callbacks from the same queue Poll reads.
+  const rd_kafka_resp_err_t err = rd_kafka_poll_set_consumer(impl->rk);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return std::unexpected(RdKafkaError(err, "Kafka consumer set-up"));
+  impl->queue = rd_kafka_queue_get_consumer(impl->rk);
+  if (impl->queue == nullptr) return MakeError(ErrorCode::kInternal, "Kafka consumer has no consumer queue");
+  return std::unique_ptr<Consumer>(new Consumer(std::move(impl)));
+}
+
+Result<int> Consumer::PartitionCount(const std::string& topic, int timeout_ms) {
+  // Metadata of all topics: a request naming the topic could auto-create it.
+  const rd_kafka_metadata_t* metadata = nullptr;
+  const rd_kafka_resp_err_t err =
+      rd_kafka_metadata(impl_->rk, /*all_topics=*/1, nullptr, &metadata, timeout_ms);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return std::unexpected(RdKafkaError(err, "metadata of topic '" + topic + "'"));
+  }
+  Result<int> result =
+      MakeError(ErrorCode::kNotFound, "topic '" + topic + "' is not in the broker's metadata");
+  for (int i = 0; i < metadata->topic_cnt; ++i) {
+    const rd_kafka_metadata_topic_t& t = metadata->topics[i];
+    if (topic != t.topic) continue;
+    if (t.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      result = std::unexpected(RdKafkaError(t.err, "metadata of topic '" + topic + "'"));
+    } else {
+      result = t.partition_cnt;
+    }
+  }
+  rd_kafka_metadata_destroy(metadata);
+  return result;
+}
+
+Result<Watermarks> Consumer::QueryWatermarks(const std::string& topic, int32_t partition, int timeout_ms) {
+  Watermarks marks;
+  const rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(impl_->rk, topic.c_str(), partition,
+                                                                   &marks.low, &marks.high, timeout_ms);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return std::unexpected(RdKafkaError(err, "watermarks of " + Where(topic, partition)));
+  }
+  return marks;
+}
+
+Status Consumer::AssignAll(const std::string& topic, const std::map<int32_t, int64_t>& next_offsets) {
+  JSM_ASSIGN_OR_RETURN(const int partitions, PartitionCount(topic));
+  for (const auto& [partition, offset] : next_offsets) {
+    if (partition < 0 || partition >= partitions) {
+      return MakeError(ErrorCode::kNotFound, "resume offsets name partition " + std::to_string(partition) +
+                                                 " but '" + topic + "' has " + std::to_string(partitions) +
+                                                 " partition(s)");
+    }
+    if (offset < 0) {
+      return MakeError(ErrorCode::kInvalidArgument, "resume offset " + std::to_string(offset) + " for " +
+                                                        Where(topic, partition) + " is negative");
+    }
+  }
+  PartitionListPtr list(rd_kafka_topic_partition_list_new(partitions));
+  for (int32_t p = 0; p < partitions; ++p) {
+    int64_t start = RD_KAFKA_OFFSET_BEGINNING;
+    if (auto it = next_offsets.find(p); it != next_offsets.end()) {
+      start = it->second;
+      JSM_ASSIGN_OR_RETURN(const Watermarks marks, QueryWatermarks(topic, p));
+      if (start < marks.low) {
+        return MakeError(ErrorCode::kDataLoss,
+                         Where(topic, p) + ": offsets [" + std::to_string(start) + ", " +
+                             std::to_string(marks.low) +
+                             ") were deleted by the broker's retention before they were ingested");
+      }
+      if (start > marks.high) {
+        // The log is shorter than what we already ingested: the topic was
+        // recreated or truncated, so the data we resume after is gone too.
+        return MakeError(ErrorCode::kDataLoss, Where(topic, p) + ": resume offset " + std::to_string(start) +
+                                                   " is beyond the end of the log (" +
+                                                   std::to_string(marks.high) +
+                                                   "); was the topic deleted and recreated?");
+      }
+    }
+    rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), p)->offset = start;
+  }
+  impl_->ReleaseHeld();
+  impl_->pending_error.reset();
+  const rd_kafka_resp_err_t err = rd_kafka_assign(impl_->rk, list.get());
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
+    return std::unexpected(RdKafkaError(err, "assigning '" + topic + "'"));
+  impl_->topic = topic;
+  return Status::Ok();
+}
+
+Status Consumer::Poll(size_t max_messages, int timeout_ms, std::vector<Message>* out) {
+  out->clear();
+  impl_->ReleaseHeld();
+  if (impl_->pending_error) {
+    Error error = std::move(*impl_->pending_error);
+    impl_->pending_error.reset();
+    return std::unexpected(std::move(error));
+  }
+  if (max_messages == 0) return Status::Ok();
+  std::vector<rd_kafka_message_t*>& held = impl_->held;
+  held.resize(max_messages);
+  const ssize_t n = rd_kafka_consume_batch_queue(impl_->queue, timeout_ms, held.data(), max_messages);
+  if (n < 0) {
+    held.clear();
+    return std::unexpected(RdKafkaError(rd_kafka_last_error(), "polling Kafka consumer"));
+  }
+  held.resize(static_cast<size_t>(n));
+  out->reserve(held.size());
+  size_t kept = 0;
+  for (rd_kafka_message_t* m : held) {
+    if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR || m->rkt == nullptr) {
+      if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR && m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF &&
+          !impl_->pending_error) {
+        impl_->pending_error = impl_->MessageError(m);
+      }
+      rd_kafka_message_destroy(m);
+      continue;
+    }
+    held[kept++] = m;
+    Message& msg = out->emplace_back();
+    msg.partition = m->partition;
+    msg.offset = m->offset;
+    msg.timestamp_ms = rd_kafka_message_timestamp(m, nullptr);
+    msg.has_key = m->key != nullptr;
+    if (m->key != nullptr) msg.key = std::string_view(static_cast<const char*>(m->key), m->key_len);
+    if (m->payload != nullptr) msg.value = std::string_view(static_cast<const char*>(m->payload), m->len);
+    msg.native = m;
+  }
+  held.resize(kept);
+  if (out->empty() && impl_->pending_error) {
+    Error error = std::move(*impl_->pending_error);
+    impl_->pending_error.reset();
+    return std::unexpected(std::move(error));
+  }
+  return Status::Ok();
+}
+
+Status Consumer::CommitOffsets(const std::map<int32_t, int64_t>& next_offsets) {
+  if (next_offsets.empty()) return Status::Ok();
+  if (impl_->topic.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument, "Kafka consumer: CommitOffsets before AssignAll");
+  }
+  PartitionListPtr list(rd_kafka_topic_partition_list_new(static_cast<int>(next_offsets.size())));
+  for (const auto& [partition, offset] : next_offsets) {
+    rd_kafka_topic_partition_list_add(list.get(), impl_->topic.c_str(), partition)->offset = offset;
+  }
+  const rd_kafka_resp_err_t err = rd_kafka_commit(impl_->rk, list.get(), /*async=*/1);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return std::unexpected(RdKafkaError(err, "committing offsets of '" + impl_->topic + "'"));
+  }
+  return Status::Ok();
+}
+
+Result<std::map<int32_t, int64_t>> Consumer::CommittedOffsets(const std::string& topic, int timeout_ms) {
+  JSM_ASSIGN_OR_RETURN(const int partitions, PartitionCount(topic, timeout_ms));
+  PartitionListPtr list(rd_kafka_topic_partition_list_new(partitions));
+  for (int32_t p = 0; p < partitions; ++p) rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), p);
+  const rd_kafka_resp_err_t err = rd_kafka_committed(impl_->rk, list.get(), timeout_ms);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return std::unexpected(RdKafkaError(err, "committed offsets of '" + topic + "'"));
+  }
+  std::map<int32_t, int64_t> committed;
+  for (int i = 0; i < list->cnt; ++i) {
+    const rd_kafka_topic_partition_t& tp = list->elems[i];
+    if (tp.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      return std::unexpected(RdKafkaError(tp.err, "committed offset of " + Where(topic, tp.partition)));
+    }
+    if (tp.offset >= 0) committed[tp.partition] = tp.offset;
+  }
+  return committed;
+}
+
+std::vector<HeaderView> MessageHeaders(const Message& message) {
+  std::vector<HeaderView> views;
+  if (message.native == nullptr) return views;
+  rd_kafka_headers_t* headers = nullptr;
+  if (rd_kafka_message_headers(message.native, &headers) != RD_KAFKA_RESP_ERR_NO_ERROR) return views;
+  views.reserve(rd_kafka_header_cnt(headers));
+  const char* name = nullptr;
+  const void* value = nullptr;
+  size_t size = 0;
+  for (size_t i = 0; rd_kafka_header_get_all(headers, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
+       ++i) {
+    HeaderView& view = views.emplace_back();
+    view.name = name;
+    view.has_value = value != nullptr;
+    if (value != nullptr) view.value = std::string_view(static_cast<const char*>(value), size);
+  }
+  return views;
+}
+
+}  // namespace jsm::kafka

@@ -1,0 +1,64 @@
+#pragma once
+/// Decodes the column chunks of a file held in memory: dictionary pages, data
+/// pages v1 and v2, PLAIN / dictionary / RLE-boolean values, RLE definition
+/// levels, every codec of compression.h.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/record_batch.h"
+#include "common/status.h"
+#include "parquet/compression.h"
+#include "parquet/metadata.h"
+#include "parquet/page_header.h"
+#include "parquet/schema_conversion.h"
+
+namespace jsm::parquet {
+
+/// Reads column chunks of one file into Columns, reusing its buffers from one
+/// chunk to the next. Every error names the file and a byte offset in it.
+class ColumnChunkReader {
+ public:
+  /// `file` is the whole file; pages must lie in [4, data_end) (before the footer).
+  ColumnChunkReader(std::string_view file, std::string_view file_name, uint64_t data_end);
+
+  /// Appends the `num_rows` values of `chunk`, a chunk of column `leaf`, to `out`.
+  Status Read(const ColumnChunk& chunk, const LeafColumn& leaf, int64_t num_rows, Column* out);
+
+ private:
+  Status ReadPages(const ColumnMetaData& metadata, const LeafColumn& leaf, uint64_t start, uint64_t length,
+                   Column* out);
+  Result<std::string_view> Uncompressed(std::string_view payload, size_t uncompressed_size, std::string* buffer);
+  Status DecodeDictionaryPage(const PageHeader& header, std::string_view payload, const LeafColumn& leaf);
+  Status DecodeDataPageV1(const PageHeader& header, std::string_view payload, const LeafColumn& leaf,
+                          Column* out);
+  Status DecodeDataPageV2(const PageHeader& header, std::string_view payload, const LeafColumn& leaf,
+                          Column* out);
+  Status DecodeLevels(std::string_view data, size_t count, size_t* present);
+  Status DecodeValues(Encoding encoding, std::string_view data, size_t count, const LeafColumn& leaf);
+  Status AppendValues(const LeafColumn& leaf, size_t count, size_t present, Column* out);
+
+  std::string_view file_;
+  std::string file_name_;
+  uint64_t data_end_;
+  CompressionCodec codec_ = CompressionCodec::kUncompressed;
+  PageCodec page_codec_;
+  uint64_t values_left_ = 0;
+
+  bool has_dictionary_ = false;
+  std::string dictionary_buffer_;
+  std::vector<int64_t> dictionary_ints_;
+  std::vector<double> dictionary_doubles_;
+  std::vector<std::string_view> dictionary_strings_;
+
+  std::string page_buffer_;
+  std::vector<uint8_t> levels_;
+  std::vector<uint32_t> indices_;
+  std::vector<int64_t> ints_;
+  std::vector<double> doubles_;
+  std::vector<std::string_view> strings_;
+};
+
+}  // namespace jsm::parquet

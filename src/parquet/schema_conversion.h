@@ -1,0 +1,41 @@
+#pragma once
+/// Mapping between our Schema/Field/DataType and Parquet schema elements:
+/// physical type, repetition, converted type and logical type per column.
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "common/record_batch.h"
+#include "common/status.h"
+#include "parquet/format.h"
+#include "parquet/metadata.h"
+
+namespace jsm::parquet {
+
+/// Physical type a DataType is stored as.
+PhysicalType PhysicalTypeFor(DataType type);
+
+/// The schema elements for a flat schema: a root named "schema" with one child
+/// per field. Bad decimal precision/scale or an empty or duplicate field name is kInvalidArgument.
+Result<std::vector<SchemaElement>> SchemaElementsFor(const Schema& schema);
+
+/// A leaf column of a file as the reader decodes it.
+struct LeafColumn {
+  Field field;
+  PhysicalType physical_type = PhysicalType::kBoolean;
+  int32_t type_length = 0;    ///< FIXED_LEN_BYTE_ARRAY width
+  int64_t int_multiplier = 1; ///< applied to integer values (1000 for TIMESTAMP(MILLIS))
+};
+
+/// The column a leaf schema element describes, or kUnsupported (naming the
+/// column) for types DataType cannot represent, such as INT96, FLOAT, nanosecond
+/// timestamps and decimals wider than 18 digits. A BYTE_ARRAY without annotation
+/// is read as a string, as Spark (binaryAsString) and Impala treat it.
+Result<LeafColumn> LeafColumnFor(const SchemaElement& element);
+
+/// The leaf elements of a flat schema (everything after the root), or
+/// kUnsupported for nested schemas and kCorruption for an inconsistent tree.
+Result<std::span<const SchemaElement>> FlatLeaves(const std::vector<SchemaElement>& schema);
+
+}  // namespace jsm::parquet

@@ -1,0 +1,103 @@
+#include "pipeline/aggregate_stage.h"
+
+#include <thread>
+
+#include "common/clock.h"
+#include "common/logging.h"
+#include "pipeline/table_schemas.h"
+
+namespace jsm::pipeline {
+
+Result<std::unique_ptr<AggregateStage>> AggregateStage::Create(storage::ObjectStore* store,
+                                                               const PipelineOptions& options) {
+  std::unique_ptr<AggregateStage> stage(new AggregateStage());
+  stage->options_ = options;
+  JSM_ASSIGN_OR_RETURN(stage->silver_,
+                       delta::DeltaTable::OpenOrCreate(store, kSilverTable, "pedidos_silver", SilverSchema()));
+  struct GoldTable {
+    const char* path;
+    const char* name;
+    const Schema& schema;
+  };
+  const GoldTable tables[] = {{kDailySalesTable, "daily_sales", DailySalesSchema()},
+                              {kProductPerformanceTable, "product_performance", ProductPerformanceSchema()},
+                              {kCountrySummaryTable, "country_summary", CountrySummarySchema()}};
+  for (const GoldTable& table : tables) {
+    JSM_ASSIGN_OR_RETURN(auto opened, delta::DeltaTable::OpenOrCreate(store, table.path, table.name, table.schema));
+    stage->gold_.push_back(std::move(opened));
+  }
+  return stage;
+}
+
+Status AggregateStage::RewriteGoldTable(delta::DeltaTable* table, const RecordBatch& rows, int64_t silver_version) {
+  std::vector<delta::Action> actions;
+  const int64_t now = NowMillis();
+  for (const auto& [path, add] : table->snapshot().files) {
+    delta::RemoveFile remove;
+    remove.path = path;
+    remove.deletion_timestamp = now;
+    remove.size = add.size;
+    remove.partition_values = add.partition_values;
+    actions.push_back(std::move(remove));
+  }
+  JSM_ASSIGN_OR_RETURN(delta::AddFile add, table->WriteDataFile(rows, options_.parquet));
+  actions.push_back(std::move(add));
+  actions.push_back(delta::Txn{kAggregateAppId, silver_version, now});
+  delta::CommitInfo info;
+  info.operation = "WRITE";
+  info.operation_parameters["mode"] = "Overwrite";
+  info.operation_parameters["silverVersion"] = std::to_string(silver_version);
+  info.operation_metrics["numOutputRows"] = std::to_string(rows.num_rows());
+  info.engine_info = "jsm-pipeline/" JSM_VERSION;
+  JSM_RETURN_IF_ERROR(table->Commit(std::move(actions), std::move(info)));
+  return Status::Ok();
+}
+
+Result<StepResult> AggregateStage::Step() {
+  StepResult result;
+  JSM_RETURN_IF_ERROR(silver_->Refresh());
+  const int64_t latest = silver_->version();
+  bool gold_behind = false;
+  for (const auto& table : gold_) gold_behind |= table->AppVersion(kAggregateAppId) < latest;
+  if (latest <= applied_version_ && !gold_behind) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    return result;
+  }
+  const double started = MonotonicSeconds();
+  for (int64_t version = applied_version_ + 1; version <= latest; ++version) {
+    JSM_ASSIGN_OR_RETURN(delta::CommitEntry commit, silver_->ReadCommit(version));
+    for (const delta::Action& action : commit.actions) {
+      const auto* add = std::get_if<delta::AddFile>(&action);
+      if (add == nullptr || !add->data_change) continue;
+      JSM_ASSIGN_OR_RETURN(RecordBatch rows, silver_->ReadDataFile(add->path, GoldInputColumns()));
+      aggregator_.Add(rows);
+      result.rows_in += static_cast<int64_t>(rows.num_rows());
+    }
+  }
+  applied_version_ = latest;
+  const RecordBatch outputs[] = {aggregator_.DailySales(), aggregator_.ProductPerformance(),
+                                 aggregator_.CountrySummary()};
+  for (size_t i = 0; i < gold_.size(); ++i) {
+    if (gold_[i]->AppVersion(kAggregateAppId) >= latest) continue;
+    JSM_RETURN_IF_ERROR(RewriteGoldTable(gold_[i].get(), outputs[i], latest));
+  }
+  result.committed = true;
+  Log().info(R"("gold commit","stage":"aggregate","silver_version":{},"rows_in":{},"silver_rows_total":{},"seconds":{:.3f})",
+             latest, result.rows_in, aggregator_.rows_added(), MonotonicSeconds() - started);
+  return result;
+}
+
+Status AggregateStage::MarkTarget() {
+  JSM_RETURN_IF_ERROR(silver_->Refresh());
+  target_version_ = silver_->version();
+  return Status::Ok();
+}
+
+Result<bool> AggregateStage::ReachedTarget() {
+  for (const auto& table : gold_) {
+    if (table->AppVersion(kAggregateAppId) < target_version_) return false;
+  }
+  return true;
+}
+
+}  // namespace jsm::pipeline

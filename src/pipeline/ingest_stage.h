@@ -1,0 +1,51 @@
+#pragma once
+/// The ingest stage: Kafka -> bronze/pedidos, exactly once. Each bronze commit
+/// carries one txn action per partition (appId "jsm-ingest/<topic>/<partition>",
+/// version = last offset written), and on start the consumer resumes from them.
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "delta/table.h"
+#include "kafka/consumer.h"
+#include "pipeline/pipeline_options.h"
+#include "pipeline/stage.h"
+
+namespace jsm::pipeline {
+
+/// Consumes the topic into bronze.
+class IngestStage : public Stage {
+ public:
+  static Result<std::unique_ptr<IngestStage>> Create(storage::ObjectStore* store, const PipelineOptions& options,
+                                                     const kafka::ClientConfig& client);
+  std::string_view name() const override { return "ingest"; }
+  Result<StepResult> Step() override;
+  Status Flush() override;
+  Result<bool> ReachedTarget() override;
+  Status MarkTarget() override;
+
+  /// Rows committed to bronze by this process so far.
+  int64_t committed_rows() const { return committed_rows_.load(); }
+  /// The txn appId for one partition.
+  static std::string AppId(const std::string& topic, int32_t partition);
+
+ private:
+  IngestStage() = default;
+  Status CommitBatch();
+
+  PipelineOptions options_;
+  std::unique_ptr<delta::DeltaTable> bronze_;
+  std::unique_ptr<kafka::Consumer> consumer_;
+  int partitions_ = 0;
+  std::map<int32_t, int64_t> next_offsets_;      ///< committed position per partition
+  std::map<int32_t, int64_t> pending_offsets_;   ///< position including the open batch
+  std::map<int32_t, int64_t> target_offsets_;    ///< high watermarks from MarkTarget
+  RecordBatch batch_;
+  std::vector<kafka::Message> messages_;
+  double batch_started_ = 0;
+  std::atomic<int64_t> committed_rows_{0};
+};
+
+}  // namespace jsm::pipeline

@@ -1,0 +1,109 @@
+#include "pipeline/pipeline_options.h"
+
+#include <toml++/toml.h>
+
+
+namespace jsm::pipeline {
+namespace {
+
+std::string Where(const std::string& path, const toml::source_region& region) {
+  return path + ":" + std::to_string(region.begin.line) + ":" + std::to_string(region.begin.column);
+}
+
+template <class T>
+Status Read(const toml::node& node, const std::string& path, const std::string& key, T* out) {
+  auto value = node.value<T>();
+  if (!value) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     Where(path, node.source()) + ": '" + key + "' has the wrong type");
+  }
+  *out = *value;
+  return Status::Ok();
+}
+
+Status ReadCompression(const toml::node& node, const std::string& path, parquet::Compression* out) {
+  std::string name;
+  JSM_RETURN_IF_ERROR(Read(node, path, "parquet.compression", &name));
+  if (name == "zstd") *out = parquet::Compression::kZstd;
+  else if (name == "snappy") *out = parquet::Compression::kSnappy;
+  else if (name == "none") *out = parquet::Compression::kUncompressed;
+  else
+    return MakeError(ErrorCode::kInvalidArgument, Where(path, node.source()) +
+                                                      ": parquet.compression must be zstd, snappy or none, not '" +
+                                                      name + "'");
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<PipelineOptions> LoadPipelineOptions(const std::string& path, PipelineOptions options) {
+  toml::table root;
+  try {
+    root = toml::parse_file(path);
+  } catch (const toml::parse_error& error) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     Where(path, error.source()) + ": " + std::string(error.description()));
+  }
+  for (auto&& [section_key, section_node] : root) {
+    const std::string section(section_key.str());
+    const toml::table* table = section_node.as_table();
+    if (table == nullptr) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       Where(path, section_node.source()) + ": '" + section + "' must be a [section]");
+    }
+    for (auto&& [item_key, node] : *table) {
+      const std::string key(item_key.str());
+      const std::string full = section + "." + key;
+      Status status;
+      int64_t number = 0;
+      if (full == "lakehouse.uri") {
+        status = Read(node, path, full, &options.lakehouse);
+      } else if (full == "kafka.bootstrap") {
+        status = Read(node, path, full, &options.bootstrap);
+      } else if (full == "kafka.topic") {
+        status = Read(node, path, full, &options.topic);
+      } else if (full == "kafka.group_id") {
+        status = Read(node, path, full, &options.group_id);
+      } else if (full == "kafka.compression") {
+        status = Read(node, path, full, &options.producer_compression);
+      } else if (full == "kafka.properties") {
+        const toml::table* properties = node.as_table();
+        if (properties == nullptr) {
+          status = MakeError(ErrorCode::kInvalidArgument, Where(path, node.source()) + ": '" + full + "' must be a table");
+        } else {
+          for (auto&& [name, value] : *properties) {
+            std::string text;
+            status = Read(value, path, full + "." + std::string(name.str()), &text);
+            if (!status) break;
+            options.kafka_properties[std::string(name.str())] = text;
+          }
+        }
+      } else if (full == "ingest.commit_messages") {
+        status = Read(node, path, full, &options.ingest_commit_messages);
+      } else if (full == "ingest.commit_interval_ms") {
+        status = Read(node, path, full, &options.ingest_commit_interval_ms);
+      } else if (full == "ingest.max_lag") {
+        status = Read(node, path, full, &options.max_ingest_lag);
+      } else if (full == "refine.max_rows") {
+        status = Read(node, path, full, &options.refine_max_rows);
+      } else if (full == "refine.max_event_bytes") {
+        status = Read(node, path, full, &number);
+        if (status) options.max_event_bytes = static_cast<size_t>(number);
+      } else if (full == "parquet.compression") {
+        status = ReadCompression(node, path, &options.parquet.compression);
+      } else if (full == "parquet.row_group_bytes") {
+        status = Read(node, path, full, &options.parquet.row_group_bytes);
+      } else {
+        status = MakeError(ErrorCode::kInvalidArgument,
+                           Where(path, node.source()) + ": unknown setting '" + full + "'");
+      }
+      JSM_RETURN_IF_ERROR(status);
+    }
+  }
+  if (options.ingest_commit_messages <= 0 || options.ingest_commit_interval_ms <= 0 || options.refine_max_rows <= 0) {
+    return MakeError(ErrorCode::kInvalidArgument, path + ": commit sizes and intervals must be positive");
+  }
+  return options;
+}
+
+}  // namespace jsm::pipeline

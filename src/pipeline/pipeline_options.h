@@ -1,0 +1,35 @@
+#pragma once
+/// Settings of a pipeline run, with their defaults, and loading them from TOML.
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "common/status.h"
+#include "parquet/writer.h"
+
+namespace jsm::pipeline {
+
+/// Every setting of the stages. Defaults are the embedded, zero-set-up pipeline.
+struct PipelineOptions {
+  std::string lakehouse = "./lakehouse";
+  std::string bootstrap = "embedded";  ///< "embedded" or "host:port,..."
+  std::string topic = "pedidos";
+  std::string group_id = "jsm-pipeline";
+  std::map<std::string, std::string> kafka_properties;  ///< passed to librdkafka
+
+  int64_t ingest_commit_messages = 100000;  ///< bronze commit after this many messages...
+  int64_t ingest_commit_interval_ms = 1000; ///< ...or this long after the batch's first message
+  int64_t refine_max_rows = 600000;         ///< bronze rows per silver commit, at most
+  size_t max_event_bytes = 64 * 1024;       ///< larger messages are dead-lettered as oversize
+  int64_t max_ingest_lag = 200000;          ///< replay waits while this many produced events are not yet in bronze
+  std::string producer_compression = "lz4";
+
+  parquet::WriterOptions parquet;
+};
+
+/// Reads a TOML file over the defaults. Unknown keys and wrong types are
+/// kInvalidArgument naming the file, line and column.
+Result<PipelineOptions> LoadPipelineOptions(const std::string& path, PipelineOptions defaults = {});
+
+}  // namespace jsm::pipeline

@@ -1,0 +1,188 @@
+#include "pipeline/pipeline_runner.h"
+
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/logging.h"
+#include "kafka/dead_letter.h"
+#include "kafka/embedded_broker.h"
+#include "kafka/producer.h"
+#include "pipeline/aggregate_stage.h"
+#include "pipeline/ingest_stage.h"
+#include "pipeline/order_feed.h"
+#include "pipeline/refine_stage.h"
+#include "pipeline/table_schemas.h"
+#include "storage/object_store.h"
+
+namespace jsm::pipeline {
+namespace {
+
+/// The first error of any thread stops every thread.
+class RunControl {
+ public:
+  explicit RunControl(const std::atomic<bool>* external) : external_(external) {}
+  bool stopping() const { return failed_.load() || (external_ != nullptr && external_->load()); }
+  void Fail(const Error& error) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!error_) error_ = error;
+    failed_ = true;
+  }
+  std::optional<Error> error() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return error_;
+  }
+  /// Stop signal for the replay thread: an external stop or a failure.
+  std::atomic<bool>& replay_stop() { return replay_stop_; }
+
+ private:
+  const std::atomic<bool>* external_;
+  std::atomic<bool> failed_{false};
+  std::atomic<bool> replay_stop_{false};
+  mutable std::mutex mutex_;
+  std::optional<Error> error_;
+};
+
+/// Runs one stage until it reaches its target (bounded modes) or the run stops.
+/// `upstream_done` says when the stage may fix its target; `done` is set at the end.
+void RunStage(Stage* stage, RunMode mode, const std::atomic<bool>& upstream_done, std::atomic<bool>& done,
+              RunControl& control) {
+  bool target_marked = false;
+  while (!control.stopping()) {
+    if (mode != RunMode::kContinuous && !target_marked && upstream_done.load()) {
+      if (auto marked = stage->MarkTarget(); !marked) return control.Fail(marked.error().WithContext(stage->name()));
+      target_marked = true;
+    }
+    auto step = stage->Step();
+    if (!step) return control.Fail(step.error().WithContext(stage->name()));
+    if (target_marked) {
+      auto reached = stage->ReachedTarget();
+      if (!reached) return control.Fail(reached.error().WithContext(stage->name()));
+      if (*reached) break;
+    }
+  }
+  if (auto flushed = stage->Flush(); !flushed) return control.Fail(flushed.error().WithContext(stage->name()));
+  done = true;
+}
+
+}  // namespace
+
+Result<StageSet> ParseStageSet(const std::string& name) {
+  if (name == "all" || name.empty()) return StageSet::kAll;
+  if (name == "ingest") return StageSet::kIngest;
+  if (name == "refine") return StageSet::kRefine;
+  if (name == "aggregate") return StageSet::kAggregate;
+  return MakeError(ErrorCode::kInvalidArgument, "unknown stage '" + name + "' (ingest, refine, aggregate)");
+}
+
+Result<RunReport> RunPipeline(RunRequest request) {
+  RunReport report;
+  const PipelineOptions& options = request.options;
+  auto notify = [&](const std::string& line) {
+    if (request.notify) request.notify(line);
+  };
+  const double started = MonotonicSeconds();
+  JSM_ASSIGN_OR_RETURN(std::unique_ptr<storage::ObjectStore> store, storage::OpenStore(options.lakehouse));
+
+  std::unique_ptr<kafka::EmbeddedBroker> broker;
+  kafka::ClientConfig client{options.bootstrap, options.kafka_properties};
+  if (options.bootstrap == "embedded") {
+    JSM_ASSIGN_OR_RETURN(broker, kafka::EmbeddedBroker::Start(3, kafka::DefaultTopics(options.topic)));
+    client.bootstrap_servers = broker->bootstrap_servers();
+    notify("embedded broker listening on " + client.bootstrap_servers + " (topics " + options.topic + ", " +
+           kafka::DeadLetterTopic(options.topic) + "); watch with: kafkacat -b " + client.bootstrap_servers +
+           " -t " + options.topic + " -C");
+  }
+  report.bootstrap = client.bootstrap_servers;
+
+  const bool run_ingest = request.stages == StageSet::kAll || request.stages == StageSet::kIngest;
+  const bool run_refine = request.stages == StageSet::kAll || request.stages == StageSet::kRefine;
+  const bool run_aggregate = request.stages == StageSet::kAll || request.stages == StageSet::kAggregate;
+
+  std::unique_ptr<kafka::Producer> dlq_producer;
+  std::unique_ptr<kafka::DeadLetterWriter> dead_letters;
+  std::unique_ptr<IngestStage> ingest;
+  std::unique_ptr<RefineStage> refine;
+  std::unique_ptr<AggregateStage> aggregate;
+  int64_t bronze_before = 0;
+  if (request.mode == RunMode::kUntilDrained) {
+    JSM_ASSIGN_OR_RETURN(Reconciliation before, Reconcile(store.get()));
+    bronze_before = before.bronze_rows;
+  }
+  if (run_ingest) {
+    JSM_ASSIGN_OR_RETURN(ingest, IngestStage::Create(store.get(), options, client));
+  }
+  if (run_refine) {
+    JSM_ASSIGN_OR_RETURN(dlq_producer, kafka::Producer::Create(client, {options.producer_compression, 5}));
+    dead_letters = std::make_unique<kafka::DeadLetterWriter>(dlq_producer.get(), JSM_VERSION);
+    JSM_ASSIGN_OR_RETURN(refine, RefineStage::Create(store.get(), options, dead_letters.get()));
+  }
+  if (run_aggregate) {
+    JSM_ASSIGN_OR_RETURN(aggregate, AggregateStage::Create(store.get(), options));
+  }
+
+  RunControl control(request.stop);
+  std::atomic<bool> replay_done{request.source == nullptr};
+  std::atomic<bool> ingest_done{!run_ingest}, refine_done{!run_refine}, aggregate_done{!run_aggregate};
+  std::atomic<int64_t> produced{0};
+  const double first_produce = MonotonicSeconds();
+
+  std::vector<std::thread> threads;
+  if (request.source) {
+    threads.emplace_back([&] {
+      auto producer = kafka::Producer::Create(client, {options.producer_compression, 5});
+      if (!producer) return control.Fail(producer.error().WithContext("replay"));
+      FeedOptions feed;
+      feed.rate = request.rate;
+      if (ingest) {
+        feed.max_lag = options.max_ingest_lag;
+        feed.ingested = [&] { return ingest->committed_rows(); };
+      }
+      feed.progress = [&](int64_t count) {
+        produced = count;
+        notify("produced " + std::to_string(count) + " events");
+      };
+      std::atomic<bool>& stop = control.replay_stop();
+      std::thread watcher([&] {
+        while (!stop.load() && !control.stopping() && !replay_done.load()) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        stop = true;
+      });
+      auto count = FeedOrders(request.source.get(), producer->get(), options.topic, feed, stop);
+      replay_done = true;
+      watcher.join();
+      if (!count) return control.Fail(count.error().WithContext("replay"));
+      produced = *count;
+    });
+  }
+  const std::atomic<bool> always{true};
+  if (ingest) {
+    threads.emplace_back([&] {
+      RunStage(ingest.get(), request.mode, request.mode == RunMode::kUntilDrained ? replay_done : always,
+               ingest_done, control);
+    });
+  }
+  if (refine) {
+    threads.emplace_back([&] { RunStage(refine.get(), request.mode, ingest_done, refine_done, control); });
+  }
+  if (aggregate) {
+    threads.emplace_back([&] { RunStage(aggregate.get(), request.mode, refine_done, aggregate_done, control); });
+  }
+  for (std::thread& thread : threads) thread.join();
+  if (auto error = control.error()) return std::unexpected(*error);
+  if (dead_letters) JSM_RETURN_IF_ERROR(dead_letters->Flush(60000));
+
+  report.produced = produced.load();
+  report.seconds = MonotonicSeconds() - started;
+  report.first_produce_to_gold_seconds = MonotonicSeconds() - first_produce;
+  if (request.mode == RunMode::kUntilDrained) {
+    const int64_t expected = run_ingest && request.source ? bronze_before + report.produced : -1;
+    JSM_ASSIGN_OR_RETURN(Reconciliation books, Reconcile(store.get(), expected));
+    report.reconciliation = books;
+  }
+  return report;
+}
+
+}  // namespace jsm::pipeline

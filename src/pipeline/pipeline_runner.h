@@ -1,0 +1,57 @@
+#pragma once
+/// Runs the pipeline: the embedded broker when asked for, an optional replay of
+/// input orders, and the stages as threads — continuously until stopped, until
+/// the input has drained through gold, or until everything the topic held at
+/// start is in gold (--available-now).
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "common/status.h"
+#include "model/order_source.h"
+#include "pipeline/pipeline_options.h"
+#include "pipeline/reconciliation.h"
+
+namespace jsm::pipeline {
+
+/// When a run ends.
+enum class RunMode {
+  kContinuous,    ///< until `stop` becomes true
+  kUntilDrained,  ///< after the input has reached gold
+  kAvailableNow,  ///< after what the source held at start has reached gold
+};
+
+/// Which stages run in this process.
+enum class StageSet { kAll, kIngest, kRefine, kAggregate };
+
+/// A run's request.
+struct RunRequest {
+  PipelineOptions options;
+  RunMode mode = RunMode::kContinuous;
+  StageSet stages = StageSet::kAll;
+  std::unique_ptr<model::OrderSource> source;  ///< may be null (no replay)
+  double rate = 0;                             ///< replay events per second, 0 = unlimited
+  const std::atomic<bool>* stop = nullptr;     ///< set from a signal handler
+  /// Progress lines for a person (the CLI prints them).
+  std::function<void(const std::string&)> notify;
+};
+
+/// What a run did.
+struct RunReport {
+  std::string bootstrap;
+  int64_t produced = 0;
+  double seconds = 0;
+  double first_produce_to_gold_seconds = 0;
+  std::optional<Reconciliation> reconciliation;  ///< for kUntilDrained
+};
+
+/// Runs the pipeline as requested.
+Result<RunReport> RunPipeline(RunRequest request);
+
+/// Parses "ingest", "refine", "aggregate" (or "all").
+Result<StageSet> ParseStageSet(const std::string& name);
+
+}  // namespace jsm::pipeline

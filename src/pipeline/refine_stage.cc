@@ -1,0 +1,218 @@
+#include "pipeline/refine_stage.h"
+
+#include <thread>
+
+#include "common/clock.h"
+#include "common/logging.h"
+#include "pipeline/table_schemas.h"
+
+namespace jsm::pipeline {
+namespace {
+
+const std::vector<std::string>& BronzeColumnsRead() {
+  static const std::vector<std::string> columns = {"value", "key", "topic", "partition",
+                                                   "offset", "kafka_timestamp", "ingested_at"};
+  return columns;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<RefineStage>> RefineStage::Create(storage::ObjectStore* store, const PipelineOptions& options,
+                                                         kafka::DeadLetterWriter* dead_letters) {
+  std::unique_ptr<RefineStage> stage(new RefineStage());
+  stage->options_ = options;
+  stage->dead_letters_ = dead_letters;
+  JSM_ASSIGN_OR_RETURN(stage->bronze_,
+                       delta::DeltaTable::OpenOrCreate(store, kBronzeTable, "pedidos_bronze", BronzeSchema()));
+  JSM_ASSIGN_OR_RETURN(stage->silver_,
+                       delta::DeltaTable::OpenOrCreate(store, kSilverTable, "pedidos_silver", SilverSchema()));
+  JSM_ASSIGN_OR_RETURN(stage->quarantine_, delta::DeltaTable::OpenOrCreate(store, kQuarantineTable,
+                                                                         "pedidos_quarantine", QuarantineSchema()));
+  stage->parser_ = std::make_unique<model::OrderParser>(options.max_event_bytes);
+  stage->silver_batch_ = RecordBatch(SilverSchema());
+  stage->quarantine_batch_ = RecordBatch(QuarantineSchema());
+  JSM_RETURN_IF_ERROR(stage->RebuildDedupeIndex());
+  return stage;
+}
+
+Status RefineStage::RebuildDedupeIndex() {
+  const double started = MonotonicSeconds();
+  dedupe_.Clear();
+  for (const auto& [path, add] : silver_->snapshot().files) {
+    JSM_ASSIGN_OR_RETURN(RecordBatch ids, silver_->ReadDataFile(path, {"_record_id"}));
+    const Column& column = ids.column(0);
+    for (size_t row = 0; row < column.size(); ++row) {
+      RecordKey key;
+      if (!ParseRecordKeyHex(column.StringAt(row), &key)) {
+        return MakeError(ErrorCode::kCorruption, "silver file " + path + " row " + std::to_string(row) +
+                                                     ": _record_id is not 32 hex digits");
+      }
+      dedupe_.Insert(key);
+    }
+  }
+  dedupe_dirty_ = false;
+  Log().info(R"("dedupe index rebuilt","stage":"refine","keys":{},"bytes":{},"seconds":{:.3f})", dedupe_.size(),
+             dedupe_.memory_bytes(), MonotonicSeconds() - started);
+  return Status::Ok();
+}
+
+void RefineStage::AppendQuarantine(const RecordBatch& bronze, size_t row, const model::NormalizedOrder& order,
+                                   uint32_t broken) {
+  RecordBatch& q = quarantine_batch_;
+  q.column(0).AppendFrom(bronze.column(kBronzeValue), row);
+  q.column(1).AppendString(model::QualityRuleNames(broken));
+  q.column(2).AppendString(order.transaction_no);
+  q.column(3).AppendInt(order.order_date);
+  q.column(4).AppendString(order.product_no);
+  q.column(5).AppendInt(order.unit_price_cents);
+  q.column(6).AppendInt(order.quantity);
+  q.column(7).AppendFrom(bronze.column(kBronzeTopic), row);
+  q.column(8).AppendFrom(bronze.column(kBronzePartition), row);
+  q.column(9).AppendFrom(bronze.column(kBronzeOffset), row);
+  q.column(10).AppendFrom(bronze.column(kBronzeIngestedAt), row);
+}
+
+Status RefineStage::RefineBronzeFile(const RecordBatch& bronze, RefineCounts* counts) {
+  const Column& values = bronze.column(kBronzeValue);
+  model::NormalizedOrder order;
+  for (size_t row = 0; row < bronze.num_rows(); ++row) {
+    ++counts->input_rows;
+    std::string_view value = values.IsNull(row) ? std::string_view() : values.StringAt(row);
+    model::RejectReason reason = parser_->Parse(value, &order);
+    if (reason != model::RejectReason::kNone) {
+      kafka::DeadLetter letter;
+      letter.has_key = bronze.column(kBronzeKey).IsValid(row);
+      if (letter.has_key) letter.key = bronze.column(kBronzeKey).StringAt(row);
+      letter.value = value;
+      letter.reason = model::RejectReasonCode(reason);
+      letter.error = parser_->error();
+      letter.stage = "refine";
+      letter.original_topic = bronze.column(kBronzeTopic).StringAt(row);
+      letter.original_partition = static_cast<int32_t>(bronze.column(kBronzePartition).IntAt(row));
+      letter.original_offset = bronze.column(kBronzeOffset).IntAt(row);
+      const Column& timestamps = bronze.column(kBronzeKafkaTimestamp);
+      letter.original_timestamp_ms = timestamps.IsNull(row) ? -1 : timestamps.IntAt(row) / 1000;
+      JSM_RETURN_IF_ERROR(dead_letters_->Send(letter));
+      ++counts->dead_letters;
+      continue;
+    }
+    if (uint32_t broken = model::CheckQuality(order); broken != 0) {
+      AppendQuarantine(bronze, row, order, broken);
+      ++counts->quarantined;
+      continue;
+    }
+    const RecordKey key = OrderRecordKey(order, &key_scratch_);
+    if (!dedupe_.Insert(key)) {
+      ++counts->duplicates;
+      continue;
+    }
+    RecordBatch& s = silver_batch_;
+    s.column(kSilverTransactionNo).AppendString(order.transaction_no);
+    s.column(kSilverIsCancellation).AppendInt(order.is_cancellation ? 1 : 0);
+    s.column(kSilverOrderDate).AppendInt(order.order_date);
+    s.column(kSilverProductNo).AppendString(order.product_no);
+    s.column(kSilverProductName).AppendString(order.product_name);
+    s.column(kSilverUnitPrice).AppendInt(order.unit_price_cents);
+    s.column(kSilverQuantity).AppendInt(order.quantity);
+    s.column(kSilverLineTotal).AppendInt(order.line_total_cents);
+    if (order.customer_no.empty()) s.column(kSilverCustomerNo).AppendNull();
+    else s.column(kSilverCustomerNo).AppendString(order.customer_no);
+    if (order.country.empty()) s.column(kSilverCountry).AppendNull();
+    else s.column(kSilverCountry).AppendString(order.country);
+    if (order.country_code.empty()) s.column(kSilverCountryCode).AppendNull();
+    else s.column(kSilverCountryCode).AppendString(order.country_code);
+    s.column(kSilverTopic).AppendFrom(bronze.column(kBronzeTopic), row);
+    s.column(kSilverPartition).AppendFrom(bronze.column(kBronzePartition), row);
+    s.column(kSilverOffset).AppendFrom(bronze.column(kBronzeOffset), row);
+    s.column(kSilverIngestedAt).AppendFrom(bronze.column(kBronzeIngestedAt), row);
+    hex_scratch_.clear();
+    AppendRecordKeyHex(key, &hex_scratch_);
+    s.column(kSilverRecordId).AppendString(hex_scratch_);
+    ++counts->silver_rows;
+  }
+  return Status::Ok();
+}
+
+Result<StepResult> RefineStage::Step() {
+  StepResult result;
+  JSM_RETURN_IF_ERROR(bronze_->Refresh());
+  const int64_t consumed = silver_->AppVersion(kRefineAppId);
+  const int64_t available = bronze_->version();
+  if (available <= consumed) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    return result;
+  }
+  if (dedupe_dirty_) JSM_RETURN_IF_ERROR(RebuildDedupeIndex());
+  // A quarantine commit ahead of silver means a crash between the two commits:
+  // redo exactly that range, without writing its quarantine rows again.
+  const int64_t quarantine_done = quarantine_->AppVersion(kRefineAppId);
+  const bool redo = quarantine_done > consumed;
+  const double started = MonotonicSeconds();
+  RefineCounts counts;
+  silver_batch_.Clear();
+  quarantine_batch_.Clear();
+  int64_t last = consumed;
+  for (int64_t version = consumed + 1; version <= available; ++version) {
+    if (redo && version > quarantine_done) break;
+    if (!redo && counts.input_rows >= options_.refine_max_rows) break;
+    JSM_ASSIGN_OR_RETURN(delta::CommitEntry commit, bronze_->ReadCommit(version));
+    for (const delta::Action& action : commit.actions) {
+      const auto* add = std::get_if<delta::AddFile>(&action);
+      if (add == nullptr || !add->data_change) continue;
+      JSM_ASSIGN_OR_RETURN(RecordBatch bronze, bronze_->ReadDataFile(add->path, BronzeColumnsRead()));
+      Status refined = RefineBronzeFile(bronze, &counts);
+      if (!refined) {
+        dedupe_dirty_ = true;
+        return std::unexpected(refined.error());
+      }
+    }
+    last = version;
+  }
+  dedupe_dirty_ = true;  // until the silver commit below lands
+  JSM_RETURN_IF_ERROR(dead_letters_->Flush(60000));
+  const std::string range = std::to_string(consumed + 1) + "-" + std::to_string(last);
+  if (quarantine_batch_.num_rows() > 0 && !redo) {
+    JSM_ASSIGN_OR_RETURN(delta::AddFile add, quarantine_->WriteDataFile(quarantine_batch_, options_.parquet));
+    delta::CommitInfo info;
+    info.operation = "STREAMING UPDATE";
+    info.operation_parameters["bronzeVersions"] = range;
+    info.engine_info = "jsm-pipeline/" JSM_VERSION;
+    std::vector<delta::Action> actions{std::move(add), delta::Txn{kRefineAppId, last, NowMillis()}};
+    JSM_RETURN_IF_ERROR(quarantine_->Commit(std::move(actions), std::move(info)));
+  }
+  std::vector<delta::Action> actions;
+  if (silver_batch_.num_rows() > 0) {
+    JSM_ASSIGN_OR_RETURN(delta::AddFile add, silver_->WriteDataFile(silver_batch_, options_.parquet));
+    actions.push_back(std::move(add));
+  }
+  actions.push_back(delta::Txn{kRefineAppId, last, NowMillis()});
+  delta::CommitInfo info;
+  info.operation = "STREAMING UPDATE";
+  info.operation_parameters["outputMode"] = "Append";
+  info.operation_parameters["bronzeVersions"] = range;
+  info.operation_metrics["numInputRows"] = std::to_string(counts.input_rows);
+  info.operation_metrics["numOutputRows"] = std::to_string(counts.silver_rows);
+  info.operation_metrics["numQuarantinedRows"] = std::to_string(counts.quarantined);
+  info.operation_metrics["numDeadLetters"] = std::to_string(counts.dead_letters);
+  info.operation_metrics["numDuplicateRows"] = std::to_string(counts.duplicates);
+  info.engine_info = "jsm-pipeline/" JSM_VERSION;
+  JSM_ASSIGN_OR_RETURN(int64_t version, silver_->Commit(std::move(actions), std::move(info)));
+  dedupe_dirty_ = false;
+  result.rows_in = counts.input_rows;
+  result.committed = true;
+  Log().info(
+      R"("silver commit","stage":"refine","version":{},"bronze_versions":"{}","rows_in":{},"rows_out":{},"quarantined":{},"dead_letters":{},"duplicates":{},"seconds":{:.3f})",
+      version, range, counts.input_rows, counts.silver_rows, counts.quarantined, counts.dead_letters,
+      counts.duplicates, MonotonicSeconds() - started);
+  return result;
+}
+
+Status RefineStage::MarkTarget() {
+  JSM_RETURN_IF_ERROR(bronze_->Refresh());
+  target_version_ = bronze_->version();
+  return Status::Ok();
+}
+
+Result<bool> RefineStage::ReachedTarget() { return silver_->AppVersion(kRefineAppId) >= target_version_; }
+
+}  // namespace jsm::pipeline

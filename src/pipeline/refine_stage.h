@@ -1,0 +1,68 @@
+#pragma once
+/// The refine stage: new bronze versions -> parse, validate, normalize, dedupe ->
+/// silver/pedidos (+ silver/pedidos_quarantine, + dead letters on `<topic>.dlq`).
+/// Each silver commit carries txn appId "jsm-refine" = the last bronze version
+/// consumed; its commitInfo.operationMetrics record the batch's counts, which
+/// the reconciliation adds up.
+
+#include <memory>
+#include <string>
+
+#include "delta/table.h"
+#include "kafka/dead_letter.h"
+#include "model/order_parser.h"
+#include "pipeline/dedupe_index.h"
+#include "pipeline/pipeline_options.h"
+#include "pipeline/stage.h"
+
+namespace jsm::pipeline {
+
+/// txn appId of the refine stage in silver and quarantine commits.
+inline constexpr const char* kRefineAppId = "jsm-refine";
+
+/// Counts of one refine batch.
+struct RefineCounts {
+  int64_t input_rows = 0;
+  int64_t silver_rows = 0;
+  int64_t quarantined = 0;
+  int64_t dead_letters = 0;
+  int64_t duplicates = 0;
+};
+
+/// Refines bronze into silver.
+class RefineStage : public Stage {
+ public:
+  /// `dead_letters` sends to the DLQ topic; it must outlive the stage.
+  static Result<std::unique_ptr<RefineStage>> Create(storage::ObjectStore* store, const PipelineOptions& options,
+                                                     kafka::DeadLetterWriter* dead_letters);
+  std::string_view name() const override { return "refine"; }
+  Result<StepResult> Step() override;
+  Status Flush() override { return Status::Ok(); }
+  Result<bool> ReachedTarget() override;
+  Status MarkTarget() override;
+
+  /// Keys in the dedupe index (rows in silver).
+  size_t dedupe_keys() const { return dedupe_.size(); }
+
+ private:
+  RefineStage() = default;
+  Status RebuildDedupeIndex();
+  Status RefineBronzeFile(const RecordBatch& bronze, RefineCounts* counts);
+  void AppendQuarantine(const RecordBatch& bronze, size_t row, const model::NormalizedOrder& order, uint32_t broken);
+
+  PipelineOptions options_;
+  std::unique_ptr<delta::DeltaTable> bronze_;
+  std::unique_ptr<delta::DeltaTable> silver_;
+  std::unique_ptr<delta::DeltaTable> quarantine_;
+  kafka::DeadLetterWriter* dead_letters_ = nullptr;
+  std::unique_ptr<model::OrderParser> parser_;
+  DedupeIndex dedupe_;
+  bool dedupe_dirty_ = false;
+  RecordBatch silver_batch_;
+  RecordBatch quarantine_batch_;
+  std::string key_scratch_;
+  std::string hex_scratch_;
+  int64_t target_version_ = -1;
+};
+
+}  // namespace jsm::pipeline

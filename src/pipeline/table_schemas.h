@@ -1,0 +1,42 @@
+#pragma once
+/// Where each table of the lakehouse lives and what its columns are.
+
+#include "common/record_batch.h"
+
+namespace jsm::pipeline {
+
+inline constexpr const char* kBronzeTable = "bronze/pedidos";
+inline constexpr const char* kSilverTable = "silver/pedidos";
+inline constexpr const char* kQuarantineTable = "silver/pedidos_quarantine";
+inline constexpr const char* kDailySalesTable = "gold/daily_sales";
+inline constexpr const char* kProductPerformanceTable = "gold/product_performance";
+inline constexpr const char* kCountrySummaryTable = "gold/country_summary";
+
+/// Money columns: DECIMAL(18,2), GBP.
+inline constexpr int kMoneyPrecision = 18;
+inline constexpr int kMoneyScale = 2;
+
+/// bronze/pedidos: the message exactly as received plus its Kafka coordinates.
+const Schema& BronzeSchema();
+/// silver/pedidos: one clean, normalized, deduplicated order line.
+const Schema& SilverSchema();
+/// silver/pedidos_quarantine: parsed lines that broke a quality rule, with the rules.
+const Schema& QuarantineSchema();
+/// gold/daily_sales: per order date and country.
+const Schema& DailySalesSchema();
+/// gold/product_performance: per product.
+const Schema& ProductPerformanceSchema();
+/// gold/country_summary: per country.
+const Schema& CountrySummarySchema();
+
+/// Column positions of the bronze schema.
+enum BronzeColumn { kBronzeValue, kBronzeKey, kBronzeTopic, kBronzePartition, kBronzeOffset,
+                    kBronzeKafkaTimestamp, kBronzeIngestedAt };
+
+/// Column positions of the silver schema.
+enum SilverColumn { kSilverTransactionNo, kSilverIsCancellation, kSilverOrderDate, kSilverProductNo,
+                    kSilverProductName, kSilverUnitPrice, kSilverQuantity, kSilverLineTotal,
+                    kSilverCustomerNo, kSilverCountry, kSilverCountryCode, kSilverTopic,
+                    kSilverPartition, kSilverOffset, kSilverIngestedAt, kSilverRecordId };
+
+}  // namespace jsm::pipeline

@@ -1,0 +1,147 @@
+// The pipeline as a library: synthetic orders and malformed messages through
+// the embedded broker into a temporary lakehouse.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+
+#include "delta/table.h"
+#include "kafka/consumer.h"
+#include "kafka/embedded_broker.h"
+#include "kafka/producer.h"
+#include "pipeline/pipeline_runner.h"
+#include "pipeline/table_schemas.h"
+#include "storage/object_store.h"
+
+namespace jsm::pipeline {
+namespace {
+
+std::string FreshLakehouse(const std::string& name) {
+  std::string path = ::testing::TempDir() + "/jsm-" + name + "-" + std::to_string(::getpid());
+  std::filesystem::remove_all(path);
+  return path;
+}
+
+TEST(PipelineRun, SyntheticOrdersDrainToGoldAndBalance) {
+  RunRequest request;
+  request.options.lakehouse = FreshLakehouse("synthetic");
+  request.options.ingest_commit_messages = 2000;
+  request.mode = RunMode::kUntilDrained;
+  request.source = std::make_unique<model::SyntheticOrderSource>(10000, 3);
+  auto report = RunPipeline(std::move(request));
+  ASSERT_TRUE(report) << report.error().ToString();
+  EXPECT_EQ(report->produced, 10000);
+  ASSERT_TRUE(report->reconciliation);
+  const Reconciliation& books = *report->reconciliation;
+  EXPECT_TRUE(books.balanced()) << books.problems.front();
+  EXPECT_EQ(books.bronze_rows, 10000);
+  EXPECT_GT(books.duplicates, 0);
+  EXPECT_EQ(books.dead_letters, 0);
+  EXPECT_EQ(books.silver_rows + books.duplicates + books.quarantined_rows, 10000);
+}
+
+TEST(PipelineRun, SecondReplayOfSameOrdersAddsNothingToSilver) {
+  const std::string lakehouse = FreshLakehouse("twice");
+  int64_t silver_after_first = -1;
+  for (int run = 0; run < 2; ++run) {
+    RunRequest request;
+    request.options.lakehouse = lakehouse;
+    request.mode = RunMode::kUntilDrained;
+    request.source = std::make_unique<model::SyntheticOrderSource>(3000, 11);
+    auto report = RunPipeline(std::move(request));
+    ASSERT_TRUE(report) << report.error().ToString();
+    const Reconciliation& books = *report->reconciliation;
+    EXPECT_TRUE(books.balanced()) << books.problems.front();
+    EXPECT_EQ(books.bronze_rows, 3000 * (run + 1));
+    if (run == 0) {
+      silver_after_first = books.silver_rows;
+    } else {
+      // Every order of the second replay repeats one of the first: all are duplicates.
+      EXPECT_EQ(books.silver_rows, silver_after_first);
+      EXPECT_EQ(books.duplicates, 6000 - silver_after_first - books.quarantined_rows);
+    }
+  }
+}
+
+/// Malformed messages of every kind, keyed "bad-<i>".
+std::vector<std::pair<std::string, std::string>> MalformedMessages(std::map<std::string, std::string>* reasons) {
+  std::vector<std::pair<std::string, std::string>> out;
+  auto add = [&](std::string value, const char* reason) {
+    std::string key = "bad-" + std::to_string(out.size());
+    (*reasons)[key] = reason;
+    out.emplace_back(key, std::move(value));
+  };
+  const std::string good_tail = R"("Date":"12/9/2019","ProductNo":"22485","Product":"Crate","Price":21.47,"Quantity":12,"CustomerNo":"17490","Country":"United Kingdom"})";
+  for (int i = 0; i < 60; ++i) add("this is not json " + std::to_string(i), "not_json");
+  for (int i = 0; i < 60; ++i) add(R"({"TransactionNo":"58)" + std::to_string(1000 + i) + R"(","Date":"12/9/2019"})", "missing_field");
+  for (int i = 0; i < 60; ++i) add(R"({"TransactionNo":58)" + std::to_string(1000 + i) + "," + good_tail, "wrong_type");
+  for (int i = 0; i < 60; ++i) add(R"({"TransactionNo":"5810)" + std::to_string(i) + R"(","Date":"12/9/2019","ProductNo":"22485","Product":"Crate","Price":"cheap","Quantity":12,"CustomerNo":"17490","Country":"United Kingdom"})", "wrong_type");
+  for (int i = 0; i < 60; ++i) add(std::string(R"({"TransactionNo":"5812)") + std::to_string(i) + "\xff\xfe\"," + good_tail, "invalid_utf8");
+  add(std::string(R"({"TransactionNo":"581300",)") + R"("Pad":")" + std::string(1 << 20, 'x') + "\"," + good_tail, "oversize");
+  return out;
+}
+
+TEST(PipelineRun, MalformedMessagesLandInBronzeAndTheDeadLetterTopicOnly) {
+  auto broker = kafka::EmbeddedBroker::Start(1, kafka::DefaultTopics("pedidos"));
+  ASSERT_TRUE(broker) << broker.error().ToString();
+  kafka::ClientConfig client{(*broker)->bootstrap_servers(), {{"message.max.bytes", "3000000"}}};
+  auto producer = kafka::Producer::Create(client);
+  ASSERT_TRUE(producer) << producer.error().ToString();
+  std::map<std::string, std::string> reasons;
+  const auto bad = MalformedMessages(&reasons);
+  model::SyntheticOrderSource good(5000, 5);
+  model::OrderRecord record;
+  std::string json;
+  for (size_t i = 0; good.Next(&record); ++i) {
+    json.clear();
+    model::AppendOrderEventJson(record, &json);
+    ASSERT_TRUE((*producer)->Produce("pedidos", record.transaction_no, json));
+    if (i % 16 == 0 && i / 16 < bad.size()) {
+      ASSERT_TRUE((*producer)->Produce("pedidos", bad[i / 16].first, bad[i / 16].second));
+    }
+  }
+  for (size_t i = 5000 / 16 + 1; i < bad.size(); ++i) {
+    ASSERT_TRUE((*producer)->Produce("pedidos", bad[i].first, bad[i].second));
+  }
+  ASSERT_TRUE((*producer)->Flush(30000));
+  ASSERT_EQ((*producer)->delivered(), static_cast<int64_t>(5000 + bad.size()));
+
+  const std::string lakehouse = FreshLakehouse("bad");
+  RunRequest request;
+  request.options.lakehouse = lakehouse;
+  request.options.bootstrap = client.bootstrap_servers;
+  request.options.kafka_properties = client.properties;
+  request.options.max_event_bytes = 64 * 1024;
+  request.mode = RunMode::kAvailableNow;
+  auto report = RunPipeline(std::move(request));
+  ASSERT_TRUE(report) << report.error().ToString();
+
+  auto store = storage::OpenStore(lakehouse);
+  ASSERT_TRUE(store);
+  auto books = Reconcile(store->get(), static_cast<int64_t>(5000 + bad.size()));
+  ASSERT_TRUE(books) << books.error().ToString();
+  EXPECT_TRUE(books->balanced()) << books->problems.front();
+  EXPECT_EQ(books->dead_letters, static_cast<int64_t>(bad.size()));
+
+  // The dead-letter topic holds every malformed message, unchanged, with the contract's headers.
+  auto consumer = kafka::Consumer::Create(client, "dlq-check");
+  ASSERT_TRUE(consumer);
+  ASSERT_TRUE((*consumer)->AssignAll("pedidos.dlq", {}));
+  std::map<std::string, std::string> seen;
+  std::vector<kafka::Message> messages;
+  for (int attempt = 0; attempt < 200 && seen.size() < bad.size(); ++attempt) {
+    ASSERT_TRUE((*consumer)->Poll(1000, 100, &messages));
+    for (const kafka::Message& m : messages) {
+      std::string key(m.key);
+      auto original = std::find_if(bad.begin(), bad.end(), [&](const auto& b) { return b.first == key; });
+      ASSERT_NE(original, bad.end()) << "a good order was dead-lettered: " << key;
+      EXPECT_EQ(m.value, original->second);
+      seen[key] = std::string(m.value);
+    }
+  }
+  EXPECT_EQ(seen.size(), bad.size());
+}
+
+}  // namespace
+}  // namespace jsm::pipeline

@@ -1,0 +1,135 @@
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "common/clock.h"
+#include "delta/table.h"
+#include "storage/local_store.h"
+#include "unit/storage/temp_dir.h"
+
+namespace jsm::delta {
+namespace {
+
+Schema AllTypes() {
+  return Schema{{Field{"s", DataType::kString, true}, Field{"b", DataType::kBoolean, true},
+                 Field{"i", DataType::kInt32, true}, Field{"l", DataType::kInt64, false},
+                 Field{"d", DataType::kDouble, true}, Field{"day", DataType::kDate, true},
+                 Field{"ts", DataType::kTimestamp, true}, Field{"money", DataType::kDecimal, true, 18, 2}}};
+}
+
+RecordBatch SampleBatch() {
+  RecordBatch batch(AllTypes());
+  for (int row = 0; row < 3; ++row) {
+    batch.column(0).AppendString("row " + std::to_string(row));
+    batch.column(1).AppendInt(row % 2);
+    batch.column(2).AppendInt(row * 10);
+    batch.column(3).AppendInt(1000 + row);
+    batch.column(4).AppendDouble(row * 0.5);
+    batch.column(5).AppendInt(DaysFromCivil(2011, 12, 1 + row));
+    batch.column(6).AppendInt(1323000000000000LL + row * 1000);
+    batch.column(7).AppendInt(1234 + row);
+  }
+  for (size_t c = 0; c < batch.num_columns(); ++c) {
+    if (c == 3) {
+      batch.column(c).AppendInt(7);
+    } else {
+      batch.column(c).AppendNull();
+    }
+  }
+  return batch;
+}
+
+void ExpectSameColumn(const Column& expected, const Column& actual, const std::string& name) {
+  ASSERT_EQ(expected.size(), actual.size()) << name;
+  for (size_t row = 0; row < expected.size(); ++row) {
+    ASSERT_EQ(expected.IsNull(row), actual.IsNull(row)) << name << " row " << row;
+    if (expected.IsNull(row)) continue;
+    switch (expected.type()) {
+      case DataType::kString: EXPECT_EQ(expected.StringAt(row), actual.StringAt(row)) << name; break;
+      case DataType::kDouble: EXPECT_EQ(expected.DoubleAt(row), actual.DoubleAt(row)) << name; break;
+      default: EXPECT_EQ(expected.IntAt(row), actual.IntAt(row)) << name; break;
+    }
+  }
+}
+
+class DataFileTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto store = storage::LocalStore::Open(dir_.path());
+    ASSERT_TRUE(store) << store.error().ToString();
+    store_ = std::move(*store);
+    auto table = DeltaTable::OpenOrCreate(store_.get(), "bronze/all", "all", AllTypes());
+    ASSERT_TRUE(table) << table.error().ToString();
+    table_ = std::move(*table);
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<storage::LocalStore> store_;
+  std::unique_ptr<DeltaTable> table_;
+};
+
+TEST_F(DataFileTest, WrittenFileHasSparkStyleNameSizeAndStats) {
+  const RecordBatch batch = SampleBatch();
+  auto add = table_->WriteDataFile(batch, parquet::WriterOptions{});
+  ASSERT_TRUE(add) << add.error().ToString();
+  EXPECT_TRUE(std::regex_match(add->path, std::regex("part-00000-[0-9a-f-]{36}-c000\\.zstd\\.parquet"))) << add->path;
+  auto bytes = store_->Get("bronze/all/" + add->path);
+  ASSERT_TRUE(bytes) << bytes.error().ToString();
+  EXPECT_EQ(add->size, static_cast<int64_t>(bytes->size()));
+  EXPECT_EQ(add->stats, ComputeStatsJson(batch));
+  EXPECT_EQ(add->num_records, 4);
+  EXPECT_TRUE(add->data_change);
+  EXPECT_GT(add->modification_time, 0);
+  EXPECT_TRUE(table_->snapshot().files.empty()) << "not committed yet";
+}
+
+TEST_F(DataFileTest, SnappyFilesAreNamedSnappy) {
+  parquet::WriterOptions options;
+  options.compression = parquet::Compression::kSnappy;
+  auto add = table_->WriteDataFile(SampleBatch(), options);
+  ASSERT_TRUE(add) << add.error().ToString();
+  EXPECT_TRUE(add->path.ends_with("-c000.snappy.parquet")) << add->path;
+}
+
+TEST_F(DataFileTest, CommittedFileReadsBackTheSameRows) {
+  const RecordBatch batch = SampleBatch();
+  auto add = table_->WriteDataFile(batch, parquet::WriterOptions{});
+  ASSERT_TRUE(add) << add.error().ToString();
+  ASSERT_TRUE(table_->Commit({*add}, CommitInfo{.operation = "WRITE"}));
+
+  auto reopened = DeltaTable::Open(store_.get(), "bronze/all");
+  ASSERT_TRUE(reopened);
+  ASSERT_EQ((*reopened)->snapshot().files.size(), 1u);
+  const AddFile& active = (*reopened)->snapshot().files.begin()->second;
+  EXPECT_EQ(active.num_records, 4);
+  auto read = (*reopened)->ReadDataFile(active.path);
+  ASSERT_TRUE(read) << read.error().ToString();
+  ASSERT_EQ(read->schema(), batch.schema());
+  for (size_t c = 0; c < batch.num_columns(); ++c) {
+    ExpectSameColumn(batch.column(c), read->column(c), batch.schema().fields[c].name);
+  }
+
+  auto projected = (*reopened)->ReadDataFile(active.path, {"money", "s"});
+  ASSERT_TRUE(projected) << projected.error().ToString();
+  ASSERT_EQ(projected->num_columns(), 2u);
+  ExpectSameColumn(batch.column(7), projected->column(0), "money");
+  ExpectSameColumn(batch.column(0), projected->column(1), "s");
+}
+
+TEST_F(DataFileTest, BatchWithAnotherSchemaIsInvalidArgument) {
+  RecordBatch other(Schema{{Field{"s", DataType::kString, true}}});
+  other.column(0).AppendString("x");
+  auto add = table_->WriteDataFile(other, parquet::WriterOptions{});
+  ASSERT_FALSE(add);
+  EXPECT_EQ(add.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(add.error().message().find("the batch lacks column 'b' (boolean)"), std::string::npos) << add.error().message();
+}
+
+TEST_F(DataFileTest, ReadOfMissingFileIsNotFound) {
+  auto read = table_->ReadDataFile("part-missing.parquet");
+  ASSERT_FALSE(read);
+  EXPECT_EQ(read.error().code(), ErrorCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace jsm::delta

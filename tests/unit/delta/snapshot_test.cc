@@ -1,0 +1,79 @@
+#include "delta/snapshot.h"
+
+#include <gtest/gtest.h>
+
+namespace jsm::delta {
+namespace {
+
+AddFile Add(std::string path, int64_t records) {
+  AddFile add;
+  add.path = std::move(path);
+  add.num_records = records;
+  return add;
+}
+
+RemoveFile Remove(std::string path) {
+  RemoveFile remove;
+  remove.path = std::move(path);
+  return remove;
+}
+
+Metadata SomeMetadata() {
+  Metadata metadata;
+  metadata.id = "id";
+  metadata.schema = Schema{{Field{"a", DataType::kInt64, true}}};
+  return metadata;
+}
+
+TEST(Snapshot, AddsAndRemovesReconcileActiveFiles) {
+  Snapshot snapshot;
+  CommitInfo info;
+  info.timestamp = 77;
+  ASSERT_TRUE(ApplyCommit(0, {Protocol{}, SomeMetadata(), Add("a", 1), Add("b", 2)}, "t", &snapshot));
+  ASSERT_TRUE(ApplyCommit(1, {info, Remove("a"), Add("c", 3), Add("b", 20)}, "t", &snapshot));
+  EXPECT_EQ(snapshot.version, 1);
+  EXPECT_EQ(snapshot.timestamp_ms, 77);
+  ASSERT_EQ(snapshot.files.size(), 2u);
+  EXPECT_EQ(snapshot.files.at("b").num_records, 20);  // a re-add replaces the earlier entry
+  EXPECT_TRUE(snapshot.files.contains("c"));
+}
+
+TEST(Snapshot, TxnKeepsLatestVersionPerApp) {
+  Snapshot snapshot;
+  ASSERT_TRUE(ApplyCommit(0, {Protocol{}, SomeMetadata(), Txn{"app", 1, 0}, Txn{"other", 9, 0}}, "t", &snapshot));
+  ASSERT_TRUE(ApplyCommit(1, {Txn{"app", 2, 0}}, "t", &snapshot));
+  EXPECT_EQ(snapshot.app_versions.at("app"), 2);
+  EXPECT_EQ(snapshot.app_versions.at("other"), 9);
+}
+
+TEST(Snapshot, NewerReaderProtocolIsUnsupportedAndLeavesSnapshotUntouched) {
+  Snapshot snapshot;
+  ASSERT_TRUE(ApplyCommit(0, {Protocol{}, SomeMetadata()}, "t", &snapshot));
+  auto status = ApplyCommit(1, {Add("x", 1), Protocol{3, 7, {"deletionVectors"}, {"deletionVectors"}}}, "lake/t", &snapshot);
+  ASSERT_FALSE(status);
+  EXPECT_EQ(status.error().code(), ErrorCode::kUnsupported);
+  EXPECT_EQ(status.error().message(),
+            "table lake/t needs reader version 3; we support 1 (reader features: deletionVectors)");
+  EXPECT_EQ(snapshot.version, 0);
+  EXPECT_TRUE(snapshot.files.empty());
+}
+
+TEST(Snapshot, NewerWriterProtocolIsUnsupported) {
+  auto status = CheckProtocolSupported(Protocol{1, 4}, "t");
+  ASSERT_FALSE(status);
+  EXPECT_EQ(status.error().message(), "table t needs writer version 4; we support 2");
+  EXPECT_TRUE(CheckProtocolSupported(Protocol{1, 1}, "t"));
+}
+
+TEST(Snapshot, ParseCommitReportsProtocolBeforeUnparseableSchema) {
+  constexpr std::string_view text =
+      R"({"protocol":{"minReaderVersion":3,"minWriterVersion":7,"readerFeatures":["timestampNtz"],"writerFeatures":["timestampNtz"]}})"
+      "\n"
+      R"({"metaData":{"id":"x","format":{"provider":"parquet","options":{}},"schemaString":"{\"type\":\"struct\",\"fields\":[{\"name\":\"t\",\"type\":\"timestamp_ntz\",\"nullable\":true,\"metadata\":{}}]}","partitionColumns":[],"configuration":{}}})";
+  auto parsed = ParseCommit(text, "f.json", "t");
+  ASSERT_FALSE(parsed);
+  EXPECT_EQ(parsed.error().message(), "table t needs reader version 3; we support 1 (reader features: timestampNtz)");
+}
+
+}  // namespace
+}  // namespace jsm::delta

@@ -1,0 +1,278 @@
+#include "kafka/consumer.h"
+
+#include <gtest/gtest.h>
+#include <librdkafka/rdkafka.h>
+
+#include <map>
+#include <set>
+
+#include "kafka/producer.h"
+#include "unit/kafka/kafka_test_support.h"
+
+namespace jsm::kafka {
+namespace {
+
+using testing::ConfigFor;
+using testing::ConsumeAtLeast;
+using testing::CreateTestTopic;
+using testing::OwnedMessage;
+using testing::SharedBroker;
+
+/// Produces `count` messages key-i / value-i to `topic` and waits for all reports.
+void ProduceNumbered(const EmbeddedBroker& broker, const std::string& topic, int count,
+                     int32_t partition = -1, size_t value_padding = 0,
+                     const std::string& compression = "lz4") {
+  ProducerOptions options;
+  options.compression = compression;
+  auto producer = Producer::Create(ConfigFor(broker), options);
+  ASSERT_TRUE(producer) << producer.error().ToString();
+  const std::string padding(value_padding, 'p');
+  for (int i = 0; i < count; ++i) {
+    ASSERT_TRUE((*producer)->Produce(topic, "key-" + std::to_string(i),
+                                     "value-" + std::to_string(i) + padding, {}, partition));
+  }
+  Status flushed = (*producer)->Flush(60000);
+  ASSERT_TRUE(flushed) << flushed.error().ToString();
+  ASSERT_EQ((*producer)->delivered(), count);
+}
+
+TEST(Consumer, ReadsBackEveryProducedMessageFromTheBeginning) {
+  const std::string topic = CreateTestTopic(6);
+  EmbeddedBroker* broker = &SharedBroker();
+  constexpr int kCount = 3000;
+  ProduceNumbered(*broker, topic, kCount);
+  auto consumer = Consumer::Create(ConfigFor(*broker), "ingest");
+  ASSERT_TRUE(consumer) << consumer.error().ToString();
+  ASSERT_TRUE((*consumer)->AssignAll(topic, {}));
+  const std::vector<OwnedMessage> got = ConsumeAtLeast(**consumer, kCount);
+  ASSERT_EQ(got.size(), static_cast<size_t>(kCount));
+
+  std::set<int> seen;
+  std::map<int32_t, int64_t> next_offset;  // per partition: offsets start at 0 and are dense
+  for (const OwnedMessage& m : got) {
+    ASSERT_TRUE(m.has_key);
+    ASSERT_EQ(m.key.substr(0, 4), "key-");
+    const int i = std::stoi(m.key.substr(4));
+    EXPECT_EQ(m.value, "value-" + std::to_string(i));
+    EXPECT_TRUE(seen.insert(i).second) << "duplicate " << m.key;
+    EXPECT_GE(m.partition, 0);
+    EXPECT_LT(m.partition, 6);
+    EXPECT_EQ(m.offset, next_offset[m.partition]) << "partition " << m.partition;
+    next_offset[m.partition] = m.offset + 1;
+    EXPECT_GT(m.timestamp_ms, 0);
+  }
+  EXPECT_EQ(seen.size(), static_cast<size_t>(kCount));
+  EXPECT_EQ(next_offset.size(), 6u) << "3000 keys should reach all 6 partitions";
+  for (const auto& [partition, end] : next_offset) {
+    auto marks = (*consumer)->QueryWatermarks(topic, partition);
+    ASSERT_TRUE(marks);
+    EXPECT_EQ(marks->high, end);
+  }
+}
+
+TEST(Consumer, ResumesAtTheGivenOffsetsAndReturnsOnlyLaterMessages) {
+  const std::string topic = CreateTestTopic(6);
+  EmbeddedBroker* broker = &SharedBroker();
+  ProduceNumbered(*broker, topic, 1200);
+  auto consumer = Consumer::Create(ConfigFor(*broker), "ingest");
+  ASSERT_TRUE(consumer);
+  std::map<int32_t, int64_t> resume;
+  size_t expected = 0;
+  for (int32_t p = 0; p < 6; ++p) {
+    auto marks = (*consumer)->QueryWatermarks(topic, p);
+    ASSERT_TRUE(marks);
+    if (p == 5) continue;  // no resume offset: from the beginning
+    resume[p] = marks->high / 2;
+    expected += static_cast<size_t>(marks->high - resume[p]);
+  }
+  expected += static_cast<size_t>((*consumer)->QueryWatermarks(topic, 5)->high);
+  ASSERT_TRUE((*consumer)->AssignAll(topic, resume));
+  std::vector<OwnedMessage> got = ConsumeAtLeast(**consumer, expected);
+  ASSERT_EQ(got.size(), expected);
+  for (const OwnedMessage& m : got) {
+    if (auto it = resume.find(m.partition); it != resume.end()) {
+      EXPECT_GE(m.offset, it->second);
+    }
+  }
+  // Nothing more arrives.
+  std::vector<Message> more;
+  ASSERT_TRUE((*consumer)->Poll(100, 300, &more));
+  EXPECT_TRUE(more.empty());
+}
+
+TEST(Consumer, WatermarksCountProducedMessagesPerPartition) {
+  const std::string topic = CreateTestTopic(3);
+  EmbeddedBroker* broker = &SharedBroker();
+  ProduceNumbered(*broker, topic, 7, /*partition=*/1);
+  auto consumer = Consumer::Create(ConfigFor(*broker), "ingest");
+  ASSERT_TRUE(consumer);
+  auto one = (*consumer)->QueryWatermarks(topic, 1);
+  ASSERT_TRUE(one) << one.error().ToString();
+  EXPECT_EQ(one->low, 0);
+  EXPECT_EQ(one->high, 7);
+  auto empty = (*consumer)->QueryWatermarks(topic, 0);
+  ASSERT_TRUE(empty);
+  EXPECT_EQ(empty->low, 0);
+  EXPECT_EQ(empty->high, 0);
+}
+
+TEST(Consumer, PartitionCountOfUnknownTopicIsNotFound) {
+  const std::string topic = CreateTestTopic(3);
+  EmbeddedBroker* broker = &SharedBroker();
+  auto consumer = Consumer::Create(ConfigFor(*broker), "ingest");
+  ASSERT_TRUE(consumer);
+  auto known = (*consumer)->PartitionCount(topic);
+  ASSERT_TRUE(known) << known.error().ToString();
+  EXPECT_EQ(*known, 3);
+  auto unknown = (*consumer)->PartitionCount("nope");
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code(), ErrorCode::kNotFound) << unknown.error().ToString();
+  Status assigned = (*consumer)->AssignAll("nope", {});
+  ASSERT_FALSE(assigned);
+  EXPECT_EQ(assigned.error().code(), ErrorCode::kNotFound);
+}
+
+TEST(Consumer, ResumeOffsetBeyondTheLogEndIsDataLoss) {
+  const std::string topic = CreateTestTopic(1);
+  EmbeddedBroker* broker = &SharedBroker();
+  ProduceNumbered(*broker, topic, 5);
+  auto consumer = Consumer::Create(ConfigFor(*broker), "ingest");
+  ASSERT_TRUE(consumer);
+  ASSERT_TRUE((*consumer)->AssignAll(topic, {{0, 5}})) << "resuming exactly at the end is fine";
+  Status beyond = (*consumer)->AssignAll(topic, {{0, 9}});
+  ASSERT_FALSE(beyond);
+  EXPECT_EQ(beyond.error().code(), ErrorCode::kDataLoss) << beyond.error().ToString();
+}
+
+TEST(Consumer, ResumeNamingAMissingPartitionIsNotFound) {
+  const std::string topic = CreateTestTopic(2);
+  EmbeddedBroker* broker = &SharedBroker();
+  auto consumer = Consumer::Create(ConfigFor(*broker), "ingest");
+  ASSERT_TRUE(consumer);
+  Status status = (*consumer)->AssignAll(topic, {{7, 0}});
+  ASSERT_FALSE(status);
+  EXPECT_EQ(status.error().code(), ErrorCode::kNotFound);
+}
+
+// The mock cluster of librdkafka 2.0.2 keeps at most 5 MiB (or 100,000 batches)
+// per partition and drops the oldest batches beyond that. Produce ~12 MiB
+// uncompressed to one partition: the log start moves past 0, and resuming at 0
+// must be reported as data loss, never silently skipped.
+TEST(Consumer, ResumeOffsetDeletedByRetentionIsDataLoss) {
+  const std::string topic = CreateTestTopic(1);
+  EmbeddedBroker* broker = &SharedBroker();
+  constexpr int kCount = 12000;  // ~1 KiB each
+  ProduceNumbered(*broker, topic, kCount, 0, /*value_padding=*/1024, "none");
+  auto consumer = Consumer::Create(ConfigFor(*broker), "ingest");
+  ASSERT_TRUE(consumer);
+  auto marks = (*consumer)->QueryWatermarks(topic, 0);
+  ASSERT_TRUE(marks);
+  EXPECT_EQ(marks->high, kCount);
+  ASSERT_GT(marks->low, 0) << "the mock kept all " << kCount << " messages; did its retention change?";
+  const int64_t kept = marks->high - marks->low;
+  std::printf(
+      "[ measured ] mock retention: kept offsets [%lld, %lld) = %lld of %d messages (~%.2f MiB of ~1 KiB "
+      "values)\n",
+      static_cast<long long>(marks->low), static_cast<long long>(marks->high), static_cast<long long>(kept),
+      kCount, kept * (1024.0 + 16) / (1024 * 1024));
+  ::testing::Test::RecordProperty("retained_low", std::to_string(marks->low));
+
+  Status status = (*consumer)->AssignAll(topic, {{0, 0}});
+  ASSERT_FALSE(status);
+  EXPECT_EQ(status.error().code(), ErrorCode::kDataLoss);
+  EXPECT_NE(status.error().message().find("partition 0 of '" + topic + "': offsets [0, " +
+                                          std::to_string(marks->low) + ")"),
+            std::string::npos)
+      << status.error().message();
+
+  // From the beginning (no resume offset) starts at the retained log start.
+  ASSERT_TRUE((*consumer)->AssignAll(topic, {}));
+  auto got = ConsumeAtLeast(**consumer, static_cast<size_t>(kept));
+  ASSERT_EQ(got.size(), static_cast<size_t>(kept));
+  EXPECT_EQ(got.front().offset, marks->low);
+  EXPECT_EQ(got.back().offset, kCount - 1);
+}
+
+// A consumer that falls behind retention while assigned gets kDataLoss from
+// Poll (auto.offset.reset=error), after the messages it had already fetched.
+TEST(Consumer, PollReportsDataLossWhenRetentionOvertakesThePosition) {
+  const std::string topic = CreateTestTopic(1);
+  EmbeddedBroker* broker = &SharedBroker();
+  ProduceNumbered(*broker, topic, 10, 0);
+  // A tiny prefetch queue, so the fetcher stops after about one batch.
+  auto consumer = Consumer::Create(ConfigFor(*broker, {{"queued.max.messages.kbytes", "1"},
+                                                       {"queued.min.messages", "1"},
+                                                       {"fetch.max.bytes", "1048576"},
+                                                       {"max.partition.fetch.bytes", "1024"}}),
+                                   "ingest");
+  ASSERT_TRUE(consumer) << consumer.error().ToString();
+  ASSERT_TRUE((*consumer)->AssignAll(topic, {{0, 0}}));
+  ASSERT_EQ(ConsumeAtLeast(**consumer, 10).size(), 10u);
+  ProduceNumbered(*broker, topic, 12000, 0, 1024, "none");
+  auto marks = (*consumer)->QueryWatermarks(topic, 0);
+  ASSERT_TRUE(marks);
+  ASSERT_GT(marks->low, 10);
+
+  std::optional<Error> error;
+  auto got = ConsumeAtLeast(**consumer, 12000, std::chrono::seconds(30), &error);
+  ASSERT_TRUE(error.has_value()) << "consumed " << got.size() << " without an error";
+  EXPECT_EQ(error->code(), ErrorCode::kDataLoss) << error->ToString();
+  EXPECT_NE(error->message().find("partition 0 of '" + topic + "'"), std::string::npos) << error->message();
+  // What was prefetched before the truncation comes first, without gaps.
+  for (size_t i = 0; i < got.size(); ++i) EXPECT_EQ(got[i].offset, static_cast<int64_t>(10 + i));
+}
+
+TEST(Consumer, CommittedOffsetsAreStoredForTheGroup) {
+  const std::string topic = CreateTestTopic(6);
+  EmbeddedBroker* broker = &SharedBroker();
+  ProduceNumbered(*broker, topic, 600);
+  auto consumer = Consumer::Create(ConfigFor(*broker), "ingest");
+  ASSERT_TRUE(consumer);
+  Status early = (*consumer)->CommitOffsets({{0, 1}});
+  EXPECT_FALSE(early) << "commit before assignment has no topic";
+  ASSERT_TRUE((*consumer)->AssignAll(topic, {}));
+  ASSERT_TRUE((*consumer)->CommitOffsets({{0, 5}, {3, 7}}));
+
+  // The commit is asynchronous: a second member of the group polls for it.
+  auto other = Consumer::Create(ConfigFor(*broker), "ingest");
+  ASSERT_TRUE(other);
+  std::map<int32_t, int64_t> committed;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < until) {
+    std::vector<Message> batch;
+    ASSERT_TRUE((*consumer)->Poll(100, 50, &batch));  // serves the commit callback
+    auto got = (*other)->CommittedOffsets(topic, 5000);
+    ASSERT_TRUE(got) << got.error().ToString();
+    committed = *got;
+    if (committed.size() == 2) break;
+  }
+  EXPECT_EQ(committed, (std::map<int32_t, int64_t>{{0, 5}, {3, 7}}));
+  auto elsewhere = Consumer::Create(ConfigFor(*broker), "another-group");
+  ASSERT_TRUE(elsewhere);
+  auto none = (*elsewhere)->CommittedOffsets(topic, 5000);
+  ASSERT_TRUE(none);
+  EXPECT_TRUE(none->empty());
+}
+
+TEST(Consumer, MessageViewsPointIntoLibrdkafkaBuffersWithoutCopying) {
+  const std::string topic = CreateTestTopic(1);
+  EmbeddedBroker* broker = &SharedBroker();
+  ProduceNumbered(*broker, topic, 3);
+  auto consumer = Consumer::Create(ConfigFor(*broker), "ingest");
+  ASSERT_TRUE(consumer);
+  ASSERT_TRUE((*consumer)->AssignAll(topic, {}));
+  std::vector<Message> batch;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (batch.size() < 3 && std::chrono::steady_clock::now() < until)
+    ASSERT_TRUE((*consumer)->Poll(3, 200, &batch));
+  ASSERT_EQ(batch.size(), 3u);
+  for (const Message& m : batch) {
+    ASSERT_NE(m.native, nullptr);
+    EXPECT_EQ(static_cast<const void*>(m.value.data()), m.native->payload);
+    EXPECT_EQ(static_cast<const void*>(m.key.data()), m.native->key);
+  }
+  EXPECT_EQ(batch[2].value, "value-2");
+}
+
+}  // namespace
+}  // namespace jsm::kafka

@@ -1,0 +1,129 @@
+#include "kafka/dead_letter.h"
+
+#include <gtest/gtest.h>
+
+#include "unit/kafka/kafka_test_support.h"
+
+namespace jsm::kafka {
+namespace {
+
+using testing::ConfigFor;
+using testing::ConsumeAtLeast;
+using testing::CreateTestTopic;
+using testing::SharedBroker;
+
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+HeaderList AsPairs(const std::vector<Header>& headers) {
+  HeaderList out;
+  for (const Header& h : headers) out.emplace_back(h.name, h.value);
+  return out;
+}
+
+DeadLetter SampleLetter() {
+  DeadLetter letter;
+  letter.key = "536365";
+  letter.value = "{not json";
+  letter.reason = "not_json";
+  letter.error = "expected a JSON object at byte 0";
+  letter.stage = "refine";
+  letter.original_topic = "pedidos";
+  letter.original_partition = 3;
+  letter.original_offset = 12345;
+  letter.original_timestamp_ms = 1764000000123;
+  letter.first_failed_at_ms = 1795514400123;  // 2026-11-24T10:00:00.123Z
+  letter.attempts = 2;
+  return letter;
+}
+
+TEST(DeadLetter, HeadersFollowTheContractExactlyAndInOrder) {
+  const int64_t now_ms = 1795514461005;  // 2026-11-24T10:01:01.005Z
+  EXPECT_EQ(AsPairs(DeadLetterHeaders(SampleLetter(), "0.1.0", now_ms)),
+            (HeaderList{{"dlq.reason", "not_json"},
+                        {"dlq.error", "expected a JSON object at byte 0"},
+                        {"dlq.stage", "refine"},
+                        {"dlq.original.topic", "pedidos"},
+                        {"dlq.original.partition", "3"},
+                        {"dlq.original.offset", "12345"},
+                        {"dlq.original.timestamp", "1764000000123"},
+                        {"dlq.first_failed_at", "2026-11-24T10:00:00.123Z"},
+                        {"dlq.failed_at", "2026-11-24T10:01:01.005Z"},
+                        {"dlq.attempts", "2"},
+                        {"dlq.pipeline_version", "0.1.0"}}));
+}
+
+TEST(DeadLetter, FirstFailureDefaultsToNow) {
+  DeadLetter letter = SampleLetter();
+  letter.first_failed_at_ms = 0;
+  const auto headers = DeadLetterHeaders(letter, "v", 0);
+  EXPECT_EQ(headers[7].value, "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(headers[8].value, "1970-01-01T00:00:00.000Z");
+  const auto live = DeadLetterHeaders(letter, "v");
+  EXPECT_EQ(live[7].value, live[8].value);
+  const std::string& at = live[8].value;
+  ASSERT_EQ(at.size(), std::string("2026-11-24T10:00:00.123Z").size()) << at;
+  EXPECT_EQ(at[10], 'T');
+  EXPECT_EQ(at[19], '.');
+  EXPECT_EQ(at.back(), 'Z');
+  EXPECT_GE(at, "2024") << at;
+}
+
+TEST(DeadLetter, TopicIsOriginalTopicWithDlqSuffix) { EXPECT_EQ(DeadLetterTopic("pedidos"), "pedidos.dlq"); }
+
+TEST(DeadLetter, RoundTripKeepsKeyValueAndEveryHeader) {
+  const std::string topic = CreateTestTopic(6);
+  ASSERT_EQ(CreateTestTopic(1, ".dlq"), DeadLetterTopic(topic));
+  EmbeddedBroker* broker = &SharedBroker();
+  auto producer = Producer::Create(ConfigFor(*broker));
+  ASSERT_TRUE(producer);
+  DeadLetterWriter writer(producer->get(), "0.1.0");
+  DeadLetter keyed = SampleLetter();
+  keyed.original_topic = topic;
+  DeadLetter keyless = keyed;
+  keyless.has_key = false;
+  keyless.original_offset = 12346;
+  ASSERT_TRUE(writer.Send(keyed));
+  ASSERT_TRUE(writer.Send(keyless));
+  ASSERT_TRUE(writer.Flush(30000));
+
+  auto consumer = Consumer::Create(ConfigFor(*broker), "dlq-reader");
+  ASSERT_TRUE(consumer);
+  ASSERT_TRUE((*consumer)->AssignAll(DeadLetterTopic(topic), {}));
+  auto got = ConsumeAtLeast(**consumer, 2);
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_TRUE(got[0].has_key);
+  EXPECT_EQ(got[0].key, "536365");
+  EXPECT_EQ(got[0].value, "{not json");
+  EXPECT_FALSE(got[1].has_key);
+  EXPECT_EQ(got[1].value, "{not json");
+
+  for (size_t i = 0; i < 2; ++i) {
+    const HeaderList& headers = got[i].headers;
+    ASSERT_EQ(headers.size(), 11u);
+    HeaderList expected = AsPairs(DeadLetterHeaders(i == 0 ? keyed : keyless, "0.1.0", 0));
+    for (size_t h = 0; h < headers.size(); ++h) {
+      EXPECT_EQ(headers[h].first, expected[h].first);
+      if (expected[h].first == "dlq.failed_at") continue;  // "now" at send time
+      EXPECT_EQ(headers[h].second, expected[h].second) << expected[h].first;
+    }
+    EXPECT_EQ(headers[8].second.size(), 24u) << headers[8].second;
+  }
+  // The original topic is untouched.
+  auto marks = (*consumer)->QueryWatermarks(topic, 0);
+  ASSERT_TRUE(marks);
+  EXPECT_EQ(marks->high, 0);
+}
+
+TEST(DeadLetter, LetterWithoutOriginalTopicIsInvalidArgument) {
+  auto producer = Producer::Create(ConfigFor(SharedBroker()));
+  ASSERT_TRUE(producer);
+  DeadLetterWriter writer(producer->get(), "0.1.0");
+  DeadLetter letter = SampleLetter();
+  letter.original_topic = "";
+  Status status = writer.Send(letter);
+  ASSERT_FALSE(status);
+  EXPECT_EQ(status.error().code(), ErrorCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace jsm::kafka

@@ -1,0 +1,213 @@
+#include "parquet/reader.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+
+#include "parquet/writer.h"
+#include "unit/parquet/test_batches.h"
+
+namespace jsm::parquet {
+namespace {
+
+using testing::AllTypesBatch;
+using testing::ExpectBatchesEqual;
+using testing::ReadWholeFile;
+using testing::TestdataPath;
+
+/// The contents of testdata/`name`, or a skip when it is absent.
+#define LOAD_TESTDATA_OR_SKIP(var, name)                                           \
+  std::string var = ReadWholeFile(TestdataPath(name));                             \
+  if (var.empty()) GTEST_SKIP() << "testdata file " << TestdataPath(name) << " is missing"
+
+/// The table make_pyarrow_files.py writes: 100 rows, values by formula of the row.
+RecordBatch ExpectedPyarrowTable() {
+  Schema schema{{Field{"s", DataType::kString, true}, Field{"u", DataType::kString, false},
+                 Field{"b", DataType::kBoolean, true}, Field{"i32", DataType::kInt32, true},
+                 Field{"i64", DataType::kInt64, false}, Field{"d", DataType::kDouble, true},
+                 Field{"dt", DataType::kDate, true}, Field{"ts", DataType::kTimestamp, true},
+                 Field{"ts_ms", DataType::kTimestamp, true}, Field{"dec", DataType::kDecimal, true, 12, 2}}};
+  RecordBatch batch(schema);
+  for (int64_t i = 0; i < 100; ++i) {
+    if (i % 5 == 0) batch.column(0).AppendNull(); else batch.column(0).AppendString("s" + std::to_string(i % 7));
+    batch.column(1).AppendString("unique-" + std::to_string(i) + "-" + std::string(static_cast<size_t>(i % 5), 'x'));
+    if (i % 11 == 0) batch.column(2).AppendNull(); else batch.column(2).AppendInt(i % 3 == 0);
+    if (i % 13 == 0) batch.column(3).AppendNull(); else batch.column(3).AppendInt(i * 7 - 300);
+    batch.column(4).AppendInt(i * 1000000007LL - 50000000000LL);
+    if (i % 17 == 0) batch.column(5).AppendNull(); else batch.column(5).AppendDouble(static_cast<double>(i) * 0.5 - 10);
+    if (i % 4 == 0) batch.column(6).AppendNull(); else batch.column(6).AppendInt(i * 10);
+    if (i % 6 == 0) batch.column(7).AppendNull(); else batch.column(7).AppendInt(1700000000000000LL + i * 1000003LL);
+    if (i % 9 == 0) batch.column(8).AppendNull(); else batch.column(8).AppendInt((1700000000000LL + i * 1001) * 1000);
+    if (i % 8 == 0) batch.column(9).AppendNull(); else batch.column(9).AppendInt(i * 12345 - 99999);
+  }
+  return batch;
+}
+
+class PyarrowFile : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(PyarrowFile, DecodesToTheValuesPyarrowWrote) {
+  LOAD_TESTDATA_OR_SKIP(file, GetParam());
+  auto batch = ReadParquet(file, {}, GetParam());
+  ASSERT_TRUE(batch) << batch.error().ToString();
+  ExpectBatchesEqual(ExpectedPyarrowTable(), *batch);
+}
+
+TEST_P(PyarrowFile, SchemaMapsBackToOurTypes) {
+  LOAD_TESTDATA_OR_SKIP(file, GetParam());
+  auto schema = ReadParquetSchema(file, GetParam());
+  ASSERT_TRUE(schema) << schema.error().ToString();
+  EXPECT_EQ(*schema, ExpectedPyarrowTable().schema());
+}
+
+// Defaults (snappy, dictionary with fallback, v1 pages, FIXED_LEN_BYTE_ARRAY
+// decimals, several row groups); v2 pages with zstd and INT64 decimals; gzip
+// without dictionary; uncompressed v2 pages with RLE booleans.
+INSTANTIATE_TEST_SUITE_P(Flavours, PyarrowFile,
+                         ::testing::Values("pyarrow_default.parquet", "pyarrow_v2_zstd.parquet",
+                                           "pyarrow_gzip_plain.parquet",
+                                           "pyarrow_v2_uncompressed_plain.parquet"));
+
+TEST(ReadParquet, ReadsOnlyTheProjectedColumnsInTheRequestedOrder) {
+  RecordBatch batch = AllTypesBatch(1000);
+  std::string file;
+  ASSERT_TRUE(WriteParquet(batch, WriterOptions{}, &file));
+  auto read = ReadParquet(file, {"ts", "s"}, "projection.parquet");
+  ASSERT_TRUE(read) << read.error().ToString();
+  ASSERT_EQ(read->num_columns(), 2u);
+  EXPECT_EQ(read->schema().fields[0], batch.schema().fields[6]);
+  EXPECT_EQ(read->schema().fields[1], batch.schema().fields[0]);
+  for (size_t r = 0; r < 1000; ++r) {
+    ASSERT_EQ(read->column(0).IsNull(r), batch.column(6).IsNull(r));
+    if (!batch.column(6).IsNull(r)) {
+      ASSERT_EQ(read->column(0).IntAt(r), batch.column(6).IntAt(r));
+    }
+    ASSERT_EQ(read->column(1).IsNull(r), batch.column(0).IsNull(r));
+    if (!batch.column(0).IsNull(r)) {
+      ASSERT_EQ(read->column(1).StringAt(r), batch.column(0).StringAt(r));
+    }
+  }
+}
+
+TEST(ReadParquet, UnknownColumnIsNotFound) {
+  std::string file;
+  ASSERT_TRUE(WriteParquet(AllTypesBatch(3), WriterOptions{}, &file));
+  auto read = ReadParquet(file, {"nope"}, "orders.parquet");
+  ASSERT_FALSE(read);
+  EXPECT_EQ(read.error().code(), ErrorCode::kNotFound);
+  EXPECT_NE(read.error().message().find("orders.parquet"), std::string::npos);
+}
+
+TEST(ReadParquet, Int96ColumnIsUnsupportedUnlessProjectedAway) {
+  LOAD_TESTDATA_OR_SKIP(file, "pyarrow_int96.parquet");
+  auto all = ReadParquet(file, {}, "int96.parquet");
+  ASSERT_FALSE(all);
+  EXPECT_EQ(all.error().code(), ErrorCode::kUnsupported);
+  EXPECT_NE(all.error().message().find("'ts'"), std::string::npos);
+  EXPECT_EQ(ReadParquetSchema(file, "int96.parquet").error().code(), ErrorCode::kUnsupported);
+  auto id = ReadParquet(file, {"id"}, "int96.parquet");
+  ASSERT_TRUE(id) << id.error().ToString();
+  ASSERT_EQ(id->num_rows(), 3u);
+  EXPECT_EQ(id->column(0).IntAt(2), 3);
+}
+
+TEST(ReadParquet, FramingErrorsAreCorruptionNamingFileAndOffset) {
+  std::string good;
+  ASSERT_TRUE(WriteParquet(AllTypesBatch(3), WriterOptions{}, &good));
+  std::string no_head = good;
+  no_head[0] = 'X';
+  std::string no_tail = good;
+  no_tail.back() = 'X';
+  std::string long_footer = good;
+  long_footer[long_footer.size() - 5] = 0x7F;
+  for (const std::string& bad : {std::string("PAR1"), no_head, no_tail, long_footer}) {
+    auto read = ReadParquet(bad, {}, "bad.parquet");
+    ASSERT_FALSE(read);
+    EXPECT_EQ(read.error().code(), ErrorCode::kCorruption);
+    EXPECT_NE(read.error().message().find("bad.parquet"), std::string::npos);
+    EXPECT_NE(read.error().message().find("byte offset"), std::string::npos) << read.error().message();
+  }
+}
+
+TEST(ReadParquet, EncryptedFooterIsUnsupported) {
+  std::string good;
+  ASSERT_TRUE(WriteParquet(AllTypesBatch(3), WriterOptions{}, &good));
+  good.replace(good.size() - 4, 4, "PARE");
+  EXPECT_EQ(ReadParquet(good, {}, "enc.parquet").error().code(), ErrorCode::kUnsupported);
+}
+
+/// Reads `file` and checks that it either decodes or fails cleanly: a
+/// corruption names the file and a byte offset.
+void ExpectCleanOutcome(std::string_view file, const std::string& what) {
+  auto read = ReadParquet(file, {}, "damaged.parquet");
+  if (read) return;
+  const Error& error = read.error();
+  ASSERT_TRUE(error.code() == ErrorCode::kCorruption || error.code() == ErrorCode::kUnsupported)
+      << what << ": " << error.ToString();
+  ASSERT_NE(error.message().find("damaged.parquet"), std::string::npos) << what << ": " << error.ToString();
+  if (error.code() == ErrorCode::kCorruption) {
+    ASSERT_NE(error.message().find("byte offset"), std::string::npos) << what << ": " << error.ToString();
+  }
+}
+
+std::vector<std::string> FilesToDamage() {
+  std::vector<std::string> files;
+  WriterOptions zstd_dictionary;
+  std::string file;
+  EXPECT_TRUE(WriteParquet(AllTypesBatch(200), zstd_dictionary, &file));
+  files.push_back(file);
+  WriterOptions plain;
+  plain.compression = Compression::kUncompressed;
+  plain.dictionary = false;
+  plain.row_group_bytes = 2000;
+  EXPECT_TRUE(WriteParquet(AllTypesBatch(100), plain, &file));
+  files.push_back(file);
+  WriterOptions snappy;
+  snappy.compression = Compression::kSnappy;
+  EXPECT_TRUE(WriteParquet(AllTypesBatch(60), snappy, &file));
+  files.push_back(file);
+  for (const char* name : {"pyarrow_default.parquet", "pyarrow_v2_zstd.parquet"}) {
+    std::string pyarrow = ReadWholeFile(TestdataPath(name));
+    if (!pyarrow.empty()) files.push_back(pyarrow);
+  }
+  return files;
+}
+
+TEST(ReadParquet, TruncationAtEveryLengthIsCorruption) {
+  for (const std::string& file : FilesToDamage()) {
+    for (size_t length = 0; length < file.size(); ++length) {
+      auto read = ReadParquet(std::string_view(file).substr(0, length), {}, "truncated.parquet");
+      ASSERT_FALSE(read) << "length " << length;
+      ASSERT_EQ(read.error().code(), ErrorCode::kCorruption) << read.error().ToString();
+      ASSERT_NE(read.error().message().find("truncated.parquet"), std::string::npos);
+    }
+  }
+}
+
+TEST(ReadParquet, FlippedBytesNeverCrashOrHang) {
+  for (const std::string& file : FilesToDamage()) {
+    for (size_t i = 0; i < file.size(); ++i) {
+      for (int mask : {0xFF, 0x01, 0x80}) {
+        std::string damaged = file;
+        damaged[i] = static_cast<char>(damaged[i] ^ mask);
+        ExpectCleanOutcome(damaged, "byte " + std::to_string(i) + " ^ " + std::to_string(mask));
+        if (::testing::Test::HasFatalFailure()) return;
+      }
+    }
+  }
+}
+
+TEST(ReadParquet, RandomDamageNeverCrashes) {
+  std::mt19937 random(7);
+  std::vector<std::string> files = FilesToDamage();
+  for (int round = 0; round < 3000; ++round) {
+    std::string damaged = files[static_cast<size_t>(round) % files.size()];
+    int edits = 1 + static_cast<int>(random() % 8);
+    for (int e = 0; e < edits; ++e) damaged[random() % damaged.size()] = static_cast<char>(random());
+    ExpectCleanOutcome(damaged, "round " + std::to_string(round));
+    if (::testing::Test::HasFatalFailure()) return;
+  }
+}
+
+}  // namespace
+}  // namespace jsm::parquet

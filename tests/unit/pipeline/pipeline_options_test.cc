@@ -1,0 +1,74 @@
+#include "pipeline/pipeline_options.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+namespace jsm::pipeline {
+namespace {
+
+std::string WriteConfig(const std::string& name, const std::string& text) {
+  std::string path = ::testing::TempDir() + "/" + name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+TEST(PipelineOptions, FileOverridesDefaults) {
+  auto options = LoadPipelineOptions(WriteConfig("ok.toml",
+      "[lakehouse]\nuri = \"/data/lh\"\n[kafka]\nbootstrap = \"k:9092\"\ntopic = \"orders\"\n"
+      "[kafka.properties]\n\"security.protocol\" = \"SSL\"\n"
+      "[ingest]\ncommit_messages = 5000\n[parquet]\ncompression = \"snappy\"\n"));
+  ASSERT_TRUE(options) << options.error().ToString();
+  EXPECT_EQ(options->lakehouse, "/data/lh");
+  EXPECT_EQ(options->bootstrap, "k:9092");
+  EXPECT_EQ(options->topic, "orders");
+  EXPECT_EQ(options->kafka_properties.at("security.protocol"), "SSL");
+  EXPECT_EQ(options->ingest_commit_messages, 5000);
+  EXPECT_EQ(options->ingest_commit_interval_ms, PipelineOptions{}.ingest_commit_interval_ms);
+  EXPECT_EQ(options->parquet.compression, parquet::Compression::kSnappy);
+}
+
+TEST(PipelineOptions, UnknownKeyNamesFileLineAndColumn) {
+  auto options = LoadPipelineOptions(WriteConfig("unknown.toml", "[ingest]\ncommit_messages = 5\ncommit_mesages = 7\n"));
+  ASSERT_FALSE(options);
+  EXPECT_NE(options.error().message().find("unknown.toml:3:"), std::string::npos) << options.error().message();
+  EXPECT_NE(options.error().message().find("ingest.commit_mesages"), std::string::npos);
+}
+
+TEST(PipelineOptions, WrongTypeAndSyntaxErrorsAreReported) {
+  auto typed = LoadPipelineOptions(WriteConfig("typed.toml", "[ingest]\ncommit_messages = \"many\"\n"));
+  ASSERT_FALSE(typed);
+  EXPECT_NE(typed.error().message().find("typed.toml:2:"), std::string::npos) << typed.error().message();
+  auto broken = LoadPipelineOptions(WriteConfig("broken.toml", "[ingest\n"));
+  ASSERT_FALSE(broken);
+  EXPECT_NE(broken.error().message().find("broken.toml:1:"), std::string::npos) << broken.error().message();
+}
+
+TEST(PipelineOptions, NonPositiveBatchSizeIsRejected) {
+  EXPECT_FALSE(LoadPipelineOptions(WriteConfig("zero.toml", "[ingest]\ncommit_messages = 0\n")));
+}
+
+}  // namespace
+}  // namespace jsm::pipeline
+
+namespace jsm::pipeline {
+namespace {
+
+TEST(PipelineOptions, ShippedConfigFileHoldsTheDefaults) {
+  auto options = LoadPipelineOptions(JSM_SOURCE_DIR "/config/pipeline.toml");
+  ASSERT_TRUE(options) << options.error().ToString();
+  const PipelineOptions defaults;
+  EXPECT_EQ(options->lakehouse, defaults.lakehouse);
+  EXPECT_EQ(options->bootstrap, defaults.bootstrap);
+  EXPECT_EQ(options->topic, defaults.topic);
+  EXPECT_EQ(options->ingest_commit_messages, defaults.ingest_commit_messages);
+  EXPECT_EQ(options->ingest_commit_interval_ms, defaults.ingest_commit_interval_ms);
+  EXPECT_EQ(options->max_ingest_lag, defaults.max_ingest_lag);
+  EXPECT_EQ(options->refine_max_rows, defaults.refine_max_rows);
+  EXPECT_EQ(options->max_event_bytes, defaults.max_event_bytes);
+  EXPECT_EQ(options->parquet.compression, defaults.parquet.compression);
+  EXPECT_EQ(options->parquet.row_group_bytes, defaults.parquet.row_group_bytes);
+}
+
+}  // namespace
+}  // namespace jsm::pipeline
