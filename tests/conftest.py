@@ -66,7 +66,9 @@ def real_csv():
 def reconciliation(stdout):
     """Parses the reconciliation block printed by `jsm run --until-drained`."""
     numbers = {}
-    for line in stdout.splitlines():
+    lines = stdout.splitlines()
+    assert "reconciliation" in lines, "no reconciliation in the output:\n" + stdout
+    for line in lines[lines.index("reconciliation") + 1:]:
         parts = line.rsplit(None, 1)
         for label in ("produced", "bronze messages", "silver rows", "quarantined", "dead-lettered",
                       "duplicates removed"):

@@ -257,6 +257,17 @@ Status Consumer::CommitOffsets(const std::map<int32_t, int64_t>& next_offsets) {
   return Status::Ok();
 }
 
+Result<std::string> Consumer::ClusterId(int timeout_ms) {
+  char* id = rd_kafka_clusterid(impl_->rk, timeout_ms);
+  if (id == nullptr) {
+    return MakeError(ErrorCode::kUnavailable,
+                     "the brokers did not report a cluster id within " + std::to_string(timeout_ms) + " ms");
+  }
+  std::string out(id);
+  rd_kafka_mem_free(impl_->rk, id);
+  return out;
+}
+
 Result<std::map<int32_t, int64_t>> Consumer::CommittedOffsets(const std::string& topic, int timeout_ms) {
   JSM_ASSIGN_OR_RETURN(const int partitions, PartitionCount(topic, timeout_ms));
   PartitionListPtr list(rd_kafka_topic_partition_list_new(partitions));

@@ -79,6 +79,10 @@ class Consumer {
   /// Commits `next_offsets` (partition -> next offset to read) to the group, asynchronously.
   Status CommitOffsets(const std::map<int32_t, int64_t>& next_offsets);
 
+  /// The Kafka cluster id the consumer is connected to (stable for a real cluster,
+  /// new for every embedded broker): offsets only mean something within one cluster.
+  Result<std::string> ClusterId(int timeout_ms = 10000);
+
   /// The group's committed next offsets for each partition of `topic` that has one.
   Result<std::map<int32_t, int64_t>> CommittedOffsets(const std::string& topic, int timeout_ms = 10000);
 

@@ -1,8 +1,8 @@
 #include "parquet/column_chunk_reader.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "parquet/little_endian.h"
 #include "parquet/plain_encoding.h"
@@ -11,15 +11,19 @@
 namespace jsm::parquet {
 namespace {
 
-std::unexpected<Error> Corrupt(std::string_view what) { return MakeError(ErrorCode::kCorruption, std::string(what)); }
+std::unexpected<Error> Corrupt(std::string_view what) {
+  return MakeError(ErrorCode::kCorruption, std::string(what));
+}
 
 bool CodecSupported(CompressionCodec codec) {
   switch (codec) {
     case CompressionCodec::kUncompressed:
     case CompressionCodec::kSnappy:
     case CompressionCodec::kGzip:
-    case CompressionCodec::kZstd: return true;
-    default: return false;
+    case CompressionCodec::kZstd:
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -27,13 +31,19 @@ bool CodecSupported(CompressionCodec codec) {
 /// bytes present before allocating for them.
 size_t MinBitsPerValue(PhysicalType type, int32_t type_length) {
   switch (type) {
-    case PhysicalType::kBoolean: return 1;
-    case PhysicalType::kInt32: return 32;
+    case PhysicalType::kBoolean:
+      return 1;
+    case PhysicalType::kInt32:
+      return 32;
     case PhysicalType::kInt64:
-    case PhysicalType::kDouble: return 64;
-    case PhysicalType::kByteArray: return 32;
-    case PhysicalType::kFixedLenByteArray: return 8 * static_cast<size_t>(std::max(type_length, 1));
-    default: return 8;
+    case PhysicalType::kDouble:
+      return 64;
+    case PhysicalType::kByteArray:
+      return 32;
+    case PhysicalType::kFixedLenByteArray:
+      return 8 * static_cast<size_t>(std::max(type_length, 1));
+    default:
+      return 8;
   }
 }
 
@@ -42,32 +52,35 @@ size_t MinBitsPerValue(PhysicalType type, int32_t type_length) {
 ColumnChunkReader::ColumnChunkReader(std::string_view file, std::string_view file_name, uint64_t data_end)
     : file_(file), file_name_(file_name), data_end_(data_end) {}
 
-Status ColumnChunkReader::Read(const ColumnChunk& chunk, const LeafColumn& leaf, int64_t num_rows, Column* out) {
+Status ColumnChunkReader::Read(const ColumnChunk& chunk, const LeafColumn& leaf, int64_t num_rows,
+                               Column* out) {
   const std::string& name = leaf.field.name;
   auto corrupt = [&](std::string_view what) {
     return MakeError(ErrorCode::kCorruption, fmt::format("{}: column '{}': {}", file_name_, name, what));
   };
   if (chunk.file_path) {
-    return MakeError(ErrorCode::kUnsupported,
-                     fmt::format("{}: column '{}' is stored in another file ({})", file_name_, name, *chunk.file_path));
+    return MakeError(ErrorCode::kUnsupported, fmt::format("{}: column '{}' is stored in another file ({})",
+                                                          file_name_, name, *chunk.file_path));
   }
   if (chunk.encrypted) {
     return MakeError(ErrorCode::kUnsupported, fmt::format("{}: column '{}' is encrypted", file_name_, name));
   }
-  if (!chunk.meta_data) return corrupt("column chunk has no ColumnMetaData in the footer (at byte offset " +
-                                       std::to_string(data_end_) + ")");
+  if (!chunk.meta_data)
+    return corrupt("column chunk has no ColumnMetaData in the footer (at byte offset " +
+                   std::to_string(data_end_) + ")");
   const ColumnMetaData& metadata = *chunk.meta_data;
   if (metadata.type != leaf.physical_type) {
     return corrupt(fmt::format("chunk type {} differs from schema type {} (footer at byte offset {})",
-                               PhysicalTypeName(metadata.type), PhysicalTypeName(leaf.physical_type), data_end_));
+                               PhysicalTypeName(metadata.type), PhysicalTypeName(leaf.physical_type),
+                               data_end_));
   }
   if (metadata.num_values != num_rows) {
-    return corrupt(fmt::format("chunk holds {} values for {} rows (footer at byte offset {})", metadata.num_values,
-                               num_rows, data_end_));
+    return corrupt(fmt::format("chunk holds {} values for {} rows (footer at byte offset {})",
+                               metadata.num_values, num_rows, data_end_));
   }
   if (!CodecSupported(metadata.codec)) {
-    return MakeError(ErrorCode::kUnsupported, fmt::format("{}: column '{}': compression codec {}", file_name_, name,
-                                                          CodecName(metadata.codec)));
+    return MakeError(ErrorCode::kUnsupported, fmt::format("{}: column '{}': compression codec {}", file_name_,
+                                                          name, CodecName(metadata.codec)));
   }
   int64_t start = metadata.data_page_offset;
   if (metadata.dictionary_page_offset && *metadata.dictionary_page_offset > 0 &&
@@ -77,8 +90,8 @@ Status ColumnChunkReader::Read(const ColumnChunk& chunk, const LeafColumn& leaf,
   int64_t length = metadata.total_compressed_size;
   if (start < 4 || length < 0 || static_cast<uint64_t>(start) > data_end_ ||
       static_cast<uint64_t>(length) > data_end_ - static_cast<uint64_t>(start)) {
-    return corrupt(fmt::format("chunk of {} bytes at byte offset {} lies outside the data region [4, {})", length,
-                               start, data_end_));
+    return corrupt(fmt::format("chunk of {} bytes at byte offset {} lies outside the data region [4, {})",
+                               length, start, data_end_));
   }
   return ReadPages(metadata, leaf, static_cast<uint64_t>(start), static_cast<uint64_t>(length), out);
 }
@@ -98,9 +111,9 @@ Status ColumnChunkReader::ReadPages(const ColumnMetaData& metadata, const LeafCo
           fmt::format("{}: column '{}', page at byte offset {}", file_name_, leaf.field.name, page_offset)));
     };
     if (pos >= chunk.size()) {
-      return context(Error(ErrorCode::kCorruption,
-                           fmt::format("column chunk ends with {} of {} values missing", values_left_,
-                                       metadata.num_values)));
+      return context(Error(
+          ErrorCode::kCorruption,
+          fmt::format("column chunk ends with {} of {} values missing", values_left_, metadata.num_values)));
     }
     Result<ParsedPageHeader> parsed = ParsePageHeader(chunk.substr(pos), page_offset);
     if (!parsed) return context(parsed.error());
@@ -108,9 +121,10 @@ Status ColumnChunkReader::ReadPages(const ColumnMetaData& metadata, const LeafCo
     pos += parsed->size;
     size_t compressed = static_cast<size_t>(header.compressed_page_size);
     if (compressed > chunk.size() - pos) {
-      return context(Error(ErrorCode::kCorruption,
-                           fmt::format("page of {} bytes runs past the end of the column chunk at byte offset {}",
-                                       compressed, start + length)));
+      return context(
+          Error(ErrorCode::kCorruption,
+                fmt::format("page of {} bytes runs past the end of the column chunk at byte offset {}",
+                            compressed, start + length)));
     }
     std::string_view payload = chunk.substr(pos, compressed);
     pos += compressed;
@@ -143,8 +157,8 @@ Result<std::string_view> ColumnChunkReader::Uncompressed(std::string_view payloa
                                                          std::string* buffer) {
   if (codec_ == CompressionCodec::kUncompressed) {
     if (payload.size() != uncompressed_size) {
-      return Corrupt(fmt::format("uncompressed page of {} bytes declares {} bytes", payload.size(),
-                                 uncompressed_size));
+      return Corrupt(
+          fmt::format("uncompressed page of {} bytes declares {} bytes", payload.size(), uncompressed_size));
     }
     return payload;
   }
@@ -159,8 +173,9 @@ Status ColumnChunkReader::DecodeDictionaryPage(const PageHeader& header, std::st
     return MakeError(ErrorCode::kUnsupported,
                      fmt::format("dictionary page encoding {}", EncodingName(dict.encoding)));
   }
-  JSM_ASSIGN_OR_RETURN(std::string_view data,
-                       Uncompressed(payload, static_cast<size_t>(header.uncompressed_page_size), &dictionary_buffer_));
+  JSM_ASSIGN_OR_RETURN(
+      std::string_view data,
+      Uncompressed(payload, static_cast<size_t>(header.uncompressed_page_size), &dictionary_buffer_));
   size_t count = static_cast<size_t>(dict.num_values);
   if (count > data.size() * 8 / MinBitsPerValue(leaf.physical_type, leaf.type_length)) {
     return Corrupt(fmt::format("dictionary of {} values cannot fit in {} bytes", count, data.size()));
@@ -176,7 +191,8 @@ Status ColumnChunkReader::DecodeDictionaryPage(const PageHeader& header, std::st
       break;
     default:
       dictionary_ints_.resize(count);
-      JSM_RETURN_IF_ERROR(DecodePlainInts(data, leaf.physical_type, leaf.type_length, count, dictionary_ints_.data()));
+      JSM_RETURN_IF_ERROR(
+          DecodePlainInts(data, leaf.physical_type, leaf.type_length, count, dictionary_ints_.data()));
       break;
   }
   has_dictionary_ = true;
@@ -201,8 +217,9 @@ Status ColumnChunkReader::DecodeDataPageV1(const PageHeader& header, std::string
   if (count > values_left_) {
     return Corrupt(fmt::format("page holds {} values but only {} remain in the chunk", count, values_left_));
   }
-  JSM_ASSIGN_OR_RETURN(std::string_view body,
-                       Uncompressed(payload, static_cast<size_t>(header.uncompressed_page_size), &page_buffer_));
+  JSM_ASSIGN_OR_RETURN(
+      std::string_view body,
+      Uncompressed(payload, static_cast<size_t>(header.uncompressed_page_size), &page_buffer_));
   size_t present = count;
   std::string_view values = body;
   if (leaf.field.nullable) {
@@ -240,7 +257,8 @@ Status ColumnChunkReader::DecodeDataPageV2(const PageHeader& header, std::string
     JSM_RETURN_IF_ERROR(DecodeLevels(payload.substr(repetition_size, definition_size), count, &present));
   }
   if (count - present != static_cast<size_t>(page.num_nulls)) {
-    return Corrupt(fmt::format("page declares {} nulls but its levels hold {}", page.num_nulls, count - present));
+    return Corrupt(
+        fmt::format("page declares {} nulls but its levels hold {}", page.num_nulls, count - present));
   }
   std::string_view stored = payload.substr(levels_size);
   size_t values_size = static_cast<size_t>(header.uncompressed_page_size) - levels_size;
@@ -316,7 +334,8 @@ Status ColumnChunkReader::DecodeValues(Encoding encoding, std::string_view data,
       }
       if (data.size() < 4) return Corrupt("RLE booleans without length prefix");
       uint32_t size = LoadLe<uint32_t>(data.data());
-      if (size > data.size() - 4) return Corrupt(fmt::format("RLE booleans of {} bytes run past the page", size));
+      if (size > data.size() - 4)
+        return Corrupt(fmt::format("RLE booleans of {} bytes run past the page", size));
       indices_.resize(count);
       RleBitPackedDecoder decoder(data.substr(4, size), 1);
       Status status = decoder.Decode(indices_.data(), count);

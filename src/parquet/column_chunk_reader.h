@@ -30,7 +30,8 @@ class ColumnChunkReader {
  private:
   Status ReadPages(const ColumnMetaData& metadata, const LeafColumn& leaf, uint64_t start, uint64_t length,
                    Column* out);
-  Result<std::string_view> Uncompressed(std::string_view payload, size_t uncompressed_size, std::string* buffer);
+  Result<std::string_view> Uncompressed(std::string_view payload, size_t uncompressed_size,
+                                        std::string* buffer);
   Status DecodeDictionaryPage(const PageHeader& header, std::string_view payload, const LeafColumn& leaf);
   Status DecodeDataPageV1(const PageHeader& header, std::string_view payload, const LeafColumn& leaf,
                           Column* out);

@@ -1,10 +1,10 @@
 #include "parquet/column_chunk_writer.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <limits>
 #include <span>
-
-#include <fmt/format.h>
 
 #include "parquet/little_endian.h"
 #include "parquet/page_header.h"
@@ -19,11 +19,15 @@ namespace {
 /// PLAIN bytes per value of a fixed-width type (0 for strings).
 int ValueWidth(PhysicalType type) {
   switch (type) {
-    case PhysicalType::kBoolean: return 1;  // an eighth really; pages of booleans stay small anyway
-    case PhysicalType::kInt32: return 4;
+    case PhysicalType::kBoolean:
+      return 1;  // an eighth really; pages of booleans stay small anyway
+    case PhysicalType::kInt32:
+      return 4;
     case PhysicalType::kInt64:
-    case PhysicalType::kDouble: return 8;
-    default: return 0;
+    case PhysicalType::kDouble:
+      return 8;
+    default:
+      return 0;
   }
 }
 
@@ -37,15 +41,20 @@ size_t CountNulls(const uint8_t* validity, size_t begin, size_t end) {
 
 CompressionCodec CodecFor(Compression compression) {
   switch (compression) {
-    case Compression::kUncompressed: return CompressionCodec::kUncompressed;
-    case Compression::kSnappy: return CompressionCodec::kSnappy;
-    case Compression::kZstd: return CompressionCodec::kZstd;
+    case Compression::kUncompressed:
+      return CompressionCodec::kUncompressed;
+    case Compression::kSnappy:
+      return CompressionCodec::kSnappy;
+    case Compression::kZstd:
+      return CompressionCodec::kZstd;
   }
   return CompressionCodec::kUncompressed;
 }
 
 ColumnChunkWriter::ColumnChunkWriter(const WriterOptions& options)
-    : codec_(CodecFor(options.compression)), zstd_level_(options.zstd_level), dictionary_enabled_(options.dictionary) {}
+    : codec_(CodecFor(options.compression)),
+      zstd_level_(options.zstd_level),
+      dictionary_enabled_(options.dictionary) {}
 
 bool ColumnChunkWriter::BuildDictionary(const Column& column, size_t begin, size_t end) {
   dictionary_.Reset(kMaxDictionaryEntries, kMaxDictionaryBytes);
@@ -122,8 +131,8 @@ Status ColumnChunkWriter::WritePage(PageType type, int32_t num_values, Encoding 
   return Status::Ok();
 }
 
-Result<ColumnChunk> ColumnChunkWriter::Write(const Field& field, const Column& column, size_t begin, size_t end,
-                                             std::string* out) {
+Result<ColumnChunk> ColumnChunkWriter::Write(const Field& field, const Column& column, size_t begin,
+                                             size_t end, std::string* out) {
   JSM_CHECK_LT(begin, end);
   JSM_CHECK_LE(end, column.size());
   PhysicalType physical = PhysicalTypeFor(field.type);
@@ -201,13 +210,15 @@ Result<ColumnChunk> ColumnChunkWriter::Write(const Field& field, const Column& c
     if (use_dictionary) {
       size_t present = page_rows - page_nulls;
       body_.push_back(static_cast<char>(index_bit_width));
-      AppendRleBitPacked(std::span<const uint32_t>(indices_.data() + next_index, present), index_bit_width, &body_);
+      AppendRleBitPacked(std::span<const uint32_t>(indices_.data() + next_index, present), index_bit_width,
+                         &body_);
       next_index += present;
       encoding = Encoding::kRleDictionary;
     } else {
       AppendPlain(column, physical, row, page_end, page_nulls > 0, &body_);
     }
-    JSM_RETURN_IF_ERROR(WritePage(PageType::kDataPage, static_cast<int32_t>(page_rows), encoding, out, &metadata));
+    JSM_RETURN_IF_ERROR(
+        WritePage(PageType::kDataPage, static_cast<int32_t>(page_rows), encoding, out, &metadata));
     row = page_end;
   }
 

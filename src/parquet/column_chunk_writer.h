@@ -37,12 +37,14 @@ class ColumnChunkWriter {
   /// to `out` and returns the chunk's metadata, offsets relative to the start of
   /// `out`. A null in a non-nullable field, or an int32/date value out of range,
   /// is kInvalidArgument.
-  Result<ColumnChunk> Write(const Field& field, const Column& column, size_t begin, size_t end, std::string* out);
+  Result<ColumnChunk> Write(const Field& field, const Column& column, size_t begin, size_t end,
+                            std::string* out);
 
  private:
   bool BuildDictionary(const Column& column, size_t begin, size_t end);
   size_t PageEnd(const Column& column, size_t begin, size_t end, int value_width, int index_bit_width) const;
-  Status WritePage(PageType type, int32_t num_values, Encoding encoding, std::string* out, ColumnMetaData* metadata);
+  Status WritePage(PageType type, int32_t num_values, Encoding encoding, std::string* out,
+                   ColumnMetaData* metadata);
 
   CompressionCodec codec_;
   int zstd_level_;

@@ -1,10 +1,9 @@
 #include "parquet/compression.h"
 
+#include <fmt/format.h>
 #include <snappy.h>
 #include <zlib.h>
 #include <zstd.h>
-
-#include <fmt/format.h>
 
 #include "parquet/little_endian.h"
 
@@ -17,10 +16,14 @@ namespace {
 /// zstd at most 128 KiB per 3-byte RLE block header plus one byte.
 size_t MaxExpansion(CompressionCodec codec) {
   switch (codec) {
-    case CompressionCodec::kSnappy: return 32;
-    case CompressionCodec::kGzip: return 1032;
-    case CompressionCodec::kZstd: return 32768;
-    default: return 1;
+    case CompressionCodec::kSnappy:
+      return 32;
+    case CompressionCodec::kGzip:
+      return 1032;
+    case CompressionCodec::kZstd:
+      return 32768;
+    default:
+      return 1;
   }
 }
 
@@ -43,7 +46,8 @@ PageCodec::~PageCodec() {
   delete contexts_;
 }
 
-Status PageCodec::Compress(CompressionCodec codec, int zstd_level, std::string_view input, std::string* output) {
+Status PageCodec::Compress(CompressionCodec codec, int zstd_level, std::string_view input,
+                           std::string* output) {
   output->clear();
   switch (codec) {
     case CompressionCodec::kSnappy: {
@@ -56,13 +60,15 @@ Status PageCodec::Compress(CompressionCodec codec, int zstd_level, std::string_v
     }
     case CompressionCodec::kZstd: {
       if (contexts_->zstd_compress == nullptr) contexts_->zstd_compress = ZSTD_createCCtx();
-      if (contexts_->zstd_compress == nullptr) return MakeError(ErrorCode::kInternal, "ZSTD_createCCtx failed");
+      if (contexts_->zstd_compress == nullptr)
+        return MakeError(ErrorCode::kInternal, "ZSTD_createCCtx failed");
       size_t bound = ZSTD_compressBound(input.size());
       char* dst = GrowBy(output, bound);
       size_t written =
           ZSTD_compressCCtx(contexts_->zstd_compress, dst, bound, input.data(), input.size(), zstd_level);
       if (ZSTD_isError(written)) {
-        return MakeError(ErrorCode::kInternal, fmt::format("zstd compression failed: {}", ZSTD_getErrorName(written)));
+        return MakeError(ErrorCode::kInternal,
+                         fmt::format("zstd compression failed: {}", ZSTD_getErrorName(written)));
       }
       output->resize(written);
       return Status::Ok();
@@ -91,7 +97,8 @@ Status PageCodec::Decompress(CompressionCodec codec, std::string_view input, siz
   }
   switch (codec) {
     case CompressionCodec::kUncompressed: {
-      if (input.size() != uncompressed_size) return Corrupt(codec, "compressed and uncompressed sizes differ");
+      if (input.size() != uncompressed_size)
+        return Corrupt(codec, "compressed and uncompressed sizes differ");
       output->assign(input);
       return Status::Ok();
     }
@@ -111,10 +118,12 @@ Status PageCodec::Decompress(CompressionCodec codec, std::string_view input, siz
       unsigned long long frame_size = ZSTD_getFrameContentSize(input.data(), input.size());
       if (frame_size == ZSTD_CONTENTSIZE_ERROR) return Corrupt(codec, "not a zstd frame");
       if (frame_size != ZSTD_CONTENTSIZE_UNKNOWN && frame_size > uncompressed_size) {
-        return Corrupt(codec, fmt::format("frame holds {} bytes, header says {}", frame_size, uncompressed_size));
+        return Corrupt(codec,
+                       fmt::format("frame holds {} bytes, header says {}", frame_size, uncompressed_size));
       }
       if (contexts_->zstd_decompress == nullptr) contexts_->zstd_decompress = ZSTD_createDCtx();
-      if (contexts_->zstd_decompress == nullptr) return MakeError(ErrorCode::kInternal, "ZSTD_createDCtx failed");
+      if (contexts_->zstd_decompress == nullptr)
+        return MakeError(ErrorCode::kInternal, "ZSTD_createDCtx failed");
       char* dst = GrowBy(output, uncompressed_size);
       size_t written =
           ZSTD_decompressDCtx(contexts_->zstd_decompress, dst, uncompressed_size, input.data(), input.size());
@@ -128,7 +137,8 @@ Status PageCodec::Decompress(CompressionCodec codec, std::string_view input, siz
       char* dst = GrowBy(output, uncompressed_size);
       z_stream stream{};
       // 15 window bits + 32: accept a gzip or a zlib header.
-      if (inflateInit2(&stream, 15 + 32) != Z_OK) return MakeError(ErrorCode::kInternal, "inflateInit2 failed");
+      if (inflateInit2(&stream, 15 + 32) != Z_OK)
+        return MakeError(ErrorCode::kInternal, "inflateInit2 failed");
       stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(input.data()));
       stream.avail_in = static_cast<uInt>(input.size());
       stream.next_out = reinterpret_cast<Bytef*>(dst);
@@ -137,8 +147,9 @@ Status PageCodec::Decompress(CompressionCodec codec, std::string_view input, siz
       size_t written = uncompressed_size - stream.avail_out;
       inflateEnd(&stream);
       if (rc != Z_STREAM_END) {
-        return Corrupt(codec, rc == Z_BUF_ERROR || rc == Z_OK ? "data longer than the header says or truncated"
-                                                               : "malformed deflate data");
+        return Corrupt(codec, rc == Z_BUF_ERROR || rc == Z_OK
+                                  ? "data longer than the header says or truncated"
+                                  : "malformed deflate data");
       }
       if (written != uncompressed_size) {
         return Corrupt(codec, fmt::format("yielded {} bytes, header says {}", written, uncompressed_size));

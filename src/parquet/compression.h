@@ -29,7 +29,8 @@ class PageCodec {
   /// Replaces `output` with `input` decompressed by `codec`, which must yield exactly
   /// `uncompressed_size` bytes. Corrupt input is kCorruption; codecs we do not
   /// implement (LZO, BROTLI, LZ4) are kUnsupported.
-  Status Decompress(CompressionCodec codec, std::string_view input, size_t uncompressed_size, std::string* output);
+  Status Decompress(CompressionCodec codec, std::string_view input, size_t uncompressed_size,
+                    std::string* output);
 
  private:
   struct Contexts;

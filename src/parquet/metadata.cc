@@ -1,8 +1,9 @@
 #include "parquet/metadata.h"
 
-#include <type_traits>
-
 #include <fmt/format.h>
+
+#include <algorithm>
+#include <type_traits>
 
 #include "parquet/thrift_compact.h"
 
@@ -170,8 +171,7 @@ Status ReadValue(Reader& r, std::string* out) {
   return Status::Ok();
 }
 template <class E>
-  requires std::is_enum_v<E>
-Status ReadValue(Reader& r, E* out) {
+requires std::is_enum_v<E> Status ReadValue(Reader& r, E* out) {
   JSM_ASSIGN_OR_RETURN(int32_t value, r.ReadI32());
   *out = static_cast<E>(value);
   return Status::Ok();
@@ -193,7 +193,9 @@ Status ReadValue(Reader& r, std::vector<T>* out) {
                                  static_cast<int>(list.element_type), static_cast<int>(WireTypeOf<T>()), at));
   }
   out->clear();
-  out->reserve(list.size);  // bounded by the bytes left, checked by ReadListHeader
+  // The count is only known to be below the bytes left; grow with the elements
+  // actually parsed rather than trusting it with memory.
+  out->reserve(std::min<uint32_t>(list.size, 1024));
   for (uint32_t i = 0; i < list.size; ++i) {
     out->emplace_back();
     JSM_RETURN_IF_ERROR(ReadValue(r, &out->back()));
@@ -273,7 +275,16 @@ Status ReadValue(Reader& r, LogicalType* out) {
           return false;
         }));
         return true;
-      case 1: case 2: case 3: case 4: case 6: case 11: case 12: case 13: case 14: case 15:
+      case 1:
+      case 2:
+      case 3:
+      case 4:
+      case 6:
+      case 11:
+      case 12:
+      case 13:
+      case 14:
+      case 15:
         out->kind = static_cast<LogicalType::Kind>(f.id);
         JSM_RETURN_IF_ERROR(ReadEmptyStruct(r));
         return true;
@@ -289,17 +300,29 @@ Status ReadValue(Reader& r, SchemaElement* out) {
   bool has_name = false;
   JSM_RETURN_IF_ERROR(ReadThriftStruct(r, [&](ThriftFieldHeader f) -> Result<bool> {
     switch (f.id) {
-      case 1: return ReadField(r, f, &out->type);
-      case 2: return ReadField(r, f, &out->type_length);
-      case 3: return ReadField(r, f, &out->repetition_type);
-      case 4: has_name = f.type == CompactType::kBinary; return ReadField(r, f, &out->name);
-      case 5: return ReadField(r, f, &out->num_children);
-      case 6: return ReadField(r, f, &out->converted_type);
-      case 7: return ReadField(r, f, &out->scale);
-      case 8: return ReadField(r, f, &out->precision);
-      case 9: return ReadField(r, f, &out->field_id);
-      case 10: return ReadField(r, f, &out->logical_type);
-      default: return false;
+      case 1:
+        return ReadField(r, f, &out->type);
+      case 2:
+        return ReadField(r, f, &out->type_length);
+      case 3:
+        return ReadField(r, f, &out->repetition_type);
+      case 4:
+        has_name = f.type == CompactType::kBinary;
+        return ReadField(r, f, &out->name);
+      case 5:
+        return ReadField(r, f, &out->num_children);
+      case 6:
+        return ReadField(r, f, &out->converted_type);
+      case 7:
+        return ReadField(r, f, &out->scale);
+      case 8:
+        return ReadField(r, f, &out->precision);
+      case 9:
+        return ReadField(r, f, &out->field_id);
+      case 10:
+        return ReadField(r, f, &out->logical_type);
+      default:
+        return false;
     }
   }));
   if (!has_name) return MissingField("SchemaElement", "name", start);
@@ -309,13 +332,20 @@ Status ReadValue(Reader& r, SchemaElement* out) {
 Status ReadValue(Reader& r, Statistics* out) {
   return ReadThriftStruct(r, [&](ThriftFieldHeader f) -> Result<bool> {
     switch (f.id) {
-      case 1: return ReadField(r, f, &out->max);
-      case 2: return ReadField(r, f, &out->min);
-      case 3: return ReadField(r, f, &out->null_count);
-      case 4: return ReadField(r, f, &out->distinct_count);
-      case 5: return ReadField(r, f, &out->max_value);
-      case 6: return ReadField(r, f, &out->min_value);
-      default: return false;
+      case 1:
+        return ReadField(r, f, &out->max);
+      case 2:
+        return ReadField(r, f, &out->min);
+      case 3:
+        return ReadField(r, f, &out->null_count);
+      case 4:
+        return ReadField(r, f, &out->distinct_count);
+      case 5:
+        return ReadField(r, f, &out->max_value);
+      case 6:
+        return ReadField(r, f, &out->min_value);
+      default:
+        return false;
     }
   });
 }
@@ -345,22 +375,42 @@ Status ReadValue(Reader& r, ColumnMetaData* out) {
   };
   JSM_RETURN_IF_ERROR(ReadThriftStruct(r, [&](ThriftFieldHeader f) -> Result<bool> {
     switch (f.id) {
-      case 1: return mark(f, ReadField(r, f, &out->type));
-      case 2: return mark(f, ReadField(r, f, &out->encodings));
-      case 3: return mark(f, ReadField(r, f, &out->path_in_schema));
-      case 4: return mark(f, ReadField(r, f, &out->codec));
-      case 5: return mark(f, ReadField(r, f, &out->num_values));
-      case 6: return mark(f, ReadField(r, f, &out->total_uncompressed_size));
-      case 7: return mark(f, ReadField(r, f, &out->total_compressed_size));
-      case 9: return mark(f, ReadField(r, f, &out->data_page_offset));
-      case 10: return ReadField(r, f, &out->index_page_offset);
-      case 11: return ReadField(r, f, &out->dictionary_page_offset);
-      case 12: return ReadField(r, f, &out->statistics);
-      default: return false;
+      case 1:
+        return mark(f, ReadField(r, f, &out->type));
+      case 2:
+        return mark(f, ReadField(r, f, &out->encodings));
+      case 3:
+        return mark(f, ReadField(r, f, &out->path_in_schema));
+      case 4:
+        return mark(f, ReadField(r, f, &out->codec));
+      case 5:
+        return mark(f, ReadField(r, f, &out->num_values));
+      case 6:
+        return mark(f, ReadField(r, f, &out->total_uncompressed_size));
+      case 7:
+        return mark(f, ReadField(r, f, &out->total_compressed_size));
+      case 9:
+        return mark(f, ReadField(r, f, &out->data_page_offset));
+      case 10:
+        return ReadField(r, f, &out->index_page_offset);
+      case 11:
+        return ReadField(r, f, &out->dictionary_page_offset);
+      case 12:
+        return ReadField(r, f, &out->statistics);
+      default:
+        return false;
     }
   }));
-  static constexpr const char* kNames[] = {"", "type", "encodings", "path_in_schema", "codec", "num_values",
-                                           "total_uncompressed_size", "total_compressed_size", "", "data_page_offset"};
+  static constexpr const char* kNames[] = {"",
+                                           "type",
+                                           "encodings",
+                                           "path_in_schema",
+                                           "codec",
+                                           "num_values",
+                                           "total_uncompressed_size",
+                                           "total_compressed_size",
+                                           "",
+                                           "data_page_offset"};
   for (int id : {1, 2, 3, 4, 5, 6, 7, 9}) {
     if ((seen & (1u << id)) == 0) return MissingField("ColumnMetaData", kNames[id], start);
   }
@@ -368,16 +418,30 @@ Status ReadValue(Reader& r, ColumnMetaData* out) {
 }
 
 Status ReadValue(Reader& r, ColumnChunk* out) {
-  return ReadThriftStruct(r, [&](ThriftFieldHeader f) -> Result<bool> {
+  uint64_t start = r.offset();
+  bool has_file_offset = false;
+  JSM_RETURN_IF_ERROR(ReadThriftStruct(r, [&](ThriftFieldHeader f) -> Result<bool> {
     switch (f.id) {
-      case 1: return ReadField(r, f, &out->file_path);
-      case 2: return ReadField(r, f, &out->file_offset);
-      case 3: return ReadField(r, f, &out->meta_data);
+      case 1:
+        return ReadField(r, f, &out->file_path);
+      case 2:
+        has_file_offset = f.type == CompactType::kI64;
+        return ReadField(r, f, &out->file_offset);
+      case 3:
+        return ReadField(r, f, &out->meta_data);
       case 8:
-      case 9: out->encrypted = true; return false;
-      default: return false;
+      case 9:
+        out->encrypted = true;
+        return false;
+      default:
+        return false;
     }
-  });
+  }));
+  if (!has_file_offset) return MissingField("ColumnChunk", "file_offset", start);
+  // Optional in the Thrift file but written by every implementation; only
+  // encrypted columns carry it elsewhere.
+  if (!out->meta_data && !out->encrypted) return MissingField("ColumnChunk", "meta_data", start);
+  return Status::Ok();
 }
 
 Status ReadValue(Reader& r, RowGroup* out) {
@@ -385,13 +449,22 @@ Status ReadValue(Reader& r, RowGroup* out) {
   bool has_columns = false, has_num_rows = false;
   JSM_RETURN_IF_ERROR(ReadThriftStruct(r, [&](ThriftFieldHeader f) -> Result<bool> {
     switch (f.id) {
-      case 1: has_columns = f.type == CompactType::kList; return ReadField(r, f, &out->columns);
-      case 2: return ReadField(r, f, &out->total_byte_size);
-      case 3: has_num_rows = f.type == CompactType::kI64; return ReadField(r, f, &out->num_rows);
-      case 5: return ReadField(r, f, &out->file_offset);
-      case 6: return ReadField(r, f, &out->total_compressed_size);
-      case 7: return ReadField(r, f, &out->ordinal);
-      default: return false;
+      case 1:
+        has_columns = f.type == CompactType::kList;
+        return ReadField(r, f, &out->columns);
+      case 2:
+        return ReadField(r, f, &out->total_byte_size);
+      case 3:
+        has_num_rows = f.type == CompactType::kI64;
+        return ReadField(r, f, &out->num_rows);
+      case 5:
+        return ReadField(r, f, &out->file_offset);
+      case 6:
+        return ReadField(r, f, &out->total_compressed_size);
+      case 7:
+        return ReadField(r, f, &out->ordinal);
+      default:
+        return false;
     }
   }));
   if (!has_columns) return MissingField("RowGroup", "columns", start);
@@ -454,18 +527,31 @@ Result<FileMetaData> ParseFileMetaData(std::string_view bytes, uint64_t base_off
   bool has_version = false, has_schema = false, has_num_rows = false, has_row_groups = false;
   JSM_RETURN_IF_ERROR(ReadThriftStruct(r, [&](ThriftFieldHeader f) -> Result<bool> {
     switch (f.id) {
-      case 1: has_version = f.type == CompactType::kI32; return ReadField(r, f, &m.version);
-      case 2: has_schema = f.type == CompactType::kList; return ReadField(r, f, &m.schema);
-      case 3: has_num_rows = f.type == CompactType::kI64; return ReadField(r, f, &m.num_rows);
-      case 4: has_row_groups = f.type == CompactType::kList; return ReadField(r, f, &m.row_groups);
-      case 5: return ReadField(r, f, &m.key_value_metadata);
-      case 6: return ReadField(r, f, &m.created_by);
+      case 1:
+        has_version = f.type == CompactType::kI32;
+        return ReadField(r, f, &m.version);
+      case 2:
+        has_schema = f.type == CompactType::kList;
+        return ReadField(r, f, &m.schema);
+      case 3:
+        has_num_rows = f.type == CompactType::kI64;
+        return ReadField(r, f, &m.num_rows);
+      case 4:
+        has_row_groups = f.type == CompactType::kList;
+        return ReadField(r, f, &m.row_groups);
+      case 5:
+        return ReadField(r, f, &m.key_value_metadata);
+      case 6:
+        return ReadField(r, f, &m.created_by);
       case 7:
         if (f.type != CompactType::kList) return false;
         JSM_RETURN_IF_ERROR(ReadColumnOrders(r, &m.type_defined_column_orders));
         return true;
-      case 8: m.encrypted = true; return false;
-      default: return false;
+      case 8:
+        m.encrypted = true;
+        return false;
+      default:
+        return false;
     }
   }));
   if (!has_version) return MissingField("FileMetaData", "version", base_offset);

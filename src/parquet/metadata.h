@@ -34,12 +34,12 @@ struct LogicalType {
     kOther = 1000,  ///< a union member this codec does not know
   };
   Kind kind = Kind::kOther;
-  int32_t scale = 0;                     ///< kDecimal
-  int32_t precision = 0;                 ///< kDecimal
-  bool is_adjusted_to_utc = false;       ///< kTime, kTimestamp
-  TimeUnit unit = TimeUnit::kMicros;     ///< kTime, kTimestamp
-  int32_t bit_width = 0;                 ///< kInteger
-  bool is_signed = true;                 ///< kInteger
+  int32_t scale = 0;                  ///< kDecimal
+  int32_t precision = 0;              ///< kDecimal
+  bool is_adjusted_to_utc = false;    ///< kTime, kTimestamp
+  TimeUnit unit = TimeUnit::kMicros;  ///< kTime, kTimestamp
+  int32_t bit_width = 0;              ///< kInteger
+  bool is_signed = true;              ///< kInteger
 
   bool operator==(const LogicalType&) const = default;
 };

@@ -47,11 +47,16 @@ Status ReadDataPageHeader(Reader& r, DataPageHeader* h) {
   uint32_t seen = 0;
   JSM_RETURN_IF_ERROR(ReadThriftStruct(r, [&](ThriftFieldHeader f) -> Result<bool> {
     switch (f.id) {
-      case 1: return ReadI32(r, f, &h->num_values, &seen);
-      case 2: return ReadEnum(r, f, &h->encoding, &seen);
-      case 3: return ReadEnum(r, f, &h->definition_level_encoding, &seen);
-      case 4: return ReadEnum(r, f, &h->repetition_level_encoding, &seen);
-      default: return false;
+      case 1:
+        return ReadI32(r, f, &h->num_values, &seen);
+      case 2:
+        return ReadEnum(r, f, &h->encoding, &seen);
+      case 3:
+        return ReadEnum(r, f, &h->definition_level_encoding, &seen);
+      case 4:
+        return ReadEnum(r, f, &h->repetition_level_encoding, &seen);
+      default:
+        return false;
     }
   }));
   return CheckSeen(seen, Bits({1, 2, 3, 4}), "DataPageHeader", start);
@@ -62,13 +67,16 @@ Status ReadDictionaryPageHeader(Reader& r, DictionaryPageHeader* h) {
   uint32_t seen = 0;
   JSM_RETURN_IF_ERROR(ReadThriftStruct(r, [&](ThriftFieldHeader f) -> Result<bool> {
     switch (f.id) {
-      case 1: return ReadI32(r, f, &h->num_values, &seen);
-      case 2: return ReadEnum(r, f, &h->encoding, &seen);
+      case 1:
+        return ReadI32(r, f, &h->num_values, &seen);
+      case 2:
+        return ReadEnum(r, f, &h->encoding, &seen);
       case 3:
         if (!Reader::IsBool(f.type)) return false;
         h->is_sorted = Reader::BoolFieldValue(f.type);
         return true;
-      default: return false;
+      default:
+        return false;
     }
   }));
   return CheckSeen(seen, Bits({1, 2}), "DictionaryPageHeader", start);
@@ -79,17 +87,24 @@ Status ReadDataPageHeaderV2(Reader& r, DataPageHeaderV2* h) {
   uint32_t seen = 0;
   JSM_RETURN_IF_ERROR(ReadThriftStruct(r, [&](ThriftFieldHeader f) -> Result<bool> {
     switch (f.id) {
-      case 1: return ReadI32(r, f, &h->num_values, &seen);
-      case 2: return ReadI32(r, f, &h->num_nulls, &seen);
-      case 3: return ReadI32(r, f, &h->num_rows, &seen);
-      case 4: return ReadEnum(r, f, &h->encoding, &seen);
-      case 5: return ReadI32(r, f, &h->definition_levels_byte_length, &seen);
-      case 6: return ReadI32(r, f, &h->repetition_levels_byte_length, &seen);
+      case 1:
+        return ReadI32(r, f, &h->num_values, &seen);
+      case 2:
+        return ReadI32(r, f, &h->num_nulls, &seen);
+      case 3:
+        return ReadI32(r, f, &h->num_rows, &seen);
+      case 4:
+        return ReadEnum(r, f, &h->encoding, &seen);
+      case 5:
+        return ReadI32(r, f, &h->definition_levels_byte_length, &seen);
+      case 6:
+        return ReadI32(r, f, &h->repetition_levels_byte_length, &seen);
       case 7:
         if (!Reader::IsBool(f.type)) return false;
         h->is_compressed = Reader::BoolFieldValue(f.type);
         return true;
-      default: return false;
+      default:
+        return false;
     }
   }));
   JSM_RETURN_IF_ERROR(CheckSeen(seen, Bits({1, 2, 3, 4, 5, 6}), "DataPageHeaderV2", start));
@@ -147,9 +162,12 @@ Result<ParsedPageHeader> ParsePageHeader(std::string_view bytes, uint64_t base_o
   uint32_t seen = 0;
   JSM_RETURN_IF_ERROR(ReadThriftStruct(r, [&](ThriftFieldHeader f) -> Result<bool> {
     switch (f.id) {
-      case 1: return ReadEnum(r, f, &h.type, &seen);
-      case 2: return ReadI32(r, f, &h.uncompressed_page_size, &seen);
-      case 3: return ReadI32(r, f, &h.compressed_page_size, &seen);
+      case 1:
+        return ReadEnum(r, f, &h.type, &seen);
+      case 2:
+        return ReadI32(r, f, &h.uncompressed_page_size, &seen);
+      case 3:
+        return ReadI32(r, f, &h.compressed_page_size, &seen);
       case 4: {
         int32_t crc = 0;
         JSM_ASSIGN_OR_RETURN(bool handled, ReadI32(r, f, &crc, &seen));
@@ -168,7 +186,8 @@ Result<ParsedPageHeader> ParsePageHeader(std::string_view bytes, uint64_t base_o
         if (f.type != CompactType::kStruct) return false;
         JSM_RETURN_IF_ERROR(ReadDataPageHeaderV2(r, &h.data_page_header_v2.emplace()));
         return true;
-      default: return false;
+      default:
+        return false;
     }
   }));
   JSM_RETURN_IF_ERROR(CheckSeen(seen, Bits({1, 2, 3}), "PageHeader", base_offset));
@@ -181,7 +200,8 @@ Result<ParsedPageHeader> ParsePageHeader(std::string_view bytes, uint64_t base_o
       if (h.data_page_header->num_values < 0) return Corrupt(base_offset, "negative num_values");
       break;
     case PageType::kDictionaryPage:
-      if (!h.dictionary_page_header) return Corrupt(base_offset, "dictionary page without DictionaryPageHeader");
+      if (!h.dictionary_page_header)
+        return Corrupt(base_offset, "dictionary page without DictionaryPageHeader");
       if (h.dictionary_page_header->num_values < 0) return Corrupt(base_offset, "negative num_values");
       break;
     case PageType::kDataPageV2:

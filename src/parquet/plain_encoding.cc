@@ -1,8 +1,8 @@
 #include "parquet/plain_encoding.h"
 
-#include <cstring>
-
 #include <fmt/format.h>
+
+#include <cstring>
 
 #include "common/check.h"
 #include "parquet/little_endian.h"
@@ -184,8 +184,8 @@ Result<size_t> DecodePlainByteArrays(std::string_view data, size_t count, std::s
     pos += 4;
     if (length > data.size() - pos) {
       return MakeError(ErrorCode::kCorruption,
-                       fmt::format("PLAIN byte array of {} bytes at byte {} runs past the end of {} bytes", length,
-                                   pos - 4, data.size()));
+                       fmt::format("PLAIN byte array of {} bytes at byte {} runs past the end of {} bytes",
+                                   length, pos - 4, data.size()));
     }
     out[i] = data.substr(pos, length);
     pos += length;

@@ -1,9 +1,9 @@
 #include "parquet/reader.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <limits>
-
-#include <fmt/format.h>
 
 #include "parquet/column_chunk_reader.h"
 #include "parquet/little_endian.h"
@@ -32,7 +32,8 @@ std::unexpected<Error> InFile(std::string_view file_name, const Error& error) {
 
 /// An error about the schema, placed at the footer that holds it.
 std::unexpected<Error> InFooter(std::string_view file_name, uint64_t footer_start, const Error& error) {
-  return std::unexpected(error.WithContext(fmt::format("{}: footer at byte offset {}", file_name, footer_start)));
+  return std::unexpected(
+      error.WithContext(fmt::format("{}: footer at byte offset {}", file_name, footer_start)));
 }
 
 Result<Footer> ReadFooter(std::string_view bytes, std::string_view file_name) {
@@ -59,7 +60,8 @@ Result<Footer> ReadFooter(std::string_view bytes, std::string_view file_name) {
     return MakeError(ErrorCode::kUnsupported, fmt::format("{}: encrypted columns", file_name));
   }
   const FileMetaData& m = footer.metadata;
-  if (m.num_rows < 0) return Corrupt(file_name, footer.start, fmt::format("negative num_rows {}", m.num_rows));
+  if (m.num_rows < 0)
+    return Corrupt(file_name, footer.start, fmt::format("negative num_rows {}", m.num_rows));
   int64_t rows = 0;
   for (const RowGroup& group : m.row_groups) {
     if (group.num_rows < 0 || group.num_rows > std::numeric_limits<int64_t>::max() - rows) {
@@ -102,7 +104,8 @@ Result<RecordBatch> ReadParquet(std::string_view file_bytes, const std::vector<s
     for (size_t i = 0; i < leaves->size(); ++i) selected.push_back(i);
   } else {
     for (const std::string& name : columns) {
-      auto it = std::find_if(leaves->begin(), leaves->end(), [&](const SchemaElement& e) { return e.name == name; });
+      auto it = std::find_if(leaves->begin(), leaves->end(),
+                             [&](const SchemaElement& e) { return e.name == name; });
       if (it == leaves->end()) {
         return MakeError(ErrorCode::kNotFound, fmt::format("{}: no column named '{}'", file_name, name));
       }
@@ -120,7 +123,8 @@ Result<RecordBatch> ReadParquet(std::string_view file_bytes, const std::vector<s
 
   RecordBatch batch(std::move(schema));
   // A hint only: the footer's row count is not trusted with memory beyond the file's size.
-  size_t reserve = static_cast<size_t>(std::min<uint64_t>(static_cast<uint64_t>(metadata.num_rows), file_bytes.size()));
+  size_t reserve =
+      static_cast<size_t>(std::min<uint64_t>(static_cast<uint64_t>(metadata.num_rows), file_bytes.size()));
   for (size_t j = 0; j < selected.size(); ++j) batch.column(j).Reserve(reserve);
 
   ColumnChunkReader reader(file_bytes, file_name, footer.start);
@@ -132,7 +136,8 @@ Result<RecordBatch> ReadParquet(std::string_view file_bytes, const std::vector<s
                                  leaves->size()));
     }
     for (size_t j = 0; j < selected.size(); ++j) {
-      JSM_RETURN_IF_ERROR(reader.Read(group.columns[selected[j]], leaf_columns[j], group.num_rows, &batch.column(j)));
+      JSM_RETURN_IF_ERROR(
+          reader.Read(group.columns[selected[j]], leaf_columns[j], group.num_rows, &batch.column(j)));
     }
   }
   return batch;

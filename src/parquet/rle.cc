@@ -1,10 +1,10 @@
 #include "parquet/rle.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <bit>
 #include <cstring>
-
-#include <fmt/format.h>
 
 #include "common/check.h"
 #include "parquet/little_endian.h"
@@ -114,7 +114,8 @@ Status RleBitPackedDecoder::NextRun() {
       return MakeError(ErrorCode::kCorruption,
                        fmt::format("RLE data ends at byte {} where a run header was expected", start));
     }
-    if (shift > 56) return MakeError(ErrorCode::kCorruption, fmt::format("RLE run header at byte {} too long", start));
+    if (shift > 56)
+      return MakeError(ErrorCode::kCorruption, fmt::format("RLE run header at byte {} too long", start));
     uint8_t byte = static_cast<uint8_t>(data_[pos_++]);
     header |= static_cast<uint64_t>(byte & 0x7F) << shift;
     if ((byte & 0x80) == 0) break;
@@ -141,8 +142,8 @@ Status RleBitPackedDecoder::NextRun() {
     std::memcpy(&value, data_.data() + pos_, value_bytes);
     pos_ += value_bytes;
     if (bit_width_ < 32 && (value >> bit_width_) != 0) {
-      return MakeError(ErrorCode::kCorruption,
-                       fmt::format("RLE run value {} at byte {} exceeds bit width {}", value, start, bit_width_));
+      return MakeError(ErrorCode::kCorruption, fmt::format("RLE run value {} at byte {} exceeds bit width {}",
+                                                           value, start, bit_width_));
     }
     rle_value_ = value;
   }

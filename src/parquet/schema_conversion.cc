@@ -1,9 +1,9 @@
 #include "parquet/schema_conversion.h"
 
+#include <fmt/format.h>
+
 #include <set>
 #include <string_view>
-
-#include <fmt/format.h>
 
 namespace jsm::parquet {
 namespace {
@@ -33,8 +33,12 @@ Annotation AnnotationOf(const SchemaElement& e) {
     switch (t.kind) {
       case LogicalType::Kind::kString:
       case LogicalType::Kind::kEnum:
-      case LogicalType::Kind::kJson: a.kind = K::kString; break;
-      case LogicalType::Kind::kDate: a.kind = K::kDate; break;
+      case LogicalType::Kind::kJson:
+        a.kind = K::kString;
+        break;
+      case LogicalType::Kind::kDate:
+        a.kind = K::kDate;
+        break;
       case LogicalType::Kind::kDecimal:
         a.kind = K::kDecimal;
         a.precision = t.precision;
@@ -49,7 +53,9 @@ Annotation AnnotationOf(const SchemaElement& e) {
         a.bit_width = t.bit_width;
         a.is_signed = t.is_signed;
         break;
-      default: a.kind = K::kOther; break;
+      default:
+        a.kind = K::kOther;
+        break;
     }
     return a;
   }
@@ -57,8 +63,12 @@ Annotation AnnotationOf(const SchemaElement& e) {
   switch (*e.converted_type) {
     case ConvertedType::kUtf8:
     case ConvertedType::kEnum:
-    case ConvertedType::kJson: a.kind = K::kString; break;
-    case ConvertedType::kDate: a.kind = K::kDate; break;
+    case ConvertedType::kJson:
+      a.kind = K::kString;
+      break;
+    case ConvertedType::kDate:
+      a.kind = K::kDate;
+      break;
     case ConvertedType::kDecimal:
       a.kind = K::kDecimal;
       a.precision = e.precision.value_or(0);
@@ -72,23 +82,41 @@ Annotation AnnotationOf(const SchemaElement& e) {
       a.kind = K::kTimestamp;
       a.unit = TimeUnit::kMicros;
       break;
-    case ConvertedType::kInt8: a = {K::kInteger, 0, 0, TimeUnit::kMicros, 8, true}; break;
-    case ConvertedType::kInt16: a = {K::kInteger, 0, 0, TimeUnit::kMicros, 16, true}; break;
-    case ConvertedType::kInt32: a = {K::kInteger, 0, 0, TimeUnit::kMicros, 32, true}; break;
-    case ConvertedType::kInt64: a = {K::kInteger, 0, 0, TimeUnit::kMicros, 64, true}; break;
-    case ConvertedType::kUint8: a = {K::kInteger, 0, 0, TimeUnit::kMicros, 8, false}; break;
-    case ConvertedType::kUint16: a = {K::kInteger, 0, 0, TimeUnit::kMicros, 16, false}; break;
-    case ConvertedType::kUint32: a = {K::kInteger, 0, 0, TimeUnit::kMicros, 32, false}; break;
-    case ConvertedType::kUint64: a = {K::kInteger, 0, 0, TimeUnit::kMicros, 64, false}; break;
-    default: a.kind = K::kOther; break;
+    case ConvertedType::kInt8:
+      a = {K::kInteger, 0, 0, TimeUnit::kMicros, 8, true};
+      break;
+    case ConvertedType::kInt16:
+      a = {K::kInteger, 0, 0, TimeUnit::kMicros, 16, true};
+      break;
+    case ConvertedType::kInt32:
+      a = {K::kInteger, 0, 0, TimeUnit::kMicros, 32, true};
+      break;
+    case ConvertedType::kInt64:
+      a = {K::kInteger, 0, 0, TimeUnit::kMicros, 64, true};
+      break;
+    case ConvertedType::kUint8:
+      a = {K::kInteger, 0, 0, TimeUnit::kMicros, 8, false};
+      break;
+    case ConvertedType::kUint16:
+      a = {K::kInteger, 0, 0, TimeUnit::kMicros, 16, false};
+      break;
+    case ConvertedType::kUint32:
+      a = {K::kInteger, 0, 0, TimeUnit::kMicros, 32, false};
+      break;
+    case ConvertedType::kUint64:
+      a = {K::kInteger, 0, 0, TimeUnit::kMicros, 64, false};
+      break;
+    default:
+      a.kind = K::kOther;
+      break;
   }
   return a;
 }
 
 Status CheckDecimal(const SchemaElement& e, const Annotation& a) {
   if (a.precision < 1 || a.precision > kMaxInt64DecimalPrecision) {
-    return Unsupported(e, fmt::format("decimal precision {} (1..{} supported)", a.precision,
-                                      kMaxInt64DecimalPrecision));
+    return Unsupported(
+        e, fmt::format("decimal precision {} (1..{} supported)", a.precision, kMaxInt64DecimalPrecision));
   }
   if (a.scale < 0 || a.scale > a.precision) return Unsupported(e, fmt::format("decimal scale {}", a.scale));
   return Status::Ok();
@@ -98,14 +126,19 @@ Status CheckDecimal(const SchemaElement& e, const Annotation& a) {
 
 PhysicalType PhysicalTypeFor(DataType type) {
   switch (type) {
-    case DataType::kString: return PhysicalType::kByteArray;
-    case DataType::kBoolean: return PhysicalType::kBoolean;
+    case DataType::kString:
+      return PhysicalType::kByteArray;
+    case DataType::kBoolean:
+      return PhysicalType::kBoolean;
     case DataType::kInt32:
-    case DataType::kDate: return PhysicalType::kInt32;
+    case DataType::kDate:
+      return PhysicalType::kInt32;
     case DataType::kInt64:
     case DataType::kTimestamp:
-    case DataType::kDecimal: return PhysicalType::kInt64;
-    case DataType::kDouble: return PhysicalType::kDouble;
+    case DataType::kDecimal:
+      return PhysicalType::kInt64;
+    case DataType::kDouble:
+      return PhysicalType::kDouble;
   }
   return PhysicalType::kByteArray;
 }
@@ -148,10 +181,11 @@ Result<std::vector<SchemaElement>> SchemaElementsFor(const Schema& schema) {
       case DataType::kDecimal:
         if (field.precision < 1 || field.precision > kMaxInt64DecimalPrecision || field.scale < 0 ||
             field.scale > field.precision) {
-          return MakeError(ErrorCode::kInvalidArgument,
-                           fmt::format("field '{}': decimal({}, {}) needs 1 <= precision <= {} and 0 <= scale <= "
-                                       "precision",
-                                       field.name, field.precision, field.scale, kMaxInt64DecimalPrecision));
+          return MakeError(
+              ErrorCode::kInvalidArgument,
+              fmt::format("field '{}': decimal({}, {}) needs 1 <= precision <= {} and 0 <= scale <= "
+                          "precision",
+                          field.name, field.precision, field.scale, kMaxInt64DecimalPrecision));
         }
         e.converted_type = ConvertedType::kDecimal;
         e.scale = field.scale;
@@ -179,34 +213,41 @@ Result<std::span<const SchemaElement>> FlatLeaves(const std::vector<SchemaElemen
   if (children < 0 || static_cast<size_t>(children) != schema.size() - 1) {
     for (size_t i = 1; i < schema.size(); ++i) {
       if (schema[i].num_children && *schema[i].num_children > 0) {
-        return MakeError(ErrorCode::kUnsupported,
-                         fmt::format("column '{}' is a nested group; only flat schemas are supported",
-                                     schema[i].name));
+        return MakeError(
+            ErrorCode::kUnsupported,
+            fmt::format("column '{}' is a nested group; only flat schemas are supported", schema[i].name));
       }
     }
-    return MakeError(ErrorCode::kCorruption,
-                     fmt::format("schema root has {} children but {} elements follow", children, schema.size() - 1));
+    return MakeError(ErrorCode::kCorruption, fmt::format("schema root has {} children but {} elements follow",
+                                                         children, schema.size() - 1));
   }
   for (size_t i = 1; i < schema.size(); ++i) {
     if (schema[i].num_children && *schema[i].num_children > 0) {
-      return MakeError(ErrorCode::kUnsupported,
-                       fmt::format("column '{}' is a nested group; only flat schemas are supported", schema[i].name));
+      return MakeError(
+          ErrorCode::kUnsupported,
+          fmt::format("column '{}' is a nested group; only flat schemas are supported", schema[i].name));
     }
   }
   return std::span<const SchemaElement>(schema).subspan(1);
 }
 
 Result<LeafColumn> LeafColumnFor(const SchemaElement& e) {
-  if (!e.type) return MakeError(ErrorCode::kCorruption, fmt::format("leaf column '{}' has no physical type", e.name));
+  if (!e.type)
+    return MakeError(ErrorCode::kCorruption, fmt::format("leaf column '{}' has no physical type", e.name));
   LeafColumn leaf;
   leaf.field.name = e.name;
   leaf.physical_type = *e.type;
   leaf.type_length = e.type_length.value_or(0);
   Repetition repetition = e.repetition_type.value_or(Repetition::kOptional);
   switch (repetition) {
-    case Repetition::kRequired: leaf.field.nullable = false; break;
-    case Repetition::kOptional: leaf.field.nullable = true; break;
-    default: return Unsupported(e, "repeated fields");
+    case Repetition::kRequired:
+      leaf.field.nullable = false;
+      break;
+    case Repetition::kOptional:
+      leaf.field.nullable = true;
+      break;
+    default:
+      return Unsupported(e, "repeated fields");
   }
   Annotation a = AnnotationOf(e);
   using K = Annotation::Kind;

@@ -24,8 +24,8 @@ Result<std::vector<SchemaElement>> SchemaElementsFor(const Schema& schema);
 struct LeafColumn {
   Field field;
   PhysicalType physical_type = PhysicalType::kBoolean;
-  int32_t type_length = 0;    ///< FIXED_LEN_BYTE_ARRAY width
-  int64_t int_multiplier = 1; ///< applied to integer values (1000 for TIMESTAMP(MILLIS))
+  int32_t type_length = 0;     ///< FIXED_LEN_BYTE_ARRAY width
+  int64_t int_multiplier = 1;  ///< applied to integer values (1000 for TIMESTAMP(MILLIS))
 };
 
 /// The column a leaf schema element describes, or kUnsupported (naming the

@@ -49,23 +49,30 @@ void StringDictionary::Reset(size_t max_entries, size_t max_plain_bytes) {
   plain_bytes_ = 0;
 }
 
+namespace {
+uint64_t SlotValue(uint64_t hash, size_t index) { return (hash & 0xFFFFFFFF00000000ULL) | (index + 1); }
+}  // namespace
+
 void StringDictionary::Grow() {
   slots_.assign(slots_.size() * 2, 0);
   size_t mask = slots_.size() - 1;
   for (size_t i = 0; i < hashes_.size(); ++i) {
     size_t slot = hashes_[i] & mask;
     while (slots_[slot] != 0) slot = (slot + 1) & mask;
-    slots_[slot] = static_cast<uint32_t>(i + 1);
+    slots_[slot] = SlotValue(hashes_[i], i);
   }
 }
 
 int64_t StringDictionary::Insert(std::string_view value) {
   uint64_t hash = HashBytes(value);
+  uint64_t tag = hash & 0xFFFFFFFF00000000ULL;
   size_t mask = slots_.size() - 1;
   size_t slot = hash & mask;
-  while (uint32_t entry = slots_[slot]) {
-    size_t index = entry - 1;
-    if (hashes_[index] == hash && entries_[index] == value) return static_cast<int64_t>(index);
+  while (uint64_t entry = slots_[slot]) {
+    if ((entry & 0xFFFFFFFF00000000ULL) == tag) {
+      size_t index = static_cast<size_t>(entry & 0xFFFFFFFFULL) - 1;
+      if (entries_[index] == value) return static_cast<int64_t>(index);
+    }
     slot = (slot + 1) & mask;
   }
   if (entries_.size() >= max_entries_ || plain_bytes_ + 4 + value.size() > max_plain_bytes_) return -1;
@@ -73,7 +80,7 @@ int64_t StringDictionary::Insert(std::string_view value) {
   entries_.push_back(value);
   hashes_.push_back(hash);
   plain_bytes_ += 4 + value.size();
-  slots_[slot] = static_cast<uint32_t>(index + 1);
+  slots_[slot] = SlotValue(hash, index);
   if (entries_.size() * 2 > slots_.size()) Grow();
   return static_cast<int64_t>(index);
 }

@@ -32,8 +32,10 @@ class StringDictionary {
   void Grow();
 
   std::vector<std::string_view> entries_;
-  std::vector<uint64_t> hashes_;  ///< hash of each entry
-  std::vector<uint32_t> slots_;   ///< 0 = empty, else entry index + 1
+  std::vector<uint64_t> hashes_;  ///< hash of each entry, for rehashing
+  /// 0 = empty, else (high 32 bits of the hash) << 32 | (entry index + 1), so
+  /// that most mismatches are seen without touching the entries.
+  std::vector<uint64_t> slots_;
   size_t max_entries_ = 0;
   size_t max_plain_bytes_ = 0;
   size_t plain_bytes_ = 0;

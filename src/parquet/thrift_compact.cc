@@ -1,8 +1,8 @@
 #include "parquet/thrift_compact.h"
 
-#include <cstring>
-
 #include <fmt/format.h>
+
+#include <cstring>
 
 namespace jsm::parquet {
 namespace {

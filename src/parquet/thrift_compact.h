@@ -37,6 +37,7 @@ class ThriftCompactWriter {
  public:
   explicit ThriftCompactWriter(std::string* out) : out_(out) {}
 
+  /// Write one scalar field of the current struct: header, then value.
   void WriteBoolField(int16_t id, bool value);
   void WriteByteField(int16_t id, int8_t value);
   void WriteI16Field(int16_t id, int16_t value);
@@ -48,6 +49,7 @@ class ThriftCompactWriter {
   /// Writes the header of a list-typed field of `size` elements of `element_type`;
   /// the elements follow with the Write*Element / BeginStructElement calls.
   void BeginListField(int16_t id, CompactType element_type, size_t size);
+  /// Write one list element (no header).
   void WriteI32Element(int32_t value);
   void WriteBinaryElement(std::string_view value);
   /// Opens a struct that is a list element; close it with EndStruct().
@@ -93,8 +95,12 @@ class ThriftCompactReader {
 
   /// The value of a bool field, carried in its header type.
   static bool BoolFieldValue(CompactType type) { return type == CompactType::kBoolTrue; }
-  static bool IsBool(CompactType type) { return type == CompactType::kBoolTrue || type == CompactType::kBoolFalse; }
+  /// Whether a field header's type is one of the two bool types.
+  static bool IsBool(CompactType type) {
+    return type == CompactType::kBoolTrue || type == CompactType::kBoolFalse;
+  }
 
+  /// Read one scalar value (after its field header or as a list element).
   Result<int8_t> ReadByte();
   Result<int16_t> ReadI16();
   Result<int32_t> ReadI32();

@@ -1,10 +1,10 @@
 #include "parquet/writer.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <limits>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "parquet/column_chunk_writer.h"
 #include "parquet/little_endian.h"
@@ -31,8 +31,9 @@ Status CheckBatch(const RecordBatch& batch) {
                        fmt::format("column {} ('{}') does not have its field's type", i, field.name));
     }
     if (column.size() != rows) {
-      return MakeError(ErrorCode::kInvalidArgument, fmt::format("column '{}' has {} rows where column 0 has {}",
-                                                                field.name, column.size(), rows));
+      return MakeError(
+          ErrorCode::kInvalidArgument,
+          fmt::format("column '{}' has {} rows where column 0 has {}", field.name, column.size(), rows));
     }
   }
   return Status::Ok();
@@ -50,10 +51,16 @@ size_t RowGroupEnd(const RecordBatch& batch, size_t begin, uint64_t limit) {
         fixed_per_row += 4;
         string_offsets.push_back(batch.column(i).offsets().data());
         break;
-      case DataType::kBoolean: fixed_per_row += 1; break;
+      case DataType::kBoolean:
+        fixed_per_row += 1;
+        break;
       case DataType::kInt32:
-      case DataType::kDate: fixed_per_row += 4; break;
-      default: fixed_per_row += 8; break;
+      case DataType::kDate:
+        fixed_per_row += 4;
+        break;
+      default:
+        fixed_per_row += 8;
+        break;
     }
   }
   // Bytes of rows [begin, r): increasing in r, so bisect for the first r reaching the limit.
@@ -86,8 +93,10 @@ Status WriteParquet(const RecordBatch& batch, const WriterOptions& options, std:
   switch (options.compression) {
     case Compression::kUncompressed:
     case Compression::kSnappy:
-    case Compression::kZstd: break;
-    default: return MakeError(ErrorCode::kInvalidArgument, "unknown compression option");
+    case Compression::kZstd:
+      break;
+    default:
+      return MakeError(ErrorCode::kInvalidArgument, "unknown compression option");
   }
   JSM_RETURN_IF_ERROR(CheckBatch(batch));
   const Schema& schema = batch.schema();

@@ -6,8 +6,8 @@
 
 namespace jsm::pipeline {
 
-std::string IngestStage::AppId(const std::string& topic, int32_t partition) {
-  return "jsm-ingest/" + topic + "/" + std::to_string(partition);
+std::string IngestStage::AppId(const std::string& cluster_id, const std::string& topic, int32_t partition) {
+  return "jsm-ingest/" + cluster_id + "/" + topic + "/" + std::to_string(partition);
 }
 
 Result<std::unique_ptr<IngestStage>> IngestStage::Create(storage::ObjectStore* store, const PipelineOptions& options,
@@ -17,16 +17,18 @@ Result<std::unique_ptr<IngestStage>> IngestStage::Create(storage::ObjectStore* s
   JSM_ASSIGN_OR_RETURN(stage->bronze_,
                        delta::DeltaTable::OpenOrCreate(store, kBronzeTable, "pedidos_bronze", BronzeSchema()));
   JSM_ASSIGN_OR_RETURN(stage->consumer_, kafka::Consumer::Create(client, options.group_id + "-ingest"));
+  JSM_ASSIGN_OR_RETURN(stage->cluster_id_, stage->consumer_->ClusterId());
   JSM_ASSIGN_OR_RETURN(stage->partitions_, stage->consumer_->PartitionCount(options.topic));
   for (int32_t p = 0; p < stage->partitions_; ++p) {
-    int64_t last = stage->bronze_->AppVersion(AppId(options.topic, p));
+    int64_t last = stage->bronze_->AppVersion(AppId(stage->cluster_id_, options.topic, p));
     if (last >= 0) stage->next_offsets_[p] = last + 1;
   }
   stage->pending_offsets_ = stage->next_offsets_;
   JSM_RETURN_IF_ERROR(stage->consumer_->AssignAll(options.topic, stage->next_offsets_));
   stage->batch_ = RecordBatch(BronzeSchema());
-  Log().info(R"("ingest resumes","topic":"{}","partitions":{},"bronze_version":{},"resumed_partitions":{})",
-             options.topic, stage->partitions_, stage->bronze_->version(), stage->next_offsets_.size());
+  Log().info(R"("ingest resumes","cluster":"{}","topic":"{}","partitions":{},"bronze_version":{},"resumed_partitions":{})",
+             stage->cluster_id_, options.topic, stage->partitions_, stage->bronze_->version(),
+             stage->next_offsets_.size());
   return stage;
 }
 
@@ -69,7 +71,7 @@ Status IngestStage::CommitBatch() {
   for (const auto& [partition, next] : pending_offsets_) {
     auto committed = next_offsets_.find(partition);
     if (committed != next_offsets_.end() && committed->second == next) continue;
-    actions.push_back(delta::Txn{AppId(options_.topic, partition), next - 1, now_ms});
+    actions.push_back(delta::Txn{AppId(cluster_id_, options_.topic, partition), next - 1, now_ms});
   }
   delta::CommitInfo info;
   info.operation = "STREAMING UPDATE";

@@ -1,7 +1,9 @@
 #pragma once
 /// The ingest stage: Kafka -> bronze/pedidos, exactly once. Each bronze commit
-/// carries one txn action per partition (appId "jsm-ingest/<topic>/<partition>",
+/// carries one txn action per partition (appId "jsm-ingest/<cluster id>/<topic>/<partition>",
 /// version = last offset written), and on start the consumer resumes from them.
+/// The Kafka cluster id is part of the appId because offsets mean nothing on
+/// another cluster (every embedded broker is a new one).
 
 #include <atomic>
 #include <map>
@@ -28,8 +30,8 @@ class IngestStage : public Stage {
 
   /// Rows committed to bronze by this process so far.
   int64_t committed_rows() const { return committed_rows_.load(); }
-  /// The txn appId for one partition.
-  static std::string AppId(const std::string& topic, int32_t partition);
+  /// The txn appId for one partition of a topic of a cluster.
+  static std::string AppId(const std::string& cluster_id, const std::string& topic, int32_t partition);
 
  private:
   IngestStage() = default;
@@ -38,6 +40,7 @@ class IngestStage : public Stage {
   PipelineOptions options_;
   std::unique_ptr<delta::DeltaTable> bronze_;
   std::unique_ptr<kafka::Consumer> consumer_;
+  std::string cluster_id_;
   int partitions_ = 0;
   std::map<int32_t, int64_t> next_offsets_;      ///< committed position per partition
   std::map<int32_t, int64_t> pending_offsets_;   ///< position including the open batch

@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <algorithm>
 #include <map>
+#include <set>
 
 #include "delta/table.h"
 #include "kafka/consumer.h"
@@ -124,6 +126,24 @@ TEST(PipelineRun, MalformedMessagesLandInBronzeAndTheDeadLetterTopicOnly) {
   EXPECT_TRUE(books->balanced()) << books->problems.front();
   EXPECT_EQ(books->dead_letters, static_cast<int64_t>(bad.size()));
 
+  // Bronze holds every message, good and bad, each once.
+  auto bronze = delta::DeltaTable::Open(store->get(), kBronzeTable);
+  ASSERT_TRUE(bronze);
+  std::set<std::pair<int, int64_t>> bronze_coordinates;
+  size_t bad_in_bronze = 0;
+  for (const auto& [path, add] : (*bronze)->snapshot().files) {
+    auto rows = (*bronze)->ReadDataFile(path, {"key", "partition", "offset"});
+    ASSERT_TRUE(rows) << rows.error().ToString();
+    for (size_t r = 0; r < rows->num_rows(); ++r) {
+      bronze_coordinates.insert({static_cast<int>(rows->column(1).IntAt(r)), rows->column(2).IntAt(r)});
+      bad_in_bronze += rows->column(0).StringAt(r).starts_with("bad-");
+    }
+  }
+  EXPECT_EQ(bronze_coordinates.size(), 5000 + bad.size());
+  EXPECT_EQ(bad_in_bronze, bad.size());
+  // Nothing else is affected: the good orders are all in silver or removed as duplicates.
+  EXPECT_EQ(books->silver_rows + books->duplicates + books->quarantined_rows, 5000);
+
   // The dead-letter topic holds every malformed message, unchanged, with the contract's headers.
   auto consumer = kafka::Consumer::Create(client, "dlq-check");
   ASSERT_TRUE(consumer);
@@ -137,6 +157,19 @@ TEST(PipelineRun, MalformedMessagesLandInBronzeAndTheDeadLetterTopicOnly) {
       auto original = std::find_if(bad.begin(), bad.end(), [&](const auto& b) { return b.first == key; });
       ASSERT_NE(original, bad.end()) << "a good order was dead-lettered: " << key;
       EXPECT_EQ(m.value, original->second);
+      std::map<std::string, std::string> headers;
+      for (const kafka::HeaderView& h : kafka::MessageHeaders(m)) headers[std::string(h.name)] = std::string(h.value);
+      EXPECT_EQ(headers["dlq.reason"], reasons[key]) << key;
+      EXPECT_FALSE(headers["dlq.error"].empty());
+      EXPECT_EQ(headers["dlq.stage"], "refine");
+      EXPECT_EQ(headers["dlq.original.topic"], "pedidos");
+      EXPECT_EQ(bronze_coordinates.count({std::stoi(headers["dlq.original.partition"]),
+                                          std::stoll(headers["dlq.original.offset"])}), 1u) << key;
+      EXPECT_GT(std::stoll(headers["dlq.original.timestamp"]), 0);
+      EXPECT_EQ(headers["dlq.first_failed_at"].size(), 24u) << headers["dlq.first_failed_at"];
+      EXPECT_EQ(headers["dlq.failed_at"].size(), 24u);
+      EXPECT_EQ(headers["dlq.attempts"], "1");
+      EXPECT_EQ(headers["dlq.pipeline_version"], JSM_VERSION);
       seen[key] = std::string(m.value);
     }
   }

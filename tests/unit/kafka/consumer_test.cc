@@ -276,3 +276,26 @@ TEST(Consumer, MessageViewsPointIntoLibrdkafkaBuffersWithoutCopying) {
 
 }  // namespace
 }  // namespace jsm::kafka
+
+namespace jsm::kafka {
+namespace {
+
+TEST(ConsumerClusterId, DiffersBetweenEmbeddedBrokersAndIsStableForOne) {
+  auto first = EmbeddedBroker::Start(1, DefaultTopics("ids"));
+  auto second = EmbeddedBroker::Start(1, DefaultTopics("ids"));
+  ASSERT_TRUE(first && second);
+  auto a = Consumer::Create(ClientConfig{(*first)->bootstrap_servers(), {}}, "ids");
+  auto a_again = Consumer::Create(ClientConfig{(*first)->bootstrap_servers(), {}}, "ids");
+  auto b = Consumer::Create(ClientConfig{(*second)->bootstrap_servers(), {}}, "ids");
+  ASSERT_TRUE(a && a_again && b);
+  auto id_a = (*a)->ClusterId();
+  auto id_a_again = (*a_again)->ClusterId();
+  auto id_b = (*b)->ClusterId();
+  ASSERT_TRUE(id_a && id_a_again && id_b) << (id_a ? "" : id_a.error().ToString());
+  EXPECT_FALSE(id_a->empty());
+  EXPECT_EQ(*id_a, *id_a_again);
+  EXPECT_NE(*id_a, *id_b);
+}
+
+}  // namespace
+}  // namespace jsm::kafka

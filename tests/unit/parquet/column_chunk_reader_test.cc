@@ -121,8 +121,8 @@ TEST(ColumnChunkReader, DecodesV2PageWithUncompressedValuesInASnappyChunk) {
   AppendLe<int32_t>(&values, 9);
   PageHeader h;
   h.type = PageType::kDataPageV2;
-  h.data_page_header_v2 =
-      DataPageHeaderV2{3, 1, 3, Encoding::kPlain, static_cast<int32_t>(levels.size()), 0, /*is_compressed=*/false};
+  h.data_page_header_v2 = DataPageHeaderV2{
+      3, 1, 3, Encoding::kPlain, static_cast<int32_t>(levels.size()), 0, /*is_compressed=*/false};
   chunk.AddPage(h, levels + values);
   auto column = chunk.Read(Leaf(DataType::kInt32, PhysicalType::kInt32, true), 3);
   ASSERT_TRUE(column) << column.error().ToString();
@@ -137,7 +137,8 @@ TEST(ColumnChunkReader, V2NullCountMustMatchTheLevels) {
   std::string values(8, '\0');
   PageHeader h;
   h.type = PageType::kDataPageV2;
-  h.data_page_header_v2 = DataPageHeaderV2{3, 0, 3, Encoding::kPlain, static_cast<int32_t>(levels.size()), 0, true};
+  h.data_page_header_v2 =
+      DataPageHeaderV2{3, 0, 3, Encoding::kPlain, static_cast<int32_t>(levels.size()), 0, true};
   chunk.AddPage(h, levels + values);
   auto column = chunk.Read(Leaf(DataType::kInt32, PhysicalType::kInt32, true), 3);
   ASSERT_FALSE(column);

@@ -36,7 +36,10 @@ WriterOptions Uncompressed() {
 TEST(ColumnChunkWriter, LowCardinalityStringsGetADictionaryPageAndDictionaryIndices) {
   Column column(DataType::kString);
   for (int i = 0; i < 1000; ++i) {
-    if (i % 10 == 0) column.AppendNull(); else column.AppendString(i % 3 == 0 ? "x" : "y");
+    if (i % 10 == 0)
+      column.AppendNull();
+    else
+      column.AppendString(i % 3 == 0 ? "x" : "y");
   }
   ColumnChunkWriter writer(Uncompressed());
   std::string file = "PAR1";
@@ -45,7 +48,8 @@ TEST(ColumnChunkWriter, LowCardinalityStringsGetADictionaryPageAndDictionaryIndi
   const ColumnMetaData& md = *chunk->meta_data;
   EXPECT_EQ(md.dictionary_page_offset, 4);
   EXPECT_EQ(chunk->file_offset, 4);
-  EXPECT_EQ(md.encodings, (std::vector<Encoding>{Encoding::kPlain, Encoding::kRle, Encoding::kRleDictionary}));
+  EXPECT_EQ(md.encodings,
+            (std::vector<Encoding>{Encoding::kPlain, Encoding::kRle, Encoding::kRleDictionary}));
   std::vector<PageHeader> pages = Pages(file, *chunk);
   ASSERT_EQ(pages.size(), 2u);
   EXPECT_EQ(pages[0].type, PageType::kDictionaryPage);
@@ -68,7 +72,8 @@ TEST(ColumnChunkWriter, TooManyDistinctStringsFallBackToPlain) {
   ASSERT_TRUE(chunk);
   EXPECT_FALSE(chunk->meta_data->dictionary_page_offset);
   EXPECT_EQ(chunk->meta_data->encodings, (std::vector<Encoding>{Encoding::kPlain, Encoding::kRle}));
-  for (const PageHeader& page : Pages(file, *chunk)) EXPECT_EQ(page.data_page_header->encoding, Encoding::kPlain);
+  for (const PageHeader& page : Pages(file, *chunk))
+    EXPECT_EQ(page.data_page_header->encoding, Encoding::kPlain);
   EXPECT_EQ(chunk->meta_data->statistics->min_value, "0");
   EXPECT_EQ(chunk->meta_data->statistics->max_value, "9999");
 }

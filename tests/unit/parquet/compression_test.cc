@@ -68,7 +68,8 @@ TEST_P(PageCodecRoundTrip, DamagedDataNeverCrashes) {
     if (!status) {
       EXPECT_EQ(status.error().code(), ErrorCode::kCorruption);
     }
-    Status truncated = codec.Decompress(GetParam(), std::string_view(compressed).substr(0, i), input.size(), &restored);
+    Status truncated =
+        codec.Decompress(GetParam(), std::string_view(compressed).substr(0, i), input.size(), &restored);
     ASSERT_FALSE(truncated);
   }
 }

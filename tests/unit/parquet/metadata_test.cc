@@ -28,8 +28,8 @@ FileMetaData SampleMetaData() {
   ts.type = PhysicalType::kInt64;
   ts.repetition_type = Repetition::kRequired;
   ts.converted_type = ConvertedType::kTimestampMicros;
-  ts.logical_type = LogicalType{.kind = LogicalType::Kind::kTimestamp, .is_adjusted_to_utc = true,
-                                .unit = TimeUnit::kMicros};
+  ts.logical_type = LogicalType{
+      .kind = LogicalType::Kind::kTimestamp, .is_adjusted_to_utc = true, .unit = TimeUnit::kMicros};
   m.schema.push_back(ts);
   SchemaElement dec;
   dec.name = "dec";
@@ -90,12 +90,20 @@ TEST(FileMetaData, RoundTripsThroughThriftCompact) {
 TEST(FileMetaData, EveryLogicalTypeRoundTrips) {
   using K = LogicalType::Kind;
   std::vector<LogicalType> types = {
-      {.kind = K::kString}, {.kind = K::kMap}, {.kind = K::kList}, {.kind = K::kEnum},
-      {.kind = K::kDecimal, .scale = 3, .precision = 9}, {.kind = K::kDate},
+      {.kind = K::kString},
+      {.kind = K::kMap},
+      {.kind = K::kList},
+      {.kind = K::kEnum},
+      {.kind = K::kDecimal, .scale = 3, .precision = 9},
+      {.kind = K::kDate},
       {.kind = K::kTime, .is_adjusted_to_utc = false, .unit = TimeUnit::kMillis},
       {.kind = K::kTimestamp, .is_adjusted_to_utc = true, .unit = TimeUnit::kNanos},
-      {.kind = K::kInteger, .bit_width = 16, .is_signed = false}, {.kind = K::kUnknown}, {.kind = K::kJson},
-      {.kind = K::kBson}, {.kind = K::kUuid}, {.kind = K::kFloat16}};
+      {.kind = K::kInteger, .bit_width = 16, .is_signed = false},
+      {.kind = K::kUnknown},
+      {.kind = K::kJson},
+      {.kind = K::kBson},
+      {.kind = K::kUuid},
+      {.kind = K::kFloat16}};
   FileMetaData m;
   SchemaElement root;
   root.name = "schema";
@@ -200,6 +208,30 @@ TEST(FileMetaData, ColumnMetaDataWithoutRequiredFieldsIsCorruption) {
   ASSERT_FALSE(parsed);
   EXPECT_EQ(parsed.error().code(), ErrorCode::kCorruption);
   EXPECT_NE(parsed.error().message().find("codec"), std::string::npos) << parsed.error().message();
+}
+
+TEST(FileMetaData, ColumnChunkWithoutMetaDataIsCorruption) {
+  std::string bytes;
+  ThriftCompactWriter w(&bytes);
+  w.WriteI32Field(1, 1);
+  w.BeginListField(2, CompactType::kStruct, 0);
+  w.WriteI64Field(3, 1);
+  w.BeginListField(4, CompactType::kStruct, 1);
+  w.BeginStructElement();
+  w.BeginListField(1, CompactType::kStruct, 3);
+  for (int i = 0; i < 3; ++i) {
+    w.BeginStructElement();
+    w.WriteI64Field(2, 4);  // file_offset only
+    w.EndStruct();
+  }
+  w.WriteI64Field(2, 1);
+  w.WriteI64Field(3, 1);
+  w.EndStruct();
+  w.EndStruct();
+  auto parsed = ParseFileMetaData(bytes, 0);
+  ASSERT_FALSE(parsed);
+  EXPECT_EQ(parsed.error().code(), ErrorCode::kCorruption);
+  EXPECT_NE(parsed.error().message().find("meta_data"), std::string::npos) << parsed.error().message();
 }
 
 TEST(FileMetaData, TruncationAtEveryLengthIsCorruptionWithAbsoluteOffset) {

@@ -19,7 +19,10 @@ std::string Bytes(std::initializer_list<int> values) {
 Column IntColumn(DataType type, std::initializer_list<std::optional<int64_t>> values) {
   Column column(type);
   for (auto v : values) {
-    if (v) column.AppendInt(*v); else column.AppendNull();
+    if (v)
+      column.AppendInt(*v);
+    else
+      column.AppendNull();
   }
   return column;
 }
@@ -119,7 +122,8 @@ TEST(PlainDecoding, ShortDataIsCorruption) {
   EXPECT_EQ(DecodePlainInts(data, PhysicalType::kInt32, 0, 2, ints).error().code(), ErrorCode::kCorruption);
   EXPECT_EQ(DecodePlainDoubles(data, 1, doubles).error().code(), ErrorCode::kCorruption);
   EXPECT_EQ(DecodePlainByteArrays(Bytes({5, 0, 0, 0, 'a'}), 1, views).error().code(), ErrorCode::kCorruption);
-  EXPECT_EQ(DecodePlainByteArrays(Bytes({0xFF, 0xFF, 0xFF, 0xFF}), 1, views).error().code(), ErrorCode::kCorruption);
+  EXPECT_EQ(DecodePlainByteArrays(Bytes({0xFF, 0xFF, 0xFF, 0xFF}), 1, views).error().code(),
+            ErrorCode::kCorruption);
   EXPECT_EQ(DecodePlainByteArrays(Bytes({1, 0}), 1, views).error().code(), ErrorCode::kCorruption);
 }
 

@@ -17,8 +17,8 @@ using testing::ReadWholeFile;
 using testing::TestdataPath;
 
 /// The contents of testdata/`name`, or a skip when it is absent.
-#define LOAD_TESTDATA_OR_SKIP(var, name)                                           \
-  std::string var = ReadWholeFile(TestdataPath(name));                             \
+#define LOAD_TESTDATA_OR_SKIP(var, name)               \
+  std::string var = ReadWholeFile(TestdataPath(name)); \
   if (var.empty()) GTEST_SKIP() << "testdata file " << TestdataPath(name) << " is missing"
 
 /// The table make_pyarrow_files.py writes: 100 rows, values by formula of the row.
@@ -30,16 +30,41 @@ RecordBatch ExpectedPyarrowTable() {
                  Field{"ts_ms", DataType::kTimestamp, true}, Field{"dec", DataType::kDecimal, true, 12, 2}}};
   RecordBatch batch(schema);
   for (int64_t i = 0; i < 100; ++i) {
-    if (i % 5 == 0) batch.column(0).AppendNull(); else batch.column(0).AppendString("s" + std::to_string(i % 7));
-    batch.column(1).AppendString("unique-" + std::to_string(i) + "-" + std::string(static_cast<size_t>(i % 5), 'x'));
-    if (i % 11 == 0) batch.column(2).AppendNull(); else batch.column(2).AppendInt(i % 3 == 0);
-    if (i % 13 == 0) batch.column(3).AppendNull(); else batch.column(3).AppendInt(i * 7 - 300);
+    if (i % 5 == 0)
+      batch.column(0).AppendNull();
+    else
+      batch.column(0).AppendString("s" + std::to_string(i % 7));
+    batch.column(1).AppendString("unique-" + std::to_string(i) + "-" +
+                                 std::string(static_cast<size_t>(i % 5), 'x'));
+    if (i % 11 == 0)
+      batch.column(2).AppendNull();
+    else
+      batch.column(2).AppendInt(i % 3 == 0);
+    if (i % 13 == 0)
+      batch.column(3).AppendNull();
+    else
+      batch.column(3).AppendInt(i * 7 - 300);
     batch.column(4).AppendInt(i * 1000000007LL - 50000000000LL);
-    if (i % 17 == 0) batch.column(5).AppendNull(); else batch.column(5).AppendDouble(static_cast<double>(i) * 0.5 - 10);
-    if (i % 4 == 0) batch.column(6).AppendNull(); else batch.column(6).AppendInt(i * 10);
-    if (i % 6 == 0) batch.column(7).AppendNull(); else batch.column(7).AppendInt(1700000000000000LL + i * 1000003LL);
-    if (i % 9 == 0) batch.column(8).AppendNull(); else batch.column(8).AppendInt((1700000000000LL + i * 1001) * 1000);
-    if (i % 8 == 0) batch.column(9).AppendNull(); else batch.column(9).AppendInt(i * 12345 - 99999);
+    if (i % 17 == 0)
+      batch.column(5).AppendNull();
+    else
+      batch.column(5).AppendDouble(static_cast<double>(i) * 0.5 - 10);
+    if (i % 4 == 0)
+      batch.column(6).AppendNull();
+    else
+      batch.column(6).AppendInt(i * 10);
+    if (i % 6 == 0)
+      batch.column(7).AppendNull();
+    else
+      batch.column(7).AppendInt(1700000000000000LL + i * 1000003LL);
+    if (i % 9 == 0)
+      batch.column(8).AppendNull();
+    else
+      batch.column(8).AppendInt((1700000000000LL + i * 1001) * 1000);
+    if (i % 8 == 0)
+      batch.column(9).AppendNull();
+    else
+      batch.column(9).AppendInt(i * 12345 - 99999);
   }
   return batch;
 }

@@ -132,7 +132,8 @@ TEST(RleBitPackedDecoder, RunValueWiderThanBitWidthIsCorruption) {
 }
 
 TEST(RleBitPackedDecoder, HugeRunCountsDecodeOnlyWhatIsAsked) {
-  std::string data = Bytes({0xFE, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F, 0x01});  // run of ~2^62 ones
+  std::string data =
+      Bytes({0xFE, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F, 0x01});  // run of ~2^62 ones
   RleBitPackedDecoder decoder(data, 1);
   std::vector<uint8_t> out(1000);
   ASSERT_TRUE(decoder.Decode(out.data(), out.size()));

@@ -24,14 +24,35 @@ inline RecordBatch AllTypesBatch(size_t rows) {
   RecordBatch batch(schema);
   for (size_t r = 0; r < rows; ++r) {
     int64_t i = static_cast<int64_t>(r);
-    if (i % 5 == 0) batch.column(0).AppendNull(); else batch.column(0).AppendString("s" + std::to_string(i % 7));
-    if (i % 11 == 0) batch.column(1).AppendNull(); else batch.column(1).AppendInt(i % 3 == 0);
-    if (i % 13 == 0) batch.column(2).AppendNull(); else batch.column(2).AppendInt(i * 7 - 300);
+    if (i % 5 == 0)
+      batch.column(0).AppendNull();
+    else
+      batch.column(0).AppendString("s" + std::to_string(i % 7));
+    if (i % 11 == 0)
+      batch.column(1).AppendNull();
+    else
+      batch.column(1).AppendInt(i % 3 == 0);
+    if (i % 13 == 0)
+      batch.column(2).AppendNull();
+    else
+      batch.column(2).AppendInt(i * 7 - 300);
     batch.column(3).AppendInt(i * 1000000007LL - 50000000000LL);
-    if (i % 17 == 0) batch.column(4).AppendNull(); else batch.column(4).AppendDouble(static_cast<double>(i) * 0.5 - 10);
-    if (i % 4 == 0) batch.column(5).AppendNull(); else batch.column(5).AppendInt((i % 10000) * 10);
-    if (i % 6 == 0) batch.column(6).AppendNull(); else batch.column(6).AppendInt(1700000000000000LL + i * 1000003LL);
-    if (i % 8 == 0) batch.column(7).AppendNull(); else batch.column(7).AppendInt(i * 12345 - 99999);
+    if (i % 17 == 0)
+      batch.column(4).AppendNull();
+    else
+      batch.column(4).AppendDouble(static_cast<double>(i) * 0.5 - 10);
+    if (i % 4 == 0)
+      batch.column(5).AppendNull();
+    else
+      batch.column(5).AppendInt((i % 10000) * 10);
+    if (i % 6 == 0)
+      batch.column(6).AppendNull();
+    else
+      batch.column(6).AppendInt(1700000000000000LL + i * 1000003LL);
+    if (i % 8 == 0)
+      batch.column(7).AppendNull();
+    else
+      batch.column(7).AppendInt(i * 12345 - 99999);
   }
   return batch;
 }
@@ -49,13 +70,17 @@ inline void ExpectBatchesEqual(const RecordBatch& expected, const RecordBatch& a
       ASSERT_EQ(e.IsNull(r), a.IsNull(r)) << "column " << name << " row " << r;
       if (e.IsNull(r)) continue;
       switch (e.type()) {
-        case DataType::kString: ASSERT_EQ(e.StringAt(r), a.StringAt(r)) << name << " row " << r; break;
+        case DataType::kString:
+          ASSERT_EQ(e.StringAt(r), a.StringAt(r)) << name << " row " << r;
+          break;
         case DataType::kDouble: {
           double x = e.DoubleAt(r), y = a.DoubleAt(r);
           ASSERT_EQ(0, std::memcmp(&x, &y, sizeof x)) << name << " row " << r;
           break;
         }
-        default: ASSERT_EQ(e.IntAt(r), a.IntAt(r)) << name << " row " << r; break;
+        default:
+          ASSERT_EQ(e.IntAt(r), a.IntAt(r)) << name << " row " << r;
+          break;
       }
     }
   }

@@ -18,8 +18,8 @@ std::string Bytes(std::initializer_list<int> values) {
 TEST(ThriftCompactWriter, UsesShortFieldHeaderForSmallIdDeltas) {
   std::string out;
   ThriftCompactWriter w(&out);
-  w.WriteI32Field(1, 5);    // delta 1, type i32, zigzag(5) = 10
-  w.WriteI64Field(3, -1);   // delta 2, type i64, zigzag(-1) = 1
+  w.WriteI32Field(1, 5);   // delta 1, type i32, zigzag(5) = 10
+  w.WriteI64Field(3, -1);  // delta 2, type i64, zigzag(-1) = 1
   w.WriteBoolField(4, true);
   w.EndStruct();
   EXPECT_EQ(out, Bytes({0x15, 0x0A, 0x26, 0x01, 0x11, 0x00}));
@@ -44,8 +44,15 @@ TEST(ThriftCompactWriter, ListOfFifteenOrMoreElementsUsesLongHeader) {
 }
 
 TEST(ThriftCompactRoundTrip, IntegersKeepBoundaryValues) {
-  const int64_t values[] = {0, 1, -1, 63, -64, 64, std::numeric_limits<int32_t>::max(),
-                            std::numeric_limits<int32_t>::min(), std::numeric_limits<int64_t>::max(),
+  const int64_t values[] = {0,
+                            1,
+                            -1,
+                            63,
+                            -64,
+                            64,
+                            std::numeric_limits<int32_t>::max(),
+                            std::numeric_limits<int32_t>::min(),
+                            std::numeric_limits<int64_t>::max(),
                             std::numeric_limits<int64_t>::min()};
   std::string out;
   ThriftCompactWriter w(&out);
@@ -161,10 +168,10 @@ std::string EveryTypeThenField100() {
   w.WriteBoolField(1, true);
   w.EndStruct();
   w.EndStruct();
-  out += Bytes({0x1A, 0x31, 0x01, 0x02, 0x01});                          // field 10: set<bool> of 3
-  out += Bytes({0x1B, 0x02, 0x85, 0x01, 'k', 0x02, 0x01, 'j', 0x04});    // field 11: map<binary,i32> of 2
-  out += Bytes({0x1B, 0x00});                                            // field 12: empty map
-  out += Bytes({0x19, 0x0C});                                            // field 13: empty list<struct>
+  out += Bytes({0x1A, 0x31, 0x01, 0x02, 0x01});                        // field 10: set<bool> of 3
+  out += Bytes({0x1B, 0x02, 0x85, 0x01, 'k', 0x02, 0x01, 'j', 0x04});  // field 11: map<binary,i32> of 2
+  out += Bytes({0x1B, 0x00});                                          // field 12: empty map
+  out += Bytes({0x19, 0x0C});                                          // field 13: empty list<struct>
   SyncLastFieldId(w, out, 13);
   w.WriteI32Field(100, 42);
   w.EndStruct();

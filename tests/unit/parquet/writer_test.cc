@@ -54,11 +54,11 @@ TEST_P(WriterRoundTrip, EveryTypeWithNullsReadsBackUnchanged) {
   ExpectBatchesEqual(batch, *read);
 }
 
-INSTANTIATE_TEST_SUITE_P(Flavours, WriterRoundTrip,
-                         ::testing::Values(Flavour{Compression::kUncompressed, true},
-                                           Flavour{Compression::kUncompressed, false},
-                                           Flavour{Compression::kSnappy, true}, Flavour{Compression::kSnappy, false},
-                                           Flavour{Compression::kZstd, true}, Flavour{Compression::kZstd, false}));
+INSTANTIATE_TEST_SUITE_P(
+    Flavours, WriterRoundTrip,
+    ::testing::Values(Flavour{Compression::kUncompressed, true}, Flavour{Compression::kUncompressed, false},
+                      Flavour{Compression::kSnappy, true}, Flavour{Compression::kSnappy, false},
+                      Flavour{Compression::kZstd, true}, Flavour{Compression::kZstd, false}));
 
 TEST(WriteParquet, FileIsFramedByMagicAndFooterLength) {
   std::string file = WriteOrDie(AllTypesBatch(10), WriterOptions{});
@@ -291,15 +291,20 @@ std::string Hex(std::string_view bytes) {
 
 std::string Describe(const LogicalType& t) {
   switch (t.kind) {
-    case LogicalType::Kind::kString: return "STRING";
-    case LogicalType::Kind::kDate: return "DATE";
+    case LogicalType::Kind::kString:
+      return "STRING";
+    case LogicalType::Kind::kDate:
+      return "DATE";
     case LogicalType::Kind::kDecimal:
       return "DECIMAL(precision=" + std::to_string(t.precision) + ",scale=" + std::to_string(t.scale) + ")";
     case LogicalType::Kind::kTimestamp:
-      return std::string("TIMESTAMP(utc=") + (t.is_adjusted_to_utc ? "true" : "false") +
-             ",unit=" + (t.unit == TimeUnit::kMicros ? "MICROS" : t.unit == TimeUnit::kMillis ? "MILLIS" : "NANOS") +
+      return std::string("TIMESTAMP(utc=") + (t.is_adjusted_to_utc ? "true" : "false") + ",unit=" +
+             (t.unit == TimeUnit::kMicros   ? "MICROS"
+              : t.unit == TimeUnit::kMillis ? "MILLIS"
+                                            : "NANOS") +
              ")";
-    default: return "kind " + std::to_string(static_cast<int>(t.kind));
+    default:
+      return "kind " + std::to_string(static_cast<int>(t.kind));
   }
 }
 
@@ -323,12 +328,13 @@ std::string Describe(const FileMetaData& m) {
   }
   for (const RowGroup& g : m.row_groups) {
     out << "row_group num_rows=" << g.num_rows << " total_byte_size=" << g.total_byte_size
-        << " file_offset=" << g.file_offset.value_or(-1) << " total_compressed_size="
-        << g.total_compressed_size.value_or(-1) << " ordinal=" << g.ordinal.value_or(-1) << "\n";
+        << " file_offset=" << g.file_offset.value_or(-1)
+        << " total_compressed_size=" << g.total_compressed_size.value_or(-1)
+        << " ordinal=" << g.ordinal.value_or(-1) << "\n";
     for (const ColumnChunk& c : g.columns) {
       const ColumnMetaData& md = *c.meta_data;
-      out << "  column " << md.path_in_schema[0] << " " << PhysicalTypeName(md.type) << " " << CodecName(md.codec)
-          << " encodings=";
+      out << "  column " << md.path_in_schema[0] << " " << PhysicalTypeName(md.type) << " "
+          << CodecName(md.codec) << " encodings=";
       for (size_t i = 0; i < md.encodings.size(); ++i) out << (i ? "," : "") << EncodingName(md.encodings[i]);
       out << " num_values=" << md.num_values << " file_offset=" << c.file_offset;
       if (md.dictionary_page_offset) out << " dictionary_page_offset=" << *md.dictionary_page_offset;
@@ -356,7 +362,8 @@ TEST(WriteParquet, FooterMatchesTheGoldenDescription) {
   }
   std::string expected = testing::ReadWholeFile(golden);
   ASSERT_FALSE(expected.empty()) << "missing golden file " << golden;
-  EXPECT_EQ(description, expected) << "set JSM_UPDATE_GOLDEN=1 to rewrite " << golden << " after a deliberate change";
+  EXPECT_EQ(description, expected) << "set JSM_UPDATE_GOLDEN=1 to rewrite " << golden
+                                   << " after a deliberate change";
 }
 
 }  // namespace
