@@ -1,7 +1,7 @@
 #include "pipeline/gold_aggregator.h"
 
 #include <algorithm>
-#include <vector>
+#include <numeric>
 
 #include "pipeline/table_schemas.h"
 
@@ -37,19 +37,31 @@ void GoldAggregator::Add(const RecordBatch& silver) {
   for (size_t row = 0; row < silver.num_rows(); ++row) {
     const bool cancelled = cancellation.IntAt(row) != 0;
     const int32_t day = static_cast<int32_t>(date.IntAt(row));
-    const std::string country_name(country.IsNull(row) ? std::string_view() : country.StringAt(row));
     const int64_t units = quantity.IntAt(row);
     const int64_t total = line_total.IntAt(row);
-    const std::string_view transaction_no = transaction.StringAt(row);
-    const bool has_customer = customer.IsValid(row);
 
-    DailyState& d = daily_[{day, country_name}];
-    ProductState& p = products_[std::string(product.StringAt(row))];
-    CountryState& c = countries_[country_name];
+    const uint32_t country_id = country_ids_.Intern(country.IsNull(row) ? std::string_view() : country.StringAt(row));
+    if (country_id == countries_.size()) countries_.emplace_back();
+    CountryState& c = countries_[country_id];
     if (c.code.empty() && country_code.IsValid(row)) c.code = std::string(country_code.StringAt(row));
-    p.name_counts[std::string(product_name.StringAt(row))]++;
     c.first_date = std::min(c.first_date, day);
     c.last_date = std::max(c.last_date, day);
+
+    const uint64_t daily_key = (uint64_t{static_cast<uint32_t>(day)} << 32) | country_id;
+    auto [slot, inserted] = daily_index_.try_emplace(daily_key, static_cast<uint32_t>(daily_.size()));
+    if (inserted) daily_.push_back(DailyState{day, country_id});
+    const uint32_t daily_id = slot->second;
+    DailyState& d = daily_[daily_id];
+
+    const uint32_t product_id = product_ids_.Intern(product.StringAt(row));
+    if (product_id == products_.size()) products_.emplace_back();
+    ProductState& p = products_[product_id];
+    const uint32_t name_id = product_name_ids_.Intern(product_name.StringAt(row));
+    auto name = std::find_if(p.name_counts.begin(), p.name_counts.end(),
+                             [&](const auto& entry) { return entry.first == name_id; });
+    if (name == p.name_counts.end()) p.name_counts.emplace_back(name_id, 1);
+    else name->second++;
+
     if (cancelled) {
       const int64_t refund = total < 0 ? -total : total;
       d.money.cancelled += refund;
@@ -58,77 +70,82 @@ void GoldAggregator::Add(const RecordBatch& silver) {
       p.units_cancelled += units < 0 ? -units : units;
       p.cancellation_lines++;
     } else {
+      const uint32_t transaction_id = transaction_ids_.Intern(transaction.StringAt(row));
       d.lines++;
       d.units += units;
       d.money.gross += total;
-      d.transactions.emplace(transaction_no);
+      d.transactions += daily_transactions_.insert(Pair(daily_id, transaction_id)).second;
       p.units_sold += units;
       p.money.gross += total;
-      p.transactions.emplace(transaction_no);
+      p.transactions += product_transactions_.insert(Pair(product_id, transaction_id)).second;
       c.lines++;
       c.units += units;
       c.money.gross += total;
-      c.transactions.emplace(transaction_no);
-      if (has_customer) {
-        d.customers.emplace(customer.StringAt(row));
-        c.customers.emplace(customer.StringAt(row));
+      c.transactions += country_transactions_.insert(Pair(country_id, transaction_id)).second;
+      if (customer.IsValid(row)) {
+        const uint32_t customer_id = customer_ids_.Intern(customer.StringAt(row));
+        d.customers += daily_customers_.insert(Pair(daily_id, customer_id)).second;
+        c.customers += country_customers_.insert(Pair(country_id, customer_id)).second;
       }
     }
     ++rows_added_;
   }
 }
 
-void GoldAggregator::Clear() {
-  daily_.clear();
-  products_.clear();
-  countries_.clear();
-  rows_added_ = 0;
-}
+void GoldAggregator::Clear() { *this = GoldAggregator(); }
 
 RecordBatch GoldAggregator::DailySales() const {
+  std::vector<uint32_t> order(daily_.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    if (daily_[a].day != daily_[b].day) return daily_[a].day < daily_[b].day;
+    return country_ids_.Lookup(daily_[a].country) < country_ids_.Lookup(daily_[b].country);
+  });
   RecordBatch out(DailySalesSchema());
-  for (const auto& [key, d] : daily_) {
-    out.column(0).AppendInt(key.first);
-    AppendOptionalString(out.column(1), key.second);
-    out.column(2).AppendInt(static_cast<int64_t>(d.transactions.size()));
+  for (uint32_t index : order) {
+    const DailyState& d = daily_[index];
+    out.column(0).AppendInt(d.day);
+    AppendOptionalString(out.column(1), country_ids_.Lookup(d.country));
+    out.column(2).AppendInt(d.transactions);
     out.column(3).AppendInt(d.lines);
     out.column(4).AppendInt(d.units);
     out.column(5).AppendInt(d.money.gross);
     out.column(6).AppendInt(d.money.cancelled);
-    out.column(7).AppendInt(d.money.gross - d.money.cancelled);
-    out.column(8).AppendInt(static_cast<int64_t>(d.customers.size()));
+    out.column(7).AppendInt(d.money.net());
+    out.column(8).AppendInt(d.customers);
   }
   return out;
 }
 
 RecordBatch GoldAggregator::ProductPerformance() const {
-  std::vector<const std::pair<const std::string, ProductState>*> ranked;
-  ranked.reserve(products_.size());
-  for (const auto& entry : products_) ranked.push_back(&entry);
-  std::stable_sort(ranked.begin(), ranked.end(), [](const auto* a, const auto* b) {
-    return a->second.money.gross - a->second.money.cancelled > b->second.money.gross - b->second.money.cancelled;
+  std::vector<uint32_t> order(products_.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    if (products_[a].money.net() != products_[b].money.net()) return products_[a].money.net() > products_[b].money.net();
+    return product_ids_.Lookup(a) < product_ids_.Lookup(b);
   });
   RecordBatch out(ProductPerformanceSchema());
   int64_t rank = 0;
-  for (const auto* entry : ranked) {
-    const ProductState& p = entry->second;
-    // The most frequent spelling; ties go to the smallest name (map order).
+  for (uint32_t id : order) {
+    const ProductState& p = products_[id];
+    // The most frequent spelling; ties go to the alphabetically first.
     const std::string* name = nullptr;
     int64_t best = -1;
-    for (const auto& [candidate, count] : p.name_counts) {
-      if (count > best) {
+    for (const auto& [name_id, count] : p.name_counts) {
+      const std::string& candidate = product_name_ids_.Lookup(name_id);
+      if (count > best || (count == best && candidate < *name)) {
         best = count;
         name = &candidate;
       }
     }
-    out.column(0).AppendString(entry->first);
+    out.column(0).AppendString(product_ids_.Lookup(id));
     out.column(1).AppendString(name ? *name : std::string());
-    out.column(2).AppendInt(static_cast<int64_t>(p.transactions.size()));
+    out.column(2).AppendInt(p.transactions);
     out.column(3).AppendInt(p.units_sold);
     out.column(4).AppendInt(p.units_cancelled);
     out.column(5).AppendInt(p.money.gross);
     out.column(6).AppendInt(p.money.cancelled);
-    out.column(7).AppendInt(p.money.gross - p.money.cancelled);
+    out.column(7).AppendInt(p.money.net());
     out.column(8).AppendInt(p.cancellation_lines);
     out.column(9).AppendInt(++rank);
   }
@@ -136,24 +153,26 @@ RecordBatch GoldAggregator::ProductPerformance() const {
 }
 
 RecordBatch GoldAggregator::CountrySummary() const {
-  std::vector<const std::pair<const std::string, CountryState>*> ranked;
-  ranked.reserve(countries_.size());
-  for (const auto& entry : countries_) ranked.push_back(&entry);
-  std::stable_sort(ranked.begin(), ranked.end(), [](const auto* a, const auto* b) {
-    return a->second.money.gross - a->second.money.cancelled > b->second.money.gross - b->second.money.cancelled;
+  std::vector<uint32_t> order(countries_.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    if (countries_[a].money.net() != countries_[b].money.net()) {
+      return countries_[a].money.net() > countries_[b].money.net();
+    }
+    return country_ids_.Lookup(a) < country_ids_.Lookup(b);
   });
   RecordBatch out(CountrySummarySchema());
-  for (const auto* entry : ranked) {
-    const CountryState& c = entry->second;
-    AppendOptionalString(out.column(0), entry->first);
+  for (uint32_t id : order) {
+    const CountryState& c = countries_[id];
+    AppendOptionalString(out.column(0), country_ids_.Lookup(id));
     AppendOptionalString(out.column(1), c.code);
-    out.column(2).AppendInt(static_cast<int64_t>(c.transactions.size()));
-    out.column(3).AppendInt(static_cast<int64_t>(c.customers.size()));
+    out.column(2).AppendInt(c.transactions);
+    out.column(3).AppendInt(c.customers);
     out.column(4).AppendInt(c.lines);
     out.column(5).AppendInt(c.units);
     out.column(6).AppendInt(c.money.gross);
     out.column(7).AppendInt(c.money.cancelled);
-    out.column(8).AppendInt(c.money.gross - c.money.cancelled);
+    out.column(8).AppendInt(c.money.net());
     out.column(9).AppendInt(c.first_date);
     out.column(10).AppendInt(c.last_date);
   }

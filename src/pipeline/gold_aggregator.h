@@ -1,16 +1,18 @@
 #pragma once
 /// The business aggregates of gold, kept in memory and fed silver rows
 /// incrementally; each table is produced whole from the state (definitions in
-/// docs/gold.md). Order of input never changes the result.
+/// docs/tables.md). Order of input never changes the result. Strings are
+/// interned once, so per-row work is integer hashing.
 
 #include <cstdint>
-#include <map>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
+#include <vector>
 
 #include "common/record_batch.h"
+#include "pipeline/string_interner.h"
 
 namespace jsm::pipeline {
 
@@ -24,7 +26,7 @@ class GoldAggregator {
   void Add(const RecordBatch& silver);
   void Clear();
 
-  /// gold/daily_sales rows, ordered by order_date, country.
+  /// gold/daily_sales rows, ordered by order_date, country (null first).
   RecordBatch DailySales() const;
   /// gold/product_performance rows, ordered by revenue_rank.
   RecordBatch ProductPerformance() const;
@@ -37,17 +39,20 @@ class GoldAggregator {
   struct Money {
     int64_t gross = 0;      ///< Σ line_total over non-cancellation lines, cents
     int64_t cancelled = 0;  ///< Σ |line_total| over cancellation lines, cents
+    int64_t net() const { return gross - cancelled; }
   };
   struct DailyState {
+    int32_t day = 0;
+    uint32_t country = 0;  ///< id in countries_
     int64_t lines = 0;
     int64_t units = 0;
     Money money;
-    std::unordered_set<std::string> transactions;
-    std::unordered_set<std::string> customers;
+    int64_t transactions = 0;
+    int64_t customers = 0;
   };
   struct ProductState {
-    std::map<std::string, int64_t> name_counts;
-    std::unordered_set<std::string> transactions;
+    std::vector<std::pair<uint32_t, int64_t>> name_counts;  ///< product name id -> lines
+    int64_t transactions = 0;
     int64_t units_sold = 0;
     int64_t units_cancelled = 0;
     int64_t cancellation_lines = 0;
@@ -58,15 +63,26 @@ class GoldAggregator {
     int64_t lines = 0;
     int64_t units = 0;
     Money money;
-    std::unordered_set<std::string> transactions;
-    std::unordered_set<std::string> customers;
+    int64_t transactions = 0;
+    int64_t customers = 0;
     int32_t first_date = INT32_MAX;
     int32_t last_date = INT32_MIN;
   };
-  /// Country keys use "" for null (a canonical country name is never empty).
-  std::map<std::pair<int32_t, std::string>, DailyState> daily_;
-  std::map<std::string, ProductState> products_;
-  std::map<std::string, CountryState> countries_;
+  /// Key of a (group, member) pair in a distinct-count set.
+  static uint64_t Pair(uint32_t group, uint32_t member) { return (uint64_t{group} << 32) | member; }
+
+  StringInterner transaction_ids_;
+  StringInterner customer_ids_;
+  StringInterner country_ids_;  ///< "" is the null country
+  StringInterner product_ids_;
+  StringInterner product_name_ids_;
+  std::unordered_map<uint64_t, uint32_t> daily_index_;  ///< (day, country id) -> index in daily_
+  std::vector<DailyState> daily_;
+  std::vector<ProductState> products_;    ///< by product id
+  std::vector<CountryState> countries_;   ///< by country id
+  std::unordered_set<uint64_t> daily_transactions_, daily_customers_;
+  std::unordered_set<uint64_t> product_transactions_;
+  std::unordered_set<uint64_t> country_transactions_, country_customers_;
   int64_t rows_added_ = 0;
 };
 
