@@ -37,8 +37,9 @@ def main():
             peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
             if proc.returncode != 0:
                 sys.exit(f"jsm run failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr[-3000:]}")
-            produced = int(re.search(r"produced\s+(\d+)", proc.stdout).group(1))
-            to_gold = float(re.search(r"first produce to gold\s+([\d.]+)", proc.stdout).group(1))
+            books = proc.stdout.split("\nreconciliation\n", 1)[1]
+            produced = int(re.search(r"produced\s+(\d+)", books).group(1))
+            to_gold = float(re.search(r"first produce to gold\s+([\d.]+)", books).group(1))
             stages = {}
             # Per-stage work from the structured log lines.
             for line in proc.stderr.splitlines():
