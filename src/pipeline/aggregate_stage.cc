@@ -22,6 +22,7 @@ Result<std::unique_ptr<AggregateStage>> AggregateStage::Create(storage::ObjectSt
   const GoldTable tables[] = {{kDailySalesTable, "daily_sales", DailySalesSchema()},
                               {kProductPerformanceTable, "product_performance", ProductPerformanceSchema()},
                               {kCountrySummaryTable, "country_summary", CountrySummarySchema()}};
+  JSM_ASSIGN_OR_RETURN(stage->event_log_, EventLog::Open(store, options));
   for (const GoldTable& table : tables) {
     JSM_ASSIGN_OR_RETURN(auto opened, delta::DeltaTable::OpenOrCreate(store, table.path, table.name, table.schema));
     stage->gold_.push_back(std::move(opened));
@@ -64,7 +65,8 @@ Result<StepResult> AggregateStage::Step() {
     return result;
   }
   const double started = MonotonicSeconds();
-  for (int64_t version = applied_version_ + 1; version <= latest; ++version) {
+  const int64_t first_version = applied_version_ + 1;
+  for (int64_t version = first_version; version <= latest; ++version) {
     JSM_ASSIGN_OR_RETURN(delta::CommitEntry commit, silver_->ReadCommit(version));
     for (const delta::Action& action : commit.actions) {
       const auto* add = std::get_if<delta::AddFile>(&action);
@@ -82,6 +84,17 @@ Result<StepResult> AggregateStage::Step() {
     JSM_RETURN_IF_ERROR(RewriteGoldTable(gold_[i].get(), outputs[i], latest));
   }
   result.committed = true;
+  BatchEvent event;
+  event.stage = "aggregate";
+  event.target_table = "gold";
+  event.target_version = latest;  // the silver version gold now reflects
+  event.source_range = "silver " + std::to_string(first_version) + "-" + std::to_string(latest);
+  event.rows_in = result.rows_in;
+  event.rows_out = static_cast<int64_t>(outputs[0].num_rows() + outputs[1].num_rows() + outputs[2].num_rows());
+  event.duration_ms = static_cast<int64_t>((MonotonicSeconds() - started) * 1000);
+  if (auto logged = event_log_->Append(event); !logged) {
+    Log().warn(R"("event log append failed","stage":"aggregate","error":"{}")", logged.error().ToString());
+  }
   Log().info(R"("gold commit","stage":"aggregate","silver_version":{},"rows_in":{},"silver_rows_total":{},"seconds":{:.3f})",
              latest, result.rows_in, aggregator_.rows_added(), MonotonicSeconds() - started);
   return result;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "delta/table.h"
+#include "pipeline/event_log.h"
 #include "pipeline/gold_aggregator.h"
 #include "pipeline/pipeline_options.h"
 #include "pipeline/stage.h"
@@ -38,6 +39,7 @@ class AggregateStage : public Stage {
   GoldAggregator aggregator_;
   int64_t applied_version_ = -1;  ///< silver version the in-memory state reflects
   int64_t target_version_ = -1;
+  std::unique_ptr<EventLog> event_log_;
 };
 
 }  // namespace jsm::pipeline

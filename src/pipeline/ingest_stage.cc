@@ -26,6 +26,7 @@ Result<std::unique_ptr<IngestStage>> IngestStage::Create(storage::ObjectStore* s
   stage->pending_offsets_ = stage->next_offsets_;
   JSM_RETURN_IF_ERROR(stage->consumer_->AssignAll(options.topic, stage->next_offsets_));
   stage->batch_ = RecordBatch(BronzeSchema());
+  JSM_ASSIGN_OR_RETURN(stage->event_log_, EventLog::Open(store, options));
   Log().info(R"("ingest resumes","cluster":"{}","topic":"{}","partitions":{},"bronze_version":{},"resumed_partitions":{})",
              stage->cluster_id_, options.topic, stage->partitions_, stage->bronze_->version(),
              stage->next_offsets_.size());
@@ -81,11 +82,33 @@ Status IngestStage::CommitBatch() {
   info.engine_info = "jsm-pipeline/" JSM_VERSION;
   JSM_ASSIGN_OR_RETURN(int64_t version, bronze_->Commit(std::move(actions), std::move(info)));
   const int64_t rows = static_cast<int64_t>(batch_.num_rows());
+  BatchEvent event;
+  event.stage = "ingest";
+  event.target_table = kBronzeTable;
+  event.target_version = version;
+  event.source_range = options_.topic;
+  for (const auto& [partition, next] : pending_offsets_) {
+    auto before = next_offsets_.find(partition);
+    const int64_t first = before == next_offsets_.end() ? 0 : before->second;
+    if (first == next) continue;
+    event.source_range += " " + std::to_string(partition) + ":" + std::to_string(first) + "-" + std::to_string(next - 1);
+  }
+  event.rows_in = event.rows_out = rows;
+  event.duration_ms = static_cast<int64_t>((MonotonicSeconds() - started) * 1000);
+  const Column& timestamps = batch_.column(kBronzeKafkaTimestamp);
+  kafka_timestamps_ms_.clear();
+  for (size_t row = 0; row < timestamps.size(); ++row) {
+    if (timestamps.IsValid(row)) kafka_timestamps_ms_.push_back(timestamps.IntAt(row) / 1000);
+  }
+  FillLatency(&kafka_timestamps_ms_, NowMillis(), &event);
   next_offsets_ = pending_offsets_;
   committed_rows_ += rows;
   batch_.Clear();
   Log().info(R"("bronze commit","stage":"ingest","version":{},"rows":{},"seconds":{:.3f})", version, rows,
              MonotonicSeconds() - started);
+  if (auto logged = event_log_->Append(event); !logged) {
+    Log().warn(R"("event log append failed","stage":"ingest","error":"{}")", logged.error().ToString());
+  }
   // Group offsets follow the Delta commit, only so lag tools see progress.
   auto commit_status = consumer_->CommitOffsets(next_offsets_);
   if (!commit_status) Log().warn(R"("group offset commit failed","error":"{}")", commit_status.error().message());

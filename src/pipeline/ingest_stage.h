@@ -12,6 +12,7 @@
 
 #include "delta/table.h"
 #include "kafka/consumer.h"
+#include "pipeline/event_log.h"
 #include "pipeline/pipeline_options.h"
 #include "pipeline/stage.h"
 
@@ -49,6 +50,8 @@ class IngestStage : public Stage {
   std::vector<kafka::Message> messages_;
   double batch_started_ = 0;
   std::atomic<int64_t> committed_rows_{0};
+  std::vector<int64_t> kafka_timestamps_ms_;
+  std::unique_ptr<EventLog> event_log_;
 };
 
 }  // namespace jsm::pipeline

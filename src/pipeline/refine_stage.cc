@@ -31,6 +31,7 @@ Result<std::unique_ptr<RefineStage>> RefineStage::Create(storage::ObjectStore* s
   stage->parser_ = std::make_unique<model::OrderParser>(options.max_event_bytes);
   stage->silver_batch_ = RecordBatch(SilverSchema());
   stage->quarantine_batch_ = RecordBatch(QuarantineSchema());
+  JSM_ASSIGN_OR_RETURN(stage->event_log_, EventLog::Open(store, options));
   JSM_RETURN_IF_ERROR(stage->RebuildDedupeIndex());
   return stage;
 }
@@ -74,9 +75,11 @@ void RefineStage::AppendQuarantine(const RecordBatch& bronze, size_t row, const 
 
 Status RefineStage::RefineBronzeFile(const RecordBatch& bronze, RefineCounts* counts) {
   const Column& values = bronze.column(kBronzeValue);
+  const Column& kafka_timestamps = bronze.column(kBronzeKafkaTimestamp);
   model::NormalizedOrder order;
   for (size_t row = 0; row < bronze.num_rows(); ++row) {
     ++counts->input_rows;
+    if (kafka_timestamps.IsValid(row)) kafka_timestamps_ms_.push_back(kafka_timestamps.IntAt(row) / 1000);
     std::string_view value = values.IsNull(row) ? std::string_view() : values.StringAt(row);
     model::RejectReason reason = parser_->Parse(value, &order);
     if (reason != model::RejectReason::kNone) {
@@ -96,7 +99,9 @@ Status RefineStage::RefineBronzeFile(const RecordBatch& bronze, RefineCounts* co
       ++counts->dead_letters;
       continue;
     }
+    ++counts->parsed;
     if (uint32_t broken = model::CheckQuality(order); broken != 0) {
+      for (int rule = 0; rule < RefineCounts::kRules; ++rule) counts->rule_failures[rule] += (broken >> rule) & 1;
       AppendQuarantine(bronze, row, order, broken);
       ++counts->quarantined;
       continue;
@@ -151,6 +156,7 @@ Result<StepResult> RefineStage::Step() {
   RefineCounts counts;
   silver_batch_.Clear();
   quarantine_batch_.Clear();
+  kafka_timestamps_ms_.clear();
   int64_t last = consumed;
   for (int64_t version = consumed + 1; version <= available; ++version) {
     if (redo && version > quarantine_done) break;
@@ -200,11 +206,36 @@ Result<StepResult> RefineStage::Step() {
   dedupe_dirty_ = false;
   result.rows_in = counts.input_rows;
   result.committed = true;
+  LogBatch(counts, version, range, started);
   Log().info(
       R"("silver commit","stage":"refine","version":{},"bronze_versions":"{}","rows_in":{},"rows_out":{},"quarantined":{},"dead_letters":{},"duplicates":{},"seconds":{:.3f})",
       version, range, counts.input_rows, counts.silver_rows, counts.quarantined, counts.dead_letters,
       counts.duplicates, MonotonicSeconds() - started);
   return result;
+}
+
+void RefineStage::LogBatch(const RefineCounts& counts, int64_t silver_version, const std::string& range,
+                           double started) {
+  BatchEvent event;
+  event.stage = "refine";
+  event.target_table = kSilverTable;
+  event.target_version = silver_version;
+  event.source_range = "bronze " + range;
+  event.rows_in = counts.input_rows;
+  event.rows_out = counts.silver_rows;
+  event.quarantined = counts.quarantined;
+  event.dead_letters = counts.dead_letters;
+  event.duplicates = counts.duplicates;
+  event.duration_ms = static_cast<int64_t>((MonotonicSeconds() - started) * 1000);
+  FillLatency(&kafka_timestamps_ms_, NowMillis(), &event);
+  for (int rule = 0; rule < RefineCounts::kRules; ++rule) {
+    event.expectations.push_back(ExpectationResult{model::QualityRuleNames(1u << rule), "drop",
+                                                   counts.parsed - counts.rule_failures[rule],
+                                                   counts.rule_failures[rule]});
+  }
+  if (auto logged = event_log_->Append(event); !logged) {
+    Log().warn(R"("event log append failed","stage":"refine","error":"{}")", logged.error().ToString());
+  }
 }
 
 Status RefineStage::MarkTarget() {

@@ -12,6 +12,7 @@
 #include "kafka/dead_letter.h"
 #include "model/order_parser.h"
 #include "pipeline/dedupe_index.h"
+#include "pipeline/event_log.h"
 #include "pipeline/pipeline_options.h"
 #include "pipeline/stage.h"
 
@@ -22,7 +23,11 @@ inline constexpr const char* kRefineAppId = "jsm-refine";
 
 /// Counts of one refine batch.
 struct RefineCounts {
+  /// Number of quality rules (bits of model::QualityRule).
+  static constexpr int kRules = 5;
   int64_t input_rows = 0;
+  int64_t parsed = 0;  ///< rows that became an order (checked by the quality rules)
+  int64_t rule_failures[kRules] = {};
   int64_t silver_rows = 0;
   int64_t quarantined = 0;
   int64_t dead_letters = 0;
@@ -48,6 +53,8 @@ class RefineStage : public Stage {
   RefineStage() = default;
   Status RebuildDedupeIndex();
   Status RefineBronzeFile(const RecordBatch& bronze, RefineCounts* counts);
+  /// Appends the batch's row and expectation results to the event log (a failure is logged, not fatal).
+  void LogBatch(const RefineCounts& counts, int64_t silver_version, const std::string& range, double started);
   void AppendQuarantine(const RecordBatch& bronze, size_t row, const model::NormalizedOrder& order, uint32_t broken);
 
   PipelineOptions options_;
@@ -62,6 +69,8 @@ class RefineStage : public Stage {
   RecordBatch quarantine_batch_;
   std::string key_scratch_;
   std::string hex_scratch_;
+  std::vector<int64_t> kafka_timestamps_ms_;  ///< of the batch's rows, for latency
+  std::unique_ptr<EventLog> event_log_;
   int64_t target_version_ = -1;
 };
 

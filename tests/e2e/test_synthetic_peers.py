@@ -14,7 +14,7 @@ import pytest
 from conftest import reconciliation, run_jsm
 
 TABLES = ["bronze/pedidos", "silver/pedidos", "silver/pedidos_quarantine", "gold/daily_sales",
-          "gold/product_performance", "gold/country_summary"]
+          "gold/product_performance", "gold/country_summary", "_system/event_log"]
 
 
 @pytest.fixture(scope="module")
@@ -109,3 +109,33 @@ def test_txn_actions_record_progress_of_each_stage(synthetic_run):
     for partition in set(bronze["partition"].to_pylist()):
         offsets = pc.filter(bronze["offset"], pc.equal(bronze["partition"], partition))
         assert ingest[str(partition)] == pc.max(offsets).as_py()
+
+
+def test_event_log_accounts_for_every_batch(synthetic_run):
+    lakehouse, books = synthetic_run
+    log = deltalake.DeltaTable(str(lakehouse / "_system/event_log")).to_pyarrow_table().to_pylist()
+    batches = [r for r in log if r["expectation"] is None]
+    by_stage = {stage: [r for r in batches if r["stage"] == stage] for stage in ("ingest", "refine", "aggregate")}
+    assert sum(r["rows_in"] for r in by_stage["ingest"]) == 30000
+    assert sum(r["rows_in"] for r in by_stage["refine"]) == 30000
+    assert sum(r["rows_out"] for r in by_stage["refine"]) == books["silver rows"]
+    assert sum(r["duplicates"] for r in by_stage["refine"]) == books["duplicates removed"]
+    silver_version = deltalake.DeltaTable(str(lakehouse / "silver/pedidos")).version()
+    assert max(r["target_version"] for r in by_stage["aggregate"]) == silver_version
+    assert all(r["latency_max_ms"] >= r["latency_p50_ms"] >= 0 for r in by_stage["refine"] if r["rows_in"])
+    results = [r for r in log if r["expectation"] is not None]
+    assert {r["expectation"] for r in results} >= {"transaction_no_pattern", "product_no_pattern"}
+    for r in results:
+        batch = next(b for b in by_stage["refine"] if b["batch_id"] == r["batch_id"])
+        assert r["passed"] + r["failed"] == batch["rows_in"] - batch["dead_letters"]
+
+
+def test_quality_report_prints_pass_rates_and_gates(synthetic_run):
+    lakehouse, _ = synthetic_run
+    report = json.loads(run_jsm("quality", "report", "--lakehouse", lakehouse, "--format", "json").stdout)
+    rates = {r["expectation"]: r for r in report}
+    assert rates["product_no_pattern"]["passed"] == 30000
+    assert rates["product_no_pattern"]["pass_rate"] == 1.0
+    assert run_jsm("quality", "report", "--lakehouse", lakehouse, "--min-pass-rate", "1.0").returncode == 0
+    future = run_jsm("quality", "report", "--lakehouse", lakehouse, "--since", "2100-01-01", "--format", "json")
+    assert json.loads(future.stdout) == []

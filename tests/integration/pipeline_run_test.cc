@@ -12,6 +12,7 @@
 #include "kafka/consumer.h"
 #include "kafka/embedded_broker.h"
 #include "kafka/producer.h"
+#include "pipeline/event_log.h"
 #include "pipeline/pipeline_runner.h"
 #include "pipeline/table_schemas.h"
 #include "storage/object_store.h"
@@ -174,6 +175,78 @@ TEST(PipelineRun, MalformedMessagesLandInBronzeAndTheDeadLetterTopicOnly) {
     }
   }
   EXPECT_EQ(seen.size(), bad.size());
+}
+
+}  // namespace
+}  // namespace jsm::pipeline
+
+namespace jsm::pipeline {
+namespace {
+
+TEST(PipelineRun, LinesBreakingQualityRulesGoToQuarantineWithTheirReasons) {
+  auto broker = kafka::EmbeddedBroker::Start(1, kafka::DefaultTopics("pedidos"));
+  ASSERT_TRUE(broker) << broker.error().ToString();
+  kafka::ClientConfig client{(*broker)->bootstrap_servers(), {}};
+  auto producer = kafka::Producer::Create(client);
+  ASSERT_TRUE(producer);
+  auto event = [](const char* transaction, const char* product, const char* price, const char* quantity) {
+    model::OrderRecord record{transaction, "12/9/2019", product, "Crate", price, quantity, "17490", "EIRE"};
+    std::string json;
+    model::AppendOrderEventJson(record, &json);
+    return json;
+  };
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {event("581001", "22485", "2.10", "3"), ""},
+      {event("581002", "22485", "2.10", "0"), "quantity_non_zero"},
+      {event("581003", "ABC", "2.10", "3"), "product_no_pattern"},
+      {event("581004", "22485", "0", "3"), "price_positive"},
+      {event("C581005", "22485", "2.10", "3"), "quantity_sign_matches_cancellation"},
+      {event("X581006", "22485", "2.10", "-3"), "transaction_no_pattern,quantity_sign_matches_cancellation"},
+  };
+  for (const auto& [json, reasons] : cases) ASSERT_TRUE((*producer)->Produce("pedidos", "k", json));
+  ASSERT_TRUE((*producer)->Flush(30000));
+
+  const std::string lakehouse = FreshLakehouse("quarantine");
+  RunRequest request;
+  request.options.lakehouse = lakehouse;
+  request.options.bootstrap = client.bootstrap_servers;
+  request.mode = RunMode::kAvailableNow;
+  auto report = RunPipeline(std::move(request));
+  ASSERT_TRUE(report) << report.error().ToString();
+
+  auto store = storage::OpenStore(lakehouse);
+  ASSERT_TRUE(store);
+  auto books = Reconcile(store->get(), static_cast<int64_t>(cases.size()));
+  ASSERT_TRUE(books);
+  EXPECT_TRUE(books->balanced()) << books->problems.front();
+  EXPECT_EQ(books->silver_rows, 1);
+  EXPECT_EQ(books->quarantined_rows, 5);
+  auto quarantine = delta::DeltaTable::Open(store->get(), kQuarantineTable);
+  ASSERT_TRUE(quarantine);
+  std::multiset<std::string> got, expected;
+  for (const auto& [path, add] : (*quarantine)->snapshot().files) {
+    auto rows = (*quarantine)->ReadDataFile(path, {"broken_rules", "value"});
+    ASSERT_TRUE(rows);
+    for (size_t r = 0; r < rows->num_rows(); ++r) {
+      got.insert(std::string(rows->column(0).StringAt(r)));
+      EXPECT_TRUE(rows->column(1).StringAt(r).starts_with("{\"TransactionNo\""));
+    }
+  }
+  for (const auto& [json, reasons] : cases) {
+    if (!reasons.empty()) expected.insert(reasons);
+  }
+  EXPECT_EQ(got, expected);
+  // The event log counts each rule's failures.
+  auto summaries = SummarizeExpectations(store->get(), 0);
+  ASSERT_TRUE(summaries);
+  std::map<std::string, int64_t> failures;
+  for (const auto& s : *summaries) {
+    failures[s.name] = s.failed;
+    EXPECT_EQ(s.passed + s.failed, 6) << s.name;
+  }
+  EXPECT_EQ(failures["quantity_sign_matches_cancellation"], 2);
+  EXPECT_EQ(failures["transaction_no_pattern"], 1);
+  EXPECT_EQ(failures["price_positive"], 1);
 }
 
 }  // namespace
