@@ -56,16 +56,17 @@ int Report(const QualityArgs& args) {
     }
     if (summaries->empty()) std::printf("(no expectation results in %s/_system/event_log)\n", args.lakehouse.c_str());
   }
+  int below = 0;
   if (args.min_pass_rate >= 0) {
     for (const auto& s : *summaries) {
       if (s.pass_rate() < args.min_pass_rate) {
         PrintError("expectation '" + s.name + "' passes " + std::to_string(s.pass_rate()) + " of rows, below " +
                    std::to_string(args.min_pass_rate));
-        return kExitUnbalanced;
+        ++below;
       }
     }
   }
-  return kExitOk;
+  return below > 0 ? kExitUnbalanced : kExitOk;
 }
 
 }  // namespace

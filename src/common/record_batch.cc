@@ -72,6 +72,23 @@ void Column::AppendFrom(const Column& other, size_t row) {
   }
 }
 
+void Column::AppendSelected(const Column& other, const std::vector<uint8_t>& keep) {
+  JSM_CHECK(other.type_ == type_);
+  JSM_CHECK_EQ(keep.size(), other.size());
+  for (size_t row = 0; row < keep.size(); ++row) {
+    if (!keep[row]) continue;
+    validity_.push_back(other.validity_[row]);
+    if (type_ == DataType::kString) {
+      chars_.append(other.chars_, other.offsets_[row], other.offsets_[row + 1] - other.offsets_[row]);
+      offsets_.push_back(chars_.size());
+    } else if (type_ == DataType::kDouble) {
+      doubles_.push_back(other.doubles_[row]);
+    } else {
+      ints_.push_back(other.ints_[row]);
+    }
+  }
+}
+
 size_t Column::null_count() const {
   size_t nulls = 0;
   for (uint8_t v : validity_) nulls += (v == 0);
@@ -98,6 +115,11 @@ void RecordBatch::Append(const RecordBatch& other) {
   for (size_t c = 0; c < columns_.size(); ++c) {
     for (size_t r = 0; r < other.num_rows(); ++r) columns_[c].AppendFrom(other.columns_[c], r);
   }
+}
+
+void RecordBatch::AppendSelected(const RecordBatch& other, const std::vector<uint8_t>& keep) {
+  JSM_CHECK(other.schema_ == schema_);
+  for (size_t c = 0; c < columns_.size(); ++c) columns_[c].AppendSelected(other.columns_[c], keep);
 }
 
 size_t RecordBatch::ByteSize() const {

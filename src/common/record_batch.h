@@ -63,6 +63,8 @@ class Column {
   void AppendString(std::string_view value);
   /// Appends row `row` of `other` (same type).
   void AppendFrom(const Column& other, size_t row);
+  /// Appends the rows of `other` (same type) whose `keep` byte is non-zero.
+  void AppendSelected(const Column& other, const std::vector<uint8_t>& keep);
 
   bool IsNull(size_t row) const { return validity_[row] == 0; }
   bool IsValid(size_t row) const { return validity_[row] != 0; }
@@ -107,6 +109,8 @@ class RecordBatch {
   void Clear();
   /// Appends all rows of `other`, which must have the same schema.
   void Append(const RecordBatch& other);
+  /// Appends the rows of `other` (same schema) whose `keep` byte is non-zero, column by column.
+  void AppendSelected(const RecordBatch& other, const std::vector<uint8_t>& keep);
   /// Approximate bytes held by the values.
   size_t ByteSize() const;
 

@@ -4,6 +4,8 @@
 #include <librdkafka/rdkafka_mock.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <random>
 
 #include "kafka/client_conf.h"
 #include "kafka/rdkafka_error.h"
@@ -26,6 +28,10 @@ struct EmbeddedBroker::Impl {
 
 EmbeddedBroker::EmbeddedBroker(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {
   bootstrap_ = rd_kafka_mock_cluster_bootstraps(impl_->cluster);
+  std::random_device random;
+  char id[40];
+  std::snprintf(id, sizeof(id), "embedded-%08x%08x", random(), random());
+  instance_id_ = id;
 }
 
 EmbeddedBroker::~EmbeddedBroker() = default;

@@ -29,6 +29,10 @@ class EmbeddedBroker {
   ~EmbeddedBroker();
   /// "127.0.0.1:port,..." for clients.
   const std::string& bootstrap_servers() const { return bootstrap_; }
+  /// A random id of this broker's lifetime. The mock cluster's own cluster id can
+  /// repeat between two brokers of one process, so offsets recorded against an
+  /// embedded broker are keyed by this instead.
+  const std::string& instance_id() const { return instance_id_; }
   /// Creates one more topic (the mock has no CreateTopics admin API);
   /// replication is capped at the number of brokers.
   Status CreateTopic(const TopicSpec& topic);
@@ -38,6 +42,7 @@ class EmbeddedBroker {
   explicit EmbeddedBroker(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
   std::string bootstrap_;
+  std::string instance_id_;
 };
 
 /// The default topics of the pipeline: `topic` with 6 partitions and `topic`.dlq

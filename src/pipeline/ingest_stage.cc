@@ -11,13 +11,17 @@ std::string IngestStage::AppId(const std::string& cluster_id, const std::string&
 }
 
 Result<std::unique_ptr<IngestStage>> IngestStage::Create(storage::ObjectStore* store, const PipelineOptions& options,
-                                                         const kafka::ClientConfig& client) {
+                                                         const kafka::ClientConfig& client, std::string source_id) {
   std::unique_ptr<IngestStage> stage(new IngestStage());
   stage->options_ = options;
   JSM_ASSIGN_OR_RETURN(stage->bronze_,
                        delta::DeltaTable::OpenOrCreate(store, kBronzeTable, "pedidos_bronze", BronzeSchema()));
   JSM_ASSIGN_OR_RETURN(stage->consumer_, kafka::Consumer::Create(client, options.group_id + "-ingest"));
-  JSM_ASSIGN_OR_RETURN(stage->cluster_id_, stage->consumer_->ClusterId());
+  if (source_id.empty()) {
+    JSM_ASSIGN_OR_RETURN(stage->cluster_id_, stage->consumer_->ClusterId());
+  } else {
+    stage->cluster_id_ = std::move(source_id);
+  }
   JSM_ASSIGN_OR_RETURN(stage->partitions_, stage->consumer_->PartitionCount(options.topic));
   for (int32_t p = 0; p < stage->partitions_; ++p) {
     int64_t last = stage->bronze_->AppVersion(AppId(stage->cluster_id_, options.topic, p));

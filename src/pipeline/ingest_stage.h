@@ -21,8 +21,9 @@ namespace jsm::pipeline {
 /// Consumes the topic into bronze.
 class IngestStage : public Stage {
  public:
+  /// `source_id` names the Kafka cluster in the txn appIds; empty = the cluster id the brokers report.
   static Result<std::unique_ptr<IngestStage>> Create(storage::ObjectStore* store, const PipelineOptions& options,
-                                                     const kafka::ClientConfig& client);
+                                                     const kafka::ClientConfig& client, std::string source_id = "");
   std::string_view name() const override { return "ingest"; }
   Result<StepResult> Step() override;
   Status Flush() override;

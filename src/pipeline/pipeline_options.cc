@@ -2,6 +2,8 @@
 
 #include <toml++/toml.h>
 
+#include "pipeline/table_schemas.h"
+
 
 namespace jsm::pipeline {
 namespace {
@@ -34,7 +36,47 @@ Status ReadCompression(const toml::node& node, const std::string& path, parquet:
   return Status::Ok();
 }
 
+/// Reads `[[expectations]]`: an array of tables with name, rule and action.
+Status ReadExpectations(const toml::node& node, const std::string& path, std::vector<ExpectationSpec>* out) {
+  const toml::array* array = node.as_array();
+  if (array == nullptr) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     Where(path, node.source()) + ": 'expectations' must be an array of tables ([[expectations]])");
+  }
+  out->clear();
+  for (const toml::node& element : *array) {
+    const toml::table* table = element.as_table();
+    if (table == nullptr) {
+      return MakeError(ErrorCode::kInvalidArgument, Where(path, element.source()) + ": an expectation must be a table");
+    }
+    ExpectationSpec spec;
+    spec.where = Where(path, element.source());
+    for (auto&& [key_name, value] : *table) {
+      const std::string key(key_name.str());
+      std::string* target = key == "name" ? &spec.name : key == "rule" ? &spec.rule : key == "action" ? &spec.action
+                                                                                                    : nullptr;
+      if (target == nullptr) {
+        return MakeError(ErrorCode::kInvalidArgument, Where(path, key_name.source()) + ": unknown expectation key '" +
+                                                          key + "' (name, rule, action)");
+      }
+      JSM_RETURN_IF_ERROR(Read(value, path, "expectations." + key, target));
+      if (key == "rule") spec.where = Where(path, value.source());
+    }
+    if (spec.rule.empty()) {
+      return MakeError(ErrorCode::kInvalidArgument, Where(path, element.source()) + ": expectation '" + spec.name +
+                                                        "' has no rule");
+    }
+    out->push_back(std::move(spec));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
+
+Status ValidatePipelineOptions(const PipelineOptions& options) {
+  JSM_RETURN_IF_ERROR(CompileExpectations(options.expectations, SilverSchema()));
+  return Status::Ok();
+}
 
 Result<PipelineOptions> LoadPipelineOptions(const std::string& path, PipelineOptions options) {
   toml::table root;
@@ -46,6 +88,10 @@ Result<PipelineOptions> LoadPipelineOptions(const std::string& path, PipelineOpt
   }
   for (auto&& [section_key, section_node] : root) {
     const std::string section(section_key.str());
+    if (section == "expectations") {
+      JSM_RETURN_IF_ERROR(ReadExpectations(section_node, path, &options.expectations));
+      continue;
+    }
     const toml::table* table = section_node.as_table();
     if (table == nullptr) {
       return MakeError(ErrorCode::kInvalidArgument,
@@ -95,7 +141,7 @@ Result<PipelineOptions> LoadPipelineOptions(const std::string& path, PipelineOpt
         status = Read(node, path, full, &options.parquet.row_group_bytes);
       } else {
         status = MakeError(ErrorCode::kInvalidArgument,
-                           Where(path, node.source()) + ": unknown setting '" + full + "'");
+                           Where(path, item_key.source()) + ": unknown setting '" + full + "'");
       }
       JSM_RETURN_IF_ERROR(status);
     }
@@ -103,6 +149,7 @@ Result<PipelineOptions> LoadPipelineOptions(const std::string& path, PipelineOpt
   if (options.ingest_commit_messages <= 0 || options.ingest_commit_interval_ms <= 0 || options.refine_max_rows <= 0) {
     return MakeError(ErrorCode::kInvalidArgument, path + ": commit sizes and intervals must be positive");
   }
+  JSM_RETURN_IF_ERROR(ValidatePipelineOptions(options));
   return options;
 }
 

@@ -7,6 +7,7 @@
 
 #include "common/status.h"
 #include "parquet/writer.h"
+#include "pipeline/expectations.h"
 
 namespace jsm::pipeline {
 
@@ -26,10 +27,17 @@ struct PipelineOptions {
   std::string producer_compression = "lz4";
 
   parquet::WriterOptions parquet;
+
+  /// Expectations of silver rows; `[[expectations]]` in a config file replaces the defaults.
+  std::vector<ExpectationSpec> expectations = DefaultExpectationSpecs();
 };
 
 /// Reads a TOML file over the defaults. Unknown keys and wrong types are
 /// kInvalidArgument naming the file, line and column.
 Result<PipelineOptions> LoadPipelineOptions(const std::string& path, PipelineOptions defaults = {});
+
+/// Checks what LoadPipelineOptions cannot see alone: every expectation's rule
+/// compiles against the silver schema.
+Status ValidatePipelineOptions(const PipelineOptions& options);
 
 }  // namespace jsm::pipeline

@@ -111,7 +111,8 @@ Result<RunReport> RunPipeline(RunRequest request) {
     bronze_before = before.bronze_rows;
   }
   if (run_ingest) {
-    JSM_ASSIGN_OR_RETURN(ingest, IngestStage::Create(store.get(), options, client));
+    JSM_ASSIGN_OR_RETURN(ingest, IngestStage::Create(store.get(), options, client,
+                                                     broker ? broker->instance_id() : std::string()));
   }
   if (run_refine) {
     JSM_ASSIGN_OR_RETURN(dlq_producer, kafka::Producer::Create(client, {options.producer_compression, 5}));

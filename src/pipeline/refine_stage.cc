@@ -30,6 +30,8 @@ Result<std::unique_ptr<RefineStage>> RefineStage::Create(storage::ObjectStore* s
                                                                          "pedidos_quarantine", QuarantineSchema()));
   stage->parser_ = std::make_unique<model::OrderParser>(options.max_event_bytes);
   stage->silver_batch_ = RecordBatch(SilverSchema());
+  stage->candidates_ = RecordBatch(SilverSchema());
+  JSM_ASSIGN_OR_RETURN(stage->expectations_, CompileExpectations(options.expectations, SilverSchema()));
   stage->quarantine_batch_ = RecordBatch(QuarantineSchema());
   JSM_ASSIGN_OR_RETURN(stage->event_log_, EventLog::Open(store, options));
   JSM_RETURN_IF_ERROR(stage->RebuildDedupeIndex());
@@ -57,23 +59,35 @@ Status RefineStage::RebuildDedupeIndex() {
   return Status::Ok();
 }
 
-void RefineStage::AppendQuarantine(const RecordBatch& bronze, size_t row, const model::NormalizedOrder& order,
-                                   uint32_t broken) {
-  RecordBatch& q = quarantine_batch_;
-  q.column(0).AppendFrom(bronze.column(kBronzeValue), row);
-  q.column(1).AppendString(model::QualityRuleNames(broken));
-  q.column(2).AppendString(order.transaction_no);
-  q.column(3).AppendInt(order.order_date);
-  q.column(4).AppendString(order.product_no);
-  q.column(5).AppendInt(order.unit_price_cents);
-  q.column(6).AppendInt(order.quantity);
-  q.column(7).AppendFrom(bronze.column(kBronzeTopic), row);
-  q.column(8).AppendFrom(bronze.column(kBronzePartition), row);
-  q.column(9).AppendFrom(bronze.column(kBronzeOffset), row);
-  q.column(10).AppendFrom(bronze.column(kBronzeIngestedAt), row);
+void RefineStage::AppendCandidate(const RecordBatch& bronze, size_t row, const model::NormalizedOrder& order) {
+  RecordBatch& s = candidates_;
+  s.column(kSilverTransactionNo).AppendString(order.transaction_no);
+  s.column(kSilverIsCancellation).AppendInt(order.is_cancellation ? 1 : 0);
+  s.column(kSilverOrderDate).AppendInt(order.order_date);
+  s.column(kSilverProductNo).AppendString(order.product_no);
+  s.column(kSilverProductName).AppendString(order.product_name);
+  s.column(kSilverUnitPrice).AppendInt(order.unit_price_cents);
+  s.column(kSilverQuantity).AppendInt(order.quantity);
+  s.column(kSilverLineTotal).AppendInt(order.line_total_cents);
+  if (order.customer_no.empty()) s.column(kSilverCustomerNo).AppendNull();
+  else s.column(kSilverCustomerNo).AppendString(order.customer_no);
+  if (order.country.empty()) s.column(kSilverCountry).AppendNull();
+  else s.column(kSilverCountry).AppendString(order.country);
+  if (order.country_code.empty()) s.column(kSilverCountryCode).AppendNull();
+  else s.column(kSilverCountryCode).AppendString(order.country_code);
+  s.column(kSilverTopic).AppendFrom(bronze.column(kBronzeTopic), row);
+  s.column(kSilverPartition).AppendFrom(bronze.column(kBronzePartition), row);
+  s.column(kSilverOffset).AppendFrom(bronze.column(kBronzeOffset), row);
+  s.column(kSilverIngestedAt).AppendFrom(bronze.column(kBronzeIngestedAt), row);
+  const RecordKey key = OrderRecordKey(order, &key_scratch_);
+  hex_scratch_.clear();
+  AppendRecordKeyHex(key, &hex_scratch_);
+  s.column(kSilverRecordId).AppendString(hex_scratch_);
+  keys_.push_back(key);
+  raw_values_.push_back(bronze.column(kBronzeValue).StringAt(row));
 }
 
-Status RefineStage::RefineBronzeFile(const RecordBatch& bronze, RefineCounts* counts) {
+Status RefineStage::ParseBronzeFile(const RecordBatch& bronze, RefineCounts* counts) {
   const Column& values = bronze.column(kBronzeValue);
   const Column& kafka_timestamps = bronze.column(kBronzeKafkaTimestamp);
   model::NormalizedOrder order;
@@ -93,48 +107,55 @@ Status RefineStage::RefineBronzeFile(const RecordBatch& bronze, RefineCounts* co
       letter.original_topic = bronze.column(kBronzeTopic).StringAt(row);
       letter.original_partition = static_cast<int32_t>(bronze.column(kBronzePartition).IntAt(row));
       letter.original_offset = bronze.column(kBronzeOffset).IntAt(row);
-      const Column& timestamps = bronze.column(kBronzeKafkaTimestamp);
-      letter.original_timestamp_ms = timestamps.IsNull(row) ? -1 : timestamps.IntAt(row) / 1000;
+      letter.original_timestamp_ms = kafka_timestamps.IsNull(row) ? -1 : kafka_timestamps.IntAt(row) / 1000;
       JSM_RETURN_IF_ERROR(dead_letters_->Send(letter));
       ++counts->dead_letters;
       continue;
     }
     ++counts->parsed;
-    if (uint32_t broken = model::CheckQuality(order); broken != 0) {
-      for (int rule = 0; rule < RefineCounts::kRules; ++rule) counts->rule_failures[rule] += (broken >> rule) & 1;
-      AppendQuarantine(bronze, row, order, broken);
-      ++counts->quarantined;
-      continue;
-    }
-    const RecordKey key = OrderRecordKey(order, &key_scratch_);
-    if (!dedupe_.Insert(key)) {
-      ++counts->duplicates;
-      continue;
-    }
-    RecordBatch& s = silver_batch_;
-    s.column(kSilverTransactionNo).AppendString(order.transaction_no);
-    s.column(kSilverIsCancellation).AppendInt(order.is_cancellation ? 1 : 0);
-    s.column(kSilverOrderDate).AppendInt(order.order_date);
-    s.column(kSilverProductNo).AppendString(order.product_no);
-    s.column(kSilverProductName).AppendString(order.product_name);
-    s.column(kSilverUnitPrice).AppendInt(order.unit_price_cents);
-    s.column(kSilverQuantity).AppendInt(order.quantity);
-    s.column(kSilverLineTotal).AppendInt(order.line_total_cents);
-    if (order.customer_no.empty()) s.column(kSilverCustomerNo).AppendNull();
-    else s.column(kSilverCustomerNo).AppendString(order.customer_no);
-    if (order.country.empty()) s.column(kSilverCountry).AppendNull();
-    else s.column(kSilverCountry).AppendString(order.country);
-    if (order.country_code.empty()) s.column(kSilverCountryCode).AppendNull();
-    else s.column(kSilverCountryCode).AppendString(order.country_code);
-    s.column(kSilverTopic).AppendFrom(bronze.column(kBronzeTopic), row);
-    s.column(kSilverPartition).AppendFrom(bronze.column(kBronzePartition), row);
-    s.column(kSilverOffset).AppendFrom(bronze.column(kBronzeOffset), row);
-    s.column(kSilverIngestedAt).AppendFrom(bronze.column(kBronzeIngestedAt), row);
-    hex_scratch_.clear();
-    AppendRecordKeyHex(key, &hex_scratch_);
-    s.column(kSilverRecordId).AppendString(hex_scratch_);
-    ++counts->silver_rows;
+    AppendCandidate(bronze, row, order);
   }
+  return Status::Ok();
+}
+
+Status RefineStage::SplitCandidates(RefineCounts* counts) {
+  CheckExpectations(expectations_, candidates_, &outcome_);
+  if (outcome_.fail_expectation >= 0) {
+    const size_t index = static_cast<size_t>(outcome_.fail_expectation);
+    const Expectation& failed = expectations_[index];
+    const size_t row = outcome_.fail_row;
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "expectation '" + failed.name + "' (action fail, rule: " + failed.rule.text + ") failed on " +
+                         std::to_string(outcome_.failed[index]) + " rows, first at " +
+                         std::string(candidates_.column(kSilverTopic).StringAt(row)) + " partition " +
+                         std::to_string(candidates_.column(kSilverPartition).IntAt(row)) + " offset " +
+                         std::to_string(candidates_.column(kSilverOffset).IntAt(row)) + " (transaction " +
+                         std::string(candidates_.column(kSilverTransactionNo).StringAt(row)) +
+                         "); nothing of this batch was committed");
+  }
+  std::vector<uint8_t>& keep = outcome_.keep;
+  RecordBatch& q = quarantine_batch_;
+  for (size_t row = 0; row < keep.size(); ++row) {
+    if (!keep[row]) {
+      q.column(0).AppendString(raw_values_[row]);
+      q.column(1).AppendString(BrokenExpectationNames(expectations_, outcome_.broken[row]));
+      q.column(2).AppendFrom(candidates_.column(kSilverTransactionNo), row);
+      q.column(3).AppendFrom(candidates_.column(kSilverOrderDate), row);
+      q.column(4).AppendFrom(candidates_.column(kSilverProductNo), row);
+      q.column(5).AppendFrom(candidates_.column(kSilverUnitPrice), row);
+      q.column(6).AppendFrom(candidates_.column(kSilverQuantity), row);
+      q.column(7).AppendFrom(candidates_.column(kSilverTopic), row);
+      q.column(8).AppendFrom(candidates_.column(kSilverPartition), row);
+      q.column(9).AppendFrom(candidates_.column(kSilverOffset), row);
+      q.column(10).AppendFrom(candidates_.column(kSilverIngestedAt), row);
+      ++counts->quarantined;
+    } else if (!dedupe_.Insert(keys_[row])) {
+      keep[row] = 0;
+      ++counts->duplicates;
+    }
+  }
+  silver_batch_.AppendSelected(candidates_, keep);
+  counts->silver_rows = static_cast<int64_t>(silver_batch_.num_rows());
   return Status::Ok();
 }
 
@@ -156,6 +177,10 @@ Result<StepResult> RefineStage::Step() {
   RefineCounts counts;
   silver_batch_.Clear();
   quarantine_batch_.Clear();
+  candidates_.Clear();
+  bronze_batches_.clear();
+  raw_values_.clear();
+  keys_.clear();
   kafka_timestamps_ms_.clear();
   int64_t last = consumed;
   for (int64_t version = consumed + 1; version <= available; ++version) {
@@ -166,15 +191,13 @@ Result<StepResult> RefineStage::Step() {
       const auto* add = std::get_if<delta::AddFile>(&action);
       if (add == nullptr || !add->data_change) continue;
       JSM_ASSIGN_OR_RETURN(RecordBatch bronze, bronze_->ReadDataFile(add->path, BronzeColumnsRead()));
-      Status refined = RefineBronzeFile(bronze, &counts);
-      if (!refined) {
-        dedupe_dirty_ = true;
-        return std::unexpected(refined.error());
-      }
+      bronze_batches_.push_back(std::move(bronze));
+      JSM_RETURN_IF_ERROR(ParseBronzeFile(bronze_batches_.back(), &counts));
     }
     last = version;
   }
   dedupe_dirty_ = true;  // until the silver commit below lands
+  JSM_RETURN_IF_ERROR(SplitCandidates(&counts));
   JSM_RETURN_IF_ERROR(dead_letters_->Flush(60000));
   const std::string range = std::to_string(consumed + 1) + "-" + std::to_string(last);
   if (quarantine_batch_.num_rows() > 0 && !redo) {
@@ -228,10 +251,10 @@ void RefineStage::LogBatch(const RefineCounts& counts, int64_t silver_version, c
   event.duplicates = counts.duplicates;
   event.duration_ms = static_cast<int64_t>((MonotonicSeconds() - started) * 1000);
   FillLatency(&kafka_timestamps_ms_, NowMillis(), &event);
-  for (int rule = 0; rule < RefineCounts::kRules; ++rule) {
-    event.expectations.push_back(ExpectationResult{model::QualityRuleNames(1u << rule), "drop",
-                                                   counts.parsed - counts.rule_failures[rule],
-                                                   counts.rule_failures[rule]});
+  for (size_t e = 0; e < expectations_.size(); ++e) {
+    event.expectations.push_back(ExpectationResult{expectations_[e].name,
+                                                   ExpectationActionName(expectations_[e].action),
+                                                   counts.parsed - outcome_.failed[e], outcome_.failed[e]});
   }
   if (auto logged = event_log_->Append(event); !logged) {
     Log().warn(R"("event log append failed","stage":"refine","error":"{}")", logged.error().ToString());

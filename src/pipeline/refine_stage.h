@@ -1,6 +1,8 @@
 #pragma once
 /// The refine stage: new bronze versions -> parse, validate, normalize, dedupe ->
 /// silver/pedidos (+ silver/pedidos_quarantine, + dead letters on `<topic>.dlq`).
+/// Rows are checked column by column against the declared expectations
+/// (expectations.h) before dedupe, so only rows kept for silver enter the dedupe index.
 /// Each silver commit carries txn appId "jsm-refine" = the last bronze version
 /// consumed; its commitInfo.operationMetrics record the batch's counts, which
 /// the reconciliation adds up.
@@ -13,6 +15,7 @@
 #include "model/order_parser.h"
 #include "pipeline/dedupe_index.h"
 #include "pipeline/event_log.h"
+#include "pipeline/expectations.h"
 #include "pipeline/pipeline_options.h"
 #include "pipeline/stage.h"
 
@@ -23,11 +26,8 @@ inline constexpr const char* kRefineAppId = "jsm-refine";
 
 /// Counts of one refine batch.
 struct RefineCounts {
-  /// Number of quality rules (bits of model::QualityRule).
-  static constexpr int kRules = 5;
   int64_t input_rows = 0;
-  int64_t parsed = 0;  ///< rows that became an order (checked by the quality rules)
-  int64_t rule_failures[kRules] = {};
+  int64_t parsed = 0;  ///< rows that became an order (checked by the expectations)
   int64_t silver_rows = 0;
   int64_t quarantined = 0;
   int64_t dead_letters = 0;
@@ -52,10 +52,13 @@ class RefineStage : public Stage {
  private:
   RefineStage() = default;
   Status RebuildDedupeIndex();
-  Status RefineBronzeFile(const RecordBatch& bronze, RefineCounts* counts);
+  /// Parses one bronze file: orders become candidate rows, the rest dead letters.
+  Status ParseBronzeFile(const RecordBatch& bronze, RefineCounts* counts);
+  void AppendCandidate(const RecordBatch& bronze, size_t row, const model::NormalizedOrder& order);
+  /// Applies the expectations and dedupe to the candidates: fills silver_batch_ and quarantine_batch_.
+  Status SplitCandidates(RefineCounts* counts);
   /// Appends the batch's row and expectation results to the event log (a failure is logged, not fatal).
   void LogBatch(const RefineCounts& counts, int64_t silver_version, const std::string& range, double started);
-  void AppendQuarantine(const RecordBatch& bronze, size_t row, const model::NormalizedOrder& order, uint32_t broken);
 
   PipelineOptions options_;
   std::unique_ptr<delta::DeltaTable> bronze_;
@@ -72,6 +75,13 @@ class RefineStage : public Stage {
   std::vector<int64_t> kafka_timestamps_ms_;  ///< of the batch's rows, for latency
   std::unique_ptr<EventLog> event_log_;
   int64_t target_version_ = -1;
+
+  std::vector<Expectation> expectations_;
+  ExpectationOutcome outcome_;
+  std::vector<RecordBatch> bronze_batches_;   ///< of the current step; candidates point into them
+  RecordBatch candidates_;                    ///< parsed orders of the step, silver schema
+  std::vector<std::string_view> raw_values_;  ///< per candidate: the bronze value
+  std::vector<RecordKey> keys_;               ///< per candidate: its dedupe key
 };
 
 }  // namespace jsm::pipeline

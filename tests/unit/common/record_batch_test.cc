@@ -50,3 +50,28 @@ TEST(SchemaTest, FieldIndexFindsByNameOrMinusOne) {
 
 }  // namespace
 }  // namespace jsm
+
+namespace jsm {
+namespace {
+
+TEST(RecordBatch, AppendSelectedKeepsMarkedRowsInOrderWithNulls) {
+  Schema schema{{Field{"name", DataType::kString, true}, Field{"n", DataType::kInt64, true},
+                 Field{"x", DataType::kDouble, false}}};
+  RecordBatch source(schema), out(schema);
+  const char* names[] = {"a", nullptr, "ccc", "d"};
+  for (int i = 0; i < 4; ++i) {
+    if (names[i]) source.column(0).AppendString(names[i]); else source.column(0).AppendNull();
+    if (i == 2) source.column(1).AppendNull(); else source.column(1).AppendInt(i);
+    source.column(2).AppendDouble(i * 0.5);
+  }
+  out.AppendSelected(source, {0, 1, 1, 0});
+  ASSERT_EQ(out.num_rows(), 2u);
+  EXPECT_TRUE(out.column(0).IsNull(0));
+  EXPECT_EQ(out.column(0).StringAt(1), "ccc");
+  EXPECT_EQ(out.column(1).IntAt(0), 1);
+  EXPECT_TRUE(out.column(1).IsNull(1));
+  EXPECT_EQ(out.column(2).DoubleAt(1), 1.0);
+}
+
+}  // namespace
+}  // namespace jsm

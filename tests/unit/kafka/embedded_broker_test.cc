@@ -137,3 +137,22 @@ TEST(EmbeddedBroker, BalancesPartitionsAcrossSubscribedGroupMembers) {
 
 }  // namespace
 }  // namespace jsm::kafka
+
+namespace jsm::kafka {
+namespace {
+
+TEST(EmbeddedBrokerInstance, EachBrokerHasItsOwnInstanceIdEvenOneAfterAnother) {
+  std::string first_id;
+  {
+    auto first = EmbeddedBroker::Start(1, DefaultTopics("instances"));
+    ASSERT_TRUE(first);
+    first_id = (*first)->instance_id();
+  }
+  auto second = EmbeddedBroker::Start(1, DefaultTopics("instances"));
+  ASSERT_TRUE(second);
+  EXPECT_FALSE(first_id.empty());
+  EXPECT_NE((*second)->instance_id(), first_id);
+}
+
+}  // namespace
+}  // namespace jsm::kafka

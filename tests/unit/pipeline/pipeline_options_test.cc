@@ -68,6 +68,38 @@ TEST(PipelineOptions, ShippedConfigFileHoldsTheDefaults) {
   EXPECT_EQ(options->max_event_bytes, defaults.max_event_bytes);
   EXPECT_EQ(options->parquet.compression, defaults.parquet.compression);
   EXPECT_EQ(options->parquet.row_group_bytes, defaults.parquet.row_group_bytes);
+  ASSERT_EQ(options->expectations.size(), defaults.expectations.size());
+  for (size_t i = 0; i < defaults.expectations.size(); ++i) {
+    EXPECT_EQ(options->expectations[i].name, defaults.expectations[i].name);
+    EXPECT_EQ(options->expectations[i].rule, defaults.expectations[i].rule);
+    EXPECT_EQ(options->expectations[i].action, defaults.expectations[i].action);
+  }
+}
+
+TEST(PipelineOptions, DeclaredExpectationsReplaceTheDefaults) {
+  auto options = LoadPipelineOptions(WriteConfig("expect.toml",
+      "[[expectations]]\nname = \"cheap\"\nrule = \"unit_price < 10\"\naction = \"warn\"\n"));
+  ASSERT_TRUE(options) << options.error().ToString();
+  ASSERT_EQ(options->expectations.size(), 1u);
+  EXPECT_EQ(options->expectations[0].name, "cheap");
+  EXPECT_EQ(options->expectations[0].action, "warn");
+}
+
+TEST(PipelineOptions, ExpectationMistakesPointAtFileLineColumnAndRulePosition) {
+  auto bad_rule = LoadPipelineOptions(WriteConfig("badrule.toml",
+      "[ingest]\ncommit_messages = 5\n\n[[expectations]]\nname = \"p\"\nrule = \"prise > 0\"\n"));
+  ASSERT_FALSE(bad_rule);
+  EXPECT_NE(bad_rule.error().message().find("badrule.toml:6:8: expectation 'p': rule at 1: unknown column 'prise'"),
+            std::string::npos) << bad_rule.error().message();
+  auto bad_action = LoadPipelineOptions(WriteConfig("badaction.toml",
+      "[[expectations]]\nname = \"p\"\nrule = \"quantity > 0\"\naction = \"explode\"\n"));
+  ASSERT_FALSE(bad_action);
+  EXPECT_NE(bad_action.error().message().find("action must be warn, drop or fail, not 'explode'"), std::string::npos);
+  auto unknown_key = LoadPipelineOptions(WriteConfig("badkey.toml",
+      "[[expectations]]\nname = \"p\"\nrul = \"quantity > 0\"\n"));
+  ASSERT_FALSE(unknown_key);
+  EXPECT_NE(unknown_key.error().message().find("badkey.toml:3:1: unknown expectation key 'rul'"), std::string::npos)
+      << unknown_key.error().message();
 }
 
 }  // namespace

@@ -1,0 +1,34 @@
+#include <cstdio>
+
+#include "cli/commands.h"
+#include "pipeline/pipeline_options.h"
+
+namespace jsm::cli {
+namespace {
+
+int Check(const std::string& path) {
+  auto options = pipeline::LoadPipelineOptions(path);
+  if (!options) {
+    PrintError(options.error().message());
+    return kExitUsage;
+  }
+  std::printf("%s: ok (lakehouse %s, bootstrap %s, topic %s, %zu expectations)\n", path.c_str(),
+              options->lakehouse.c_str(), options->bootstrap.c_str(), options->topic.c_str(),
+              options->expectations.size());
+  return kExitOk;
+}
+
+}  // namespace
+
+std::function<int()> RegisterConfigCommand(CLI::App* app) {
+  auto path = std::make_shared<std::string>();
+  CLI::App* config = app->add_subcommand("config", "Pipeline configuration files.");
+  config->require_subcommand(1);
+  CLI::App* check = config->add_subcommand(
+      "check", "Validate a TOML settings file: every key, type and expectation rule; mistakes are reported as\n"
+               "FILE:LINE:COLUMN. Exit code 0 when valid, 2 otherwise.");
+  check->add_option("file", *path, "the settings file (e.g. config/pipeline.toml)")->required();
+  return [path] { return Check(*path); };
+}
+
+}  // namespace jsm::cli
