@@ -7,6 +7,7 @@
 /// consumed; its commitInfo.operationMetrics record the batch's counts, which
 /// the reconciliation adds up.
 
+#include <deque>
 #include <memory>
 #include <string>
 
@@ -78,7 +79,7 @@ class RefineStage : public Stage {
 
   std::vector<Expectation> expectations_;
   ExpectationOutcome outcome_;
-  std::vector<RecordBatch> bronze_batches_;   ///< of the current step; candidates point into them
+  std::deque<RecordBatch> bronze_batches_;    ///< of the current step; candidates point into them (a deque never moves them)
   RecordBatch candidates_;                    ///< parsed orders of the step, silver schema
   std::vector<std::string_view> raw_values_;  ///< per candidate: the bronze value
   std::vector<RecordKey> keys_;               ///< per candidate: its dedupe key
