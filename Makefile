@@ -6,7 +6,8 @@ PYTHON ?= python3
 JOBS ?= $(shell nproc)
 DATA_CSV ?= ../shared/data/sales_transactions_v4a.csv
 
-.PHONY: all deps venv build run test unit pytest bench clean
+.PHONY: all deps venv build run test unit pytest bench clean spark-jars
+.PHONY: kafka-jars kafka-up kafka-down
 
 all: build
 
@@ -32,14 +33,39 @@ run: build
 	$(BUILD)/jsm run --until-drained
 
 # Every test: C++ unit and integration tests (ctest), then the Python checks.
-test: build venv
+test: build venv spark-jars kafka-jars
 	cd $(BUILD) && ctest --output-on-failure -j 2
 	JSM_BIN=$(abspath $(BUILD)/jsm) JSM_DATA_CSV=$(abspath $(DATA_CSV)) $(VENV)/bin/python -m pytest -v tests/e2e tests/python
+
+# Delta Lake jars for the Spark checks, from Maven Central into deploy/spark/jars (versions in the pom).
+SPARK_JARS := deploy/spark/jars
+$(SPARK_JARS)/.installed: deploy/spark/pom.xml
+	rm -rf $(SPARK_JARS)
+	mvn -q -B -f deploy/spark/pom.xml dependency:copy-dependencies -DoutputDirectory=jars -DexcludeTransitive=true
+	@touch $@
+
+spark-jars: $(SPARK_JARS)/.installed
+
+# A real Apache Kafka broker (KRaft) from Maven Central jars in deploy/kafka/.cache/lib (see docs/kafka.md).
+# `make kafka-up` starts one broker on 127.0.0.1:9092, `make kafka-up BROKERS=3` three (9092-9094).
+BROKERS ?= 1
+KAFKA_JARS := deploy/kafka/.cache/lib
+$(KAFKA_JARS)/.installed: deploy/kafka/pom.xml
+	deploy/kafka/fetch.sh
+	@touch $@
+
+kafka-jars: $(KAFKA_JARS)/.installed
+
+kafka-up: deps kafka-jars
+	deploy/kafka/up.sh $(BROKERS)
+
+kafka-down:
+	deploy/kafka/down.sh
 
 unit: build
 	cd $(BUILD) && ctest --output-on-failure -L unit -j 2
 
-pytest: build venv
+pytest: build venv spark-jars kafka-jars
 	JSM_BIN=$(abspath $(BUILD)/jsm) JSM_DATA_CSV=$(abspath $(DATA_CSV)) $(VENV)/bin/python -m pytest -v tests/e2e tests/python
 
 bench: build venv

@@ -77,3 +77,53 @@ def reconciliation(stdout):
         if line.strip().startswith("gold net revenue"):
             numbers["gold net revenue"] = line.split()[-2]
     return numbers
+
+
+# --- Delta table checks: our reader through `jsm table show`, the delta_append
+# --- test tool, and one shared Spark session with delta-spark (tests/e2e/test_spark_*.py).
+
+DELTA_APPEND = os.environ.get("JSM_DELTA_APPEND", str(pathlib.Path(JSM).parent / "delta_append"))
+SPARK_JARS_DIR = ROOT / "deploy" / "spark" / "jars"
+
+
+def delta_append(root, table, *args, check=True, timeout=300):
+    """Runs tests/tools/delta_append (appends commits with our writer)."""
+    proc = subprocess.run([DELTA_APPEND, "--root", str(root), "--table", str(table), *map(str, args)],
+                          capture_output=True, text=True, timeout=timeout)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"delta_append {args} exited {proc.returncode}\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
+    return proc
+
+
+def jsm_table_rows(lakehouse, table, *args):
+    """Every row of a table as our reader returns it (`jsm table show --format json`), as dicts."""
+    import json
+    proc = run_jsm("table", "show", table, "--lakehouse", lakehouse, "--limit", "0", "--format", "json", *args)
+    return [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """One local Spark session with delta-spark, its jars from deploy/spark/jars (`make spark-jars`)."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as error:
+        pytest.skip(f"pyspark is not installed in this venv ({error}); see tests/python/requirements.txt")
+    jars = sorted(str(p) for p in SPARK_JARS_DIR.glob("*.jar"))
+    if not any("delta-spark" in j for j in jars):
+        pytest.skip(f"no Delta jars in {SPARK_JARS_DIR}: run `make spark-jars`")
+    session = (SparkSession.builder.master("local[2]").appName("jsm-delta-checks")
+               .config("spark.jars", ",".join(jars))
+               .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+               .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+               .config("spark.ui.enabled", "false")
+               .config("spark.ui.showConsoleProgress", "false")
+               .config("spark.sql.shuffle.partitions", "2")
+               .config("spark.default.parallelism", "2")
+               .config("spark.databricks.delta.snapshotPartitions", "2")
+               .config("spark.sql.session.timeZone", "UTC")
+               .config("spark.driver.memory", "1g")
+               .getOrCreate())
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()

@@ -39,6 +39,14 @@ std::function<int()> RegisterRunCommand(CLI::App* app);
 std::function<int()> RegisterProduceCommand(CLI::App* app);
 /// `jsm broker`.
 std::function<int()> RegisterBrokerCommand(CLI::App* app);
+/// `jsm table`.
+std::function<int()> RegisterTableCommand(CLI::App* app);
+/// `jsm quality report`.
+std::function<int()> RegisterQualityCommand(CLI::App* app);
+/// `jsm config check`.
+std::function<int()> RegisterConfigCommand(CLI::App* app);
+/// `jsm topics ensure`.
+std::function<int()> RegisterTopicsCommand(CLI::App* app);
 
 /// Prints "jsm: error: <message>" to stderr.
 void PrintError(const std::string& message);

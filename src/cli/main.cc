@@ -1,6 +1,10 @@
 /// `jsm`: the JSM Pipeline command line.
 
 #include <cstdio>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "cli/commands.h"
 #include "common/logging.h"
@@ -13,9 +17,16 @@ int main(int argc, char** argv) {
   std::string log_level = "info";
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off (logs are JSON lines on stderr)")
       ->capture_default_str();
-  auto run = jsm::cli::RegisterRunCommand(&app);
-  auto produce = jsm::cli::RegisterProduceCommand(&app);
-  auto broker = jsm::cli::RegisterBrokerCommand(&app);
+  // One line per subcommand: its name and what runs it.
+  const std::vector<std::pair<std::string, std::function<int()>>> commands = {
+      {"run", jsm::cli::RegisterRunCommand(&app)},
+      {"produce", jsm::cli::RegisterProduceCommand(&app)},
+      {"broker", jsm::cli::RegisterBrokerCommand(&app)},
+      {"table", jsm::cli::RegisterTableCommand(&app)},
+      {"quality", jsm::cli::RegisterQualityCommand(&app)},
+      {"config", jsm::cli::RegisterConfigCommand(&app)},
+      {"topics", jsm::cli::RegisterTopicsCommand(&app)},
+  };
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -26,8 +37,8 @@ int main(int argc, char** argv) {
     return jsm::cli::kExitUsage;
   }
   jsm::cli::InstallSignalHandlers();
-  if (app.got_subcommand("run")) return run();
-  if (app.got_subcommand("produce")) return produce();
-  if (app.got_subcommand("broker")) return broker();
+  for (const auto& [name, command] : commands) {
+    if (app.got_subcommand(name)) return command();
+  }
   return jsm::cli::kExitUsage;
 }

@@ -7,9 +7,12 @@
 
 #include "common/check.h"
 #include "common/clock.h"
+#include "common/logging.h"
+#include "delta/checkpoint.h"
 #include "delta/engine_info.h"
 #include "delta/snapshot.h"
 #include "delta/table.h"
+#include "delta/table_properties.h"
 
 namespace jsm::delta {
 namespace {
@@ -18,16 +21,19 @@ namespace {
 struct CommitFootprint {
   std::set<std::string> app_ids;
   std::set<std::string> removed_paths;
-  bool changes_metadata = false;  ///< metaData or protocol
+  bool changes_metadata = false;     ///< metaData or protocol
+  bool reads_whole_table = false;    ///< computed from the table's data: removes with dataChange, or told so
 };
 
-CommitFootprint FootprintOf(const std::vector<Action>& actions) {
+CommitFootprint FootprintOf(const std::vector<Action>& actions, const CommitOptions& options) {
   CommitFootprint footprint;
+  footprint.reads_whole_table = options.reads_whole_table;
   for (const Action& action : actions) {
     if (const auto* txn = std::get_if<Txn>(&action)) {
       footprint.app_ids.insert(txn->app_id);
     } else if (const auto* remove = std::get_if<RemoveFile>(&action)) {
       footprint.removed_paths.insert(remove->path);
+      if (remove->data_change) footprint.reads_whole_table = true;
     } else if (std::holds_alternative<Metadata>(action) || std::holds_alternative<Protocol>(action)) {
       footprint.changes_metadata = true;
     }
@@ -36,8 +42,15 @@ CommitFootprint FootprintOf(const std::vector<Action>& actions) {
 }
 
 /// Why the winning commit `winner` makes ours invalid, or nothing if ours still
-/// applies on top of it. Conservative: only blind appends (with txns of other
-/// applications) pass a concurrent change.
+/// applies on top of it (PROTOCOL.md and Spark's ConflictChecker):
+/// - a winner that changes the protocol or the metadata conflicts with everything;
+/// - a winner's txn for an appId we also record conflicts (exactly-once);
+/// - a winner's remove of a file we remove conflicts (delete-delete);
+/// - if we change the metadata, any concurrent change conflicts;
+/// - if our commit was computed from the table's data (a remove with dataChange,
+///   RESTORE), any concurrent add or remove conflicts (serializable);
+/// - otherwise adds commute: blind appends and compactions (dataChange=false
+///   removes, OPTIMIZE) both go through against concurrent appends.
 std::optional<std::string> FindConflict(const std::vector<Action>& winner, const CommitFootprint& ours) {
   bool winner_changes_files = false;
   bool winner_has_actions = false;
@@ -56,8 +69,8 @@ std::optional<std::string> FindConflict(const std::vector<Action>& winner, const
     if (std::holds_alternative<AddFile>(action)) winner_changes_files = true;
   }
   if (ours.changes_metadata && winner_has_actions) return "we change the table's metadata and it changed the table";
-  if (!ours.removed_paths.empty() && winner_changes_files) {
-    return "we remove files and it added or removed files concurrently";
+  if (ours.reads_whole_table && winner_changes_files) {
+    return "our commit was computed from the table's files and it added or removed files concurrently";
   }
   return std::nullopt;
 }
@@ -107,6 +120,20 @@ Status ValidateActions(const std::vector<Action>& actions, const Snapshot& snaps
   return Status::Ok();
 }
 
+/// Writes a checkpoint when the table's version is a multiple of delta.checkpointInterval.
+/// A failed checkpoint is logged, never an error of the commit: the log alone stays complete.
+void CheckpointIfDue(DeltaTable* table) {
+  const int64_t version = table->version();
+  auto properties = ReadTableProperties(table->snapshot().metadata);
+  const int64_t interval = properties ? properties->checkpoint_interval : 10;
+  if (version <= 0 || interval <= 0 || version % interval != 0) return;
+  auto checkpoint = table->Checkpoint();
+  if (!checkpoint) {
+    Log().warn("table {}: checkpoint of version {} failed (the commit stands): {}", table->Location(), version,
+               checkpoint.error().ToString());
+  }
+}
+
 }  // namespace
 
 Result<int64_t> DeltaTable::Commit(std::vector<Action> actions, CommitInfo info, const CommitOptions& options) {
@@ -115,7 +142,7 @@ Result<int64_t> DeltaTable::Commit(std::vector<Action> actions, CommitInfo info,
   if (info.timestamp == 0) info.timestamp = NowMillis();
   if (info.engine_info.empty()) info.engine_info = std::string(kEngineInfo);
   info.is_blind_append = IsBlindAppend(actions);
-  const CommitFootprint footprint = FootprintOf(actions);
+  const CommitFootprint footprint = FootprintOf(actions, options);
 
   std::vector<Action> commit;
   commit.reserve(actions.size() + 1);
@@ -128,6 +155,7 @@ Result<int64_t> DeltaTable::Commit(std::vector<Action> actions, CommitInfo info,
     auto written = store_->PutIfAbsent(Key(CommitFileName(version)), text);
     if (written) {
       JSM_RETURN_IF_ERROR(ApplyCommit(version, commit, Describe(), &snapshot_));
+      CheckpointIfDue(this);
       return version;
     }
     if (written.error().code() != ErrorCode::kAlreadyExists) {

@@ -1,12 +1,16 @@
-// Data files of a table: Parquet written from a RecordBatch with its stats, and
-// read back through the object store.
+// Data files of a table: Parquet written from a RecordBatch with its stats (one
+// file per partition, under Hive-style directories), and read back through the
+// object store with partition columns and evolved nullable columns filled in.
 
+#include <map>
 #include <string>
 
 #include "common/clock.h"
+#include "delta/partition_values.h"
 #include "delta/schema_diff.h"
 #include "delta/table.h"
 #include "delta/uuid.h"
+#include "delta/value_text.h"
 #include "parquet/reader.h"
 #include "parquet/writer.h"
 
@@ -22,31 +26,89 @@ std::string_view CodecSuffix(parquet::Compression compression) {
   return "";
 }
 
+bool Contains(const std::vector<std::string>& names, const std::string& name) {
+  for (const std::string& n : names) {
+    if (n == name) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
-Result<AddFile> DeltaTable::WriteDataFile(const RecordBatch& batch, const parquet::WriterOptions& options) {
-  if (!snapshot_.metadata.partition_columns.empty()) {
-    return MakeError(ErrorCode::kUnsupported,
-                     "writing data files of partitioned table " + Describe() + " is not supported yet");
+Result<AddFile> DeltaTable::WritePartitionFile(const RecordBatch& data,
+                                               const std::map<std::string, std::string>& partition_values,
+                                               const parquet::WriterOptions& options) {
+  std::string bytes;
+  JSM_RETURN_IF_ERROR(parquet::WriteParquet(data, options, &bytes));
+  const std::string name = PartitionDirectory(snapshot_.metadata.partition_columns, partition_values) +
+                           "part-00000-" + NewUuidV4() + "-c000" + std::string(CodecSuffix(options.compression)) +
+                           ".parquet";
+  JSM_RETURN_IF_ERROR(store_->Put(Key(name), bytes));
+  AddFile add;
+  add.path = name;
+  for (const std::string& column : snapshot_.metadata.partition_columns) {
+    const auto it = partition_values.find(column);
+    add.partition_values[column] = it == partition_values.end() ? "" : it->second;
   }
+  add.size = static_cast<int64_t>(bytes.size());
+  add.modification_time = NowMillis();
+  add.data_change = true;
+  add.stats = ComputeStatsJson(data);
+  add.num_records = static_cast<int64_t>(data.num_rows());
+  return add;
+}
+
+Result<std::vector<AddFile>> DeltaTable::WriteDataFiles(const RecordBatch& batch,
+                                                        const parquet::WriterOptions& options) {
   const std::string difference = DescribeSchemaDifference(batch.schema(), schema(), "the batch");
   if (!difference.empty()) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "batch does not match the schema of table " + Describe() + ": " + difference);
   }
-  std::string bytes;
-  JSM_RETURN_IF_ERROR(parquet::WriteParquet(batch, options, &bytes));
-  const std::string name =
-      "part-00000-" + NewUuidV4() + "-c000" + std::string(CodecSuffix(options.compression)) + ".parquet";
-  JSM_RETURN_IF_ERROR(store_->Put(Key(name), bytes));
-  AddFile add;
-  add.path = name;
-  add.size = static_cast<int64_t>(bytes.size());
-  add.modification_time = NowMillis();
-  add.data_change = true;
-  add.stats = ComputeStatsJson(batch);
-  add.num_records = static_cast<int64_t>(batch.num_rows());
-  return add;
+  const std::vector<std::string>& partition_columns = snapshot_.metadata.partition_columns;
+  if (partition_columns.empty()) {
+    JSM_ASSIGN_OR_RETURN(AddFile add, WritePartitionFile(batch, {}, options));
+    return std::vector<AddFile>{std::move(add)};
+  }
+  // The data schema: the table's columns less the partition columns.
+  Schema data_schema;
+  std::vector<size_t> data_indexes, partition_indexes;
+  for (size_t i = 0; i < batch.schema().fields.size(); ++i) {
+    if (Contains(partition_columns, batch.schema().fields[i].name)) continue;
+    data_schema.fields.push_back(batch.schema().fields[i]);
+    data_indexes.push_back(i);
+  }
+  for (const std::string& column : partition_columns) {
+    partition_indexes.push_back(static_cast<size_t>(batch.schema().FieldIndex(column)));
+  }
+  // Rows grouped by their partition values, in first-seen order of the groups.
+  std::map<std::map<std::string, std::string>, RecordBatch> groups;
+  for (size_t row = 0; row < batch.num_rows(); ++row) {
+    std::map<std::string, std::string> values;
+    for (size_t p = 0; p < partition_columns.size(); ++p) {
+      const Column& column = batch.column(partition_indexes[p]);
+      values[partition_columns[p]] =
+          column.IsNull(row) ? "" : FormatValueText(column, row, batch.schema().fields[partition_indexes[p]]);
+    }
+    auto [it, inserted] = groups.try_emplace(std::move(values), data_schema);
+    for (size_t d = 0; d < data_indexes.size(); ++d) it->second.column(d).AppendFrom(batch.column(data_indexes[d]), row);
+  }
+  std::vector<AddFile> adds;
+  for (const auto& [values, data] : groups) {
+    JSM_ASSIGN_OR_RETURN(AddFile add, WritePartitionFile(data, values, options));
+    adds.push_back(std::move(add));
+  }
+  return adds;
+}
+
+Result<AddFile> DeltaTable::WriteDataFile(const RecordBatch& batch, const parquet::WriterOptions& options) {
+  JSM_ASSIGN_OR_RETURN(std::vector<AddFile> adds, WriteDataFiles(batch, options));
+  if (adds.size() != 1) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "batch for partitioned table " + Describe() + " spans " + std::to_string(adds.size()) +
+                         " partitions; use WriteDataFiles");
+  }
+  return std::move(adds.front());
 }
 
 Result<RecordBatch> DeltaTable::ReadDataFile(const std::string& path, const std::vector<std::string>& columns) const {
@@ -56,8 +118,69 @@ Result<RecordBatch> DeltaTable::ReadDataFile(const std::string& path, const std:
                      "relative to the table root are supported");
   }
   const std::string key = Key(path);
+  const std::string file_name = store_->Describe() + "/" + key;
   JSM_ASSIGN_OR_RETURN(const std::string bytes, store_->Get(key));
-  return parquet::ReadParquet(bytes, columns, store_->Describe() + "/" + key);
+  JSM_ASSIGN_OR_RETURN(const Schema file_schema, parquet::ReadParquetSchema(bytes, file_name));
+
+  // The output columns, in the order asked for (or the table's).
+  std::vector<Field> wanted;
+  if (columns.empty()) {
+    wanted = schema().fields;
+  } else {
+    for (const std::string& name : columns) {
+      const int index = schema().FieldIndex(name);
+      if (index < 0) {
+        return MakeError(ErrorCode::kInvalidArgument, "table " + Describe() + " has no column '" + name + "'");
+      }
+      wanted.push_back(schema().fields[static_cast<size_t>(index)]);
+    }
+  }
+  const std::vector<std::string>& partition_columns = snapshot_.metadata.partition_columns;
+  std::vector<std::string> from_file;
+  for (const Field& field : wanted) {
+    if (!Contains(partition_columns, field.name) && file_schema.FieldIndex(field.name) >= 0) {
+      from_file.push_back(field.name);
+    }
+  }
+  RecordBatch file_batch;
+  size_t rows = 0;
+  if (!from_file.empty()) {
+    JSM_ASSIGN_OR_RETURN(file_batch, parquet::ReadParquet(bytes, from_file, file_name));
+    rows = file_batch.num_rows();
+  } else {
+    JSM_ASSIGN_OR_RETURN(RecordBatch all, parquet::ReadParquet(bytes, {}, file_name));
+    rows = all.num_rows();
+  }
+  const auto add = snapshot_.files.find(path);
+  RecordBatch out(Schema{wanted});
+  for (size_t i = 0; i < wanted.size(); ++i) {
+    const Field& field = wanted[i];
+    if (Contains(partition_columns, field.name)) {
+      std::string text;
+      if (add != snapshot_.files.end()) {
+        const auto it = add->second.partition_values.find(field.name);
+        if (it != add->second.partition_values.end()) text = it->second;
+      }
+      JSM_ASSIGN_OR_RETURN(out.column(i), PartitionColumn(field, text, rows, file_name));
+      continue;
+    }
+    const int index = file_batch.schema().FieldIndex(field.name);
+    if (index >= 0) {
+      Column& column = file_batch.column(static_cast<size_t>(index));
+      if (column.type() != field.type) {
+        return MakeError(ErrorCode::kCorruption, "column '" + field.name + "' of data file " + file_name +
+                                                     " has a type other than the table schema's");
+      }
+      out.column(i) = std::move(column);
+      continue;
+    }
+    if (!field.nullable) {
+      return MakeError(ErrorCode::kCorruption, "data file " + file_name + " lacks non-nullable column '" +
+                                                   field.name + "' of table " + Describe());
+    }
+    for (size_t row = 0; row < rows; ++row) out.column(i).AppendNull();
+  }
+  return out;
 }
 
 }  // namespace jsm::delta

@@ -62,8 +62,10 @@ Status ApplyCommit(int64_t version, const std::vector<Action>& actions, std::str
       snapshot->metadata = *metadata;
     } else if (const auto* add = std::get_if<AddFile>(&action)) {
       snapshot->files[add->path] = *add;
+      snapshot->tombstones.erase(add->path);
     } else if (const auto* remove = std::get_if<RemoveFile>(&action)) {
       snapshot->files.erase(remove->path);
+      snapshot->tombstones[remove->path] = *remove;
     } else if (const auto* txn = std::get_if<Txn>(&action)) {
       snapshot->app_versions[txn->app_id] = txn->version;
     } else if (const auto* info = std::get_if<CommitInfo>(&action)) {

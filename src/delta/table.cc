@@ -9,6 +9,7 @@
 #include <string>
 
 #include "common/clock.h"
+#include "delta/checkpoint.h"
 #include "delta/engine_info.h"
 #include "delta/json_writer.h"
 #include "delta/schema_diff.h"
@@ -117,16 +118,17 @@ Result<std::vector<int64_t>> DeltaTable::ListCommitVersions() const {
                                                   " holds only a checkpoint and no commits; reading checkpoints is "
                                                   "not supported yet, so the table cannot be replayed");
   }
-  if (!versions.empty() && versions.front() != 0) {
-    return MakeError(ErrorCode::kUnsupported,
-                     "the log of table " + Describe() + " starts at version " + std::to_string(versions.front()) +
-                         (has_checkpoint ? " after a checkpoint" : " (earlier commits are gone)") +
-                         "; reading checkpoints is not supported yet, so the table cannot be replayed");
+  if (!versions.empty() && versions.front() != 0 && !has_checkpoint) {
+    return MakeError(ErrorCode::kCorruption, "the log of table " + Describe() + " starts at version " +
+                                                 std::to_string(versions.front()) +
+                                                 " (earlier commits are gone) and holds no checkpoint");
   }
+  // Earlier commits may have been cleaned up after a checkpoint; LoadLatest checks one covers them.
   for (size_t i = 0; i < versions.size(); ++i) {
-    if (versions[i] != static_cast<int64_t>(i)) {
+    if (versions[i] != versions.front() + static_cast<int64_t>(i)) {
       return MakeError(ErrorCode::kCorruption, "the log of table " + Describe() + " has no commit file for version " +
-                                                   std::to_string(i) + " but has later ones");
+                                                   std::to_string(versions.front() + static_cast<int64_t>(i)) +
+                                                   " but has later ones");
     }
   }
   return versions;
@@ -139,7 +141,18 @@ Status DeltaTable::LoadLatest() {
                                                " holds no commit files");
   }
   Snapshot snapshot;
+  // Start from the newest checkpoint (PROTOCOL.md, "Checkpoints"), then replay the later commits.
+  JSM_ASSIGN_OR_RETURN(const std::optional<int64_t> checkpoint,
+                       FindCheckpoint(store_, Key(kLogDir), versions.back()));
+  if (checkpoint) {
+    JSM_ASSIGN_OR_RETURN(snapshot, ReadCheckpoint(store_, Key(kLogDir), *checkpoint, Describe()));
+  }
   for (const int64_t version : versions) {
+    if (version <= snapshot.version) continue;
+    if (version != snapshot.version + 1) {
+      return MakeError(ErrorCode::kCorruption, "table " + Describe() + " cannot be rebuilt: its log has no commit or "
+                                               "checkpoint for version " + std::to_string(snapshot.version + 1));
+    }
     JSM_ASSIGN_OR_RETURN(CommitEntry entry, ReadCommit(version));
     JSM_RETURN_IF_ERROR(ApplyCommit(version, entry.actions, Describe(), &snapshot));
     if (version == 0 && snapshot.metadata.id.empty()) {

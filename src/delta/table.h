@@ -17,6 +17,8 @@
 
 namespace jsm::delta {
 
+struct LastCheckpoint;  // delta/checkpoint.h
+
 /// A table's state at one version.
 struct Snapshot {
   int64_t version = -1;  ///< -1: the table does not exist yet
@@ -24,6 +26,7 @@ struct Snapshot {
   Metadata metadata;
   std::map<std::string, AddFile> files;  ///< active files by path
   std::map<std::string, int64_t> app_versions;  ///< txn: appId -> version
+  std::map<std::string, RemoveFile> tombstones;  ///< removed files by path (for checkpoints)
   int64_t timestamp_ms = 0;  ///< of the latest commit
 };
 
@@ -36,6 +39,9 @@ struct CommitEntry {
 /// Options for writing commits.
 struct CommitOptions {
   int max_retries = 20;  ///< attempts at later versions after a concurrent commit
+  /// The commit was computed from the whole table's contents (RESTORE, an
+  /// overwrite): any concurrent change of the file set conflicts (serializable).
+  bool reads_whole_table = false;
 };
 
 /// A handle on one Delta table. Not thread-safe; one per thread.
@@ -66,6 +72,32 @@ class DeltaTable {
   /// Latest version in the log (by listing), without applying it.
   Result<int64_t> LatestVersion() const;
 
+  /// Opens the table as it was at `version` (time travel). kNotFound, naming the
+  /// table and the versions available, if that version does not exist or its
+  /// commits were cleaned up.
+  static Result<std::unique_ptr<DeltaTable>> OpenAtVersion(storage::ObjectStore* store, std::string table_path,
+                                                           int64_t version);
+  /// Opens the table at the latest version whose commit timestamp is at or before
+  /// `timestamp_ms`. kNotFound if the table did not exist yet at that time.
+  static Result<std::unique_ptr<DeltaTable>> OpenAtTimestamp(storage::ObjectStore* store, std::string table_path,
+                                                             int64_t timestamp_ms);
+
+  /// The object store and the table's key prefix, for maintenance operations.
+  storage::ObjectStore* store() const { return store_; }
+  /// Store key of `relative`, a path under the table root.
+  std::string ObjectKey(std::string_view relative) const { return Key(relative); }
+  /// "<store>/<table path>", for messages.
+  std::string Location() const { return Describe(); }
+
+  /// Writes `batch` (all columns of the table) as data files, one per distinct
+  /// tuple of partition values, each under its Hive-style directory
+  /// ("col=value/"); returns their add actions, not yet committed.
+  Result<std::vector<AddFile>> WriteDataFiles(const RecordBatch& batch, const parquet::WriterOptions& options);
+  /// Writes `data` (the table's columns less its partition columns) as one data
+  /// file of the partition `partition_values`; returns its add action.
+  Result<AddFile> WritePartitionFile(const RecordBatch& data, const std::map<std::string, std::string>& partition_values,
+                                     const parquet::WriterOptions& options);
+
   /// Reads the actions of committed version `version`.
   Result<CommitEntry> ReadCommit(int64_t version) const;
 
@@ -73,21 +105,31 @@ class DeltaTable {
   /// add action (with stats); not yet committed.
   Result<AddFile> WriteDataFile(const RecordBatch& batch, const parquet::WriterOptions& options);
 
-  /// Reads one data file of this table (projection by column names; empty = all).
+  /// Reads one data file of this table (projection by column names; empty = all,
+  /// in schema order). Partition columns are filled from the file's add action,
+  /// and nullable columns the file lacks (added by schema evolution) with nulls.
   Result<RecordBatch> ReadDataFile(const std::string& path, const std::vector<std::string>& columns = {}) const;
 
   /// Commits `actions` (plus `info` as commitInfo) as the next version, put-if-absent.
   /// On a concurrent commit it re-reads the log; blind appends retry at the next
   /// version; a concurrent txn for an appId we also write, a metadata/protocol
-  /// change, a concurrent remove of a file we remove, or (when we remove files)
-  /// any concurrent add/remove is kConflict, with the winner applied to the
-  /// snapshot. Removes with dataChange on a delta.appendOnly table are refused.
+  /// change, a concurrent remove of a file we remove, or (when our commit was
+  /// computed from the table's data: removes with dataChange, or
+  /// options.reads_whole_table) any concurrent add/remove is kConflict, with the
+  /// winner applied to the snapshot. Compactions (dataChange=false) commute with appends. Removes with dataChange on a delta.appendOnly table are refused.
   /// Returns the committed version and updates the snapshot.
   Result<int64_t> Commit(std::vector<Action> actions, CommitInfo info, const CommitOptions& options = {});
+
+  /// Writes a checkpoint of the current snapshot (`_delta_log/<version>.checkpoint.parquet`
+  /// and `_last_checkpoint`), then deletes expired log files (delta.logRetentionDuration).
+  /// Commit calls it every delta.checkpointInterval versions. Defined in checkpoint.cc.
+  Result<LastCheckpoint> Checkpoint();
 
  private:
   DeltaTable(storage::ObjectStore* store, std::string path) : store_(store), path_(std::move(path)) {}
   Status LoadLatest();
+  /// Replays the log up to and including `version` into the snapshot.
+  Status LoadVersion(int64_t version);
   /// Store key of `relative`, a path under the table root.
   std::string Key(std::string_view relative) const;
   /// Versions of the commit files in _delta_log, ascending.

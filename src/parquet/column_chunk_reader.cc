@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "parquet/delta_encoding.h"
 #include "parquet/little_endian.h"
 #include "parquet/plain_encoding.h"
 #include "parquet/rle.h"
@@ -54,6 +55,26 @@ ColumnChunkReader::ColumnChunkReader(std::string_view file, std::string_view fil
 
 Status ColumnChunkReader::Read(const ColumnChunk& chunk, const LeafColumn& leaf, int64_t num_rows,
                                Column* out) {
+  max_definition_ = leaf.field.nullable ? 1 : 0;
+  max_repetition_ = 0;
+  leveled_ = nullptr;
+  return ReadChunk(chunk, leaf, num_rows, out);
+}
+
+Status ColumnChunkReader::ReadLeveled(const ColumnChunk& chunk, const LeafColumn& leaf, int max_definition,
+                                      int max_repetition, LeveledValues* out) {
+  JSM_CHECK_LE(max_definition, 255);
+  JSM_CHECK_LE(max_repetition, 255);
+  max_definition_ = max_definition;
+  max_repetition_ = max_repetition;
+  leveled_ = out;
+  Status status = ReadChunk(chunk, leaf, -1, &out->values);
+  leveled_ = nullptr;
+  return status;
+}
+
+Status ColumnChunkReader::ReadChunk(const ColumnChunk& chunk, const LeafColumn& leaf, int64_t num_rows,
+                                    Column* out) {
   const std::string& name = leaf.field.name;
   auto corrupt = [&](std::string_view what) {
     return MakeError(ErrorCode::kCorruption, fmt::format("{}: column '{}': {}", file_name_, name, what));
@@ -74,10 +95,11 @@ Status ColumnChunkReader::Read(const ColumnChunk& chunk, const LeafColumn& leaf,
                                PhysicalTypeName(metadata.type), PhysicalTypeName(leaf.physical_type),
                                data_end_));
   }
-  if (metadata.num_values != num_rows) {
+  if (num_rows >= 0 && metadata.num_values != num_rows) {
     return corrupt(fmt::format("chunk holds {} values for {} rows (footer at byte offset {})",
                                metadata.num_values, num_rows, data_end_));
   }
+  if (metadata.num_values < 0) return corrupt(fmt::format("chunk holds {} values", metadata.num_values));
   if (!CodecSupported(metadata.codec)) {
     return MakeError(ErrorCode::kUnsupported, fmt::format("{}: column '{}': compression codec {}", file_name_,
                                                           name, CodecName(metadata.codec)));
@@ -201,12 +223,32 @@ Status ColumnChunkReader::DecodeDictionaryPage(const PageHeader& header, std::st
 
 Status ColumnChunkReader::DecodeLevels(std::string_view data, size_t count, size_t* present) {
   levels_.resize(count);
-  RleBitPackedDecoder decoder(data, 1);
+  RleBitPackedDecoder decoder(data, BitWidthFor(static_cast<uint64_t>(max_definition_)));
   Status status = decoder.Decode(levels_.data(), count);
   if (!status) return std::unexpected(status.error().WithContext("definition levels"));
   size_t n = 0;
-  for (uint8_t level : levels_) n += level;
+  if (max_definition_ == 1) {
+    for (uint8_t level : levels_) n += level;
+  } else {
+    const uint8_t max = static_cast<uint8_t>(max_definition_);
+    for (uint8_t level : levels_) {
+      if (level > max) return Corrupt(fmt::format("definition level {} above the maximum {}", level, max));
+      n += level == max;
+    }
+  }
   *present = n;
+  return Status::Ok();
+}
+
+Status ColumnChunkReader::DecodeRepetition(std::string_view data, size_t count) {
+  repetition_.resize(count);
+  RleBitPackedDecoder decoder(data, BitWidthFor(static_cast<uint64_t>(max_repetition_)));
+  Status status = decoder.Decode(repetition_.data(), count);
+  if (!status) return std::unexpected(status.error().WithContext("repetition levels"));
+  const uint8_t max = static_cast<uint8_t>(max_repetition_);
+  for (uint8_t level : repetition_) {
+    if (level > max) return Corrupt(fmt::format("repetition level {} above the maximum {}", level, max));
+  }
   return Status::Ok();
 }
 
@@ -214,6 +256,7 @@ Status ColumnChunkReader::DecodeDataPageV1(const PageHeader& header, std::string
                                            const LeafColumn& leaf, Column* out) {
   const DataPageHeader& page = *header.data_page_header;
   size_t count = static_cast<size_t>(page.num_values);
+  if (count > kMaxPageValues) return Corrupt(fmt::format("page declares {} values", count));
   if (count > values_left_) {
     return Corrupt(fmt::format("page holds {} values but only {} remain in the chunk", count, values_left_));
   }
@@ -222,20 +265,34 @@ Status ColumnChunkReader::DecodeDataPageV1(const PageHeader& header, std::string
       Uncompressed(payload, static_cast<size_t>(header.uncompressed_page_size), &page_buffer_));
   size_t present = count;
   std::string_view values = body;
-  if (leaf.field.nullable) {
+  if (max_repetition_ > 0) {
+    if (page.repetition_level_encoding != Encoding::kRle) {
+      return MakeError(ErrorCode::kUnsupported, fmt::format("repetition levels encoded as {}",
+                                                            EncodingName(page.repetition_level_encoding)));
+    }
+    if (values.size() < 4) return Corrupt("page too short for its repetition levels");
+    uint32_t levels_size = LoadLe<uint32_t>(values.data());
+    if (levels_size > values.size() - 4) {
+      return Corrupt(fmt::format("repetition levels of {} bytes run past the page end", levels_size));
+    }
+    JSM_RETURN_IF_ERROR(DecodeRepetition(values.substr(4, levels_size), count));
+    values = values.substr(4 + levels_size);
+  }
+  if (max_definition_ > 0) {
     if (page.definition_level_encoding != Encoding::kRle) {
       return MakeError(ErrorCode::kUnsupported, fmt::format("definition levels encoded as {}",
                                                             EncodingName(page.definition_level_encoding)));
     }
-    if (body.size() < 4) return Corrupt("page too short for its definition levels");
-    uint32_t levels_size = LoadLe<uint32_t>(body.data());
-    if (levels_size > body.size() - 4) {
+    if (values.size() < 4) return Corrupt("page too short for its definition levels");
+    uint32_t levels_size = LoadLe<uint32_t>(values.data());
+    if (levels_size > values.size() - 4) {
       return Corrupt(fmt::format("definition levels of {} bytes run past the page end", levels_size));
     }
-    JSM_RETURN_IF_ERROR(DecodeLevels(body.substr(4, levels_size), count, &present));
-    values = body.substr(4 + levels_size);
+    JSM_RETURN_IF_ERROR(DecodeLevels(values.substr(4, levels_size), count, &present));
+    values = values.substr(4 + levels_size);
   }
   JSM_RETURN_IF_ERROR(DecodeValues(page.encoding, values, present, leaf));
+  if (leveled_ != nullptr) return AppendLeveled(leaf, count, present);
   return AppendValues(leaf, count, present, out);
 }
 
@@ -243,6 +300,7 @@ Status ColumnChunkReader::DecodeDataPageV2(const PageHeader& header, std::string
                                            const LeafColumn& leaf, Column* out) {
   const DataPageHeaderV2& page = *header.data_page_header_v2;
   size_t count = static_cast<size_t>(page.num_values);
+  if (count > kMaxPageValues) return Corrupt(fmt::format("page declares {} values", count));
   if (count > values_left_) {
     return Corrupt(fmt::format("page holds {} values but only {} remain in the chunk", count, values_left_));
   }
@@ -253,7 +311,8 @@ Status ColumnChunkReader::DecodeDataPageV2(const PageHeader& header, std::string
     return Corrupt(fmt::format("levels of {} bytes exceed the page", levels_size));
   }
   size_t present = count;
-  if (leaf.field.nullable) {
+  if (max_repetition_ > 0) JSM_RETURN_IF_ERROR(DecodeRepetition(payload.substr(0, repetition_size), count));
+  if (max_definition_ > 0) {
     JSM_RETURN_IF_ERROR(DecodeLevels(payload.substr(repetition_size, definition_size), count, &present));
   }
   if (count - present != static_cast<size_t>(page.num_nulls)) {
@@ -274,6 +333,7 @@ Status ColumnChunkReader::DecodeDataPageV2(const PageHeader& header, std::string
     values = stored;
   }
   JSM_RETURN_IF_ERROR(DecodeValues(page.encoding, values, present, leaf));
+  if (leveled_ != nullptr) return AppendLeveled(leaf, count, present);
   return AppendValues(leaf, count, present, out);
 }
 
@@ -344,9 +404,59 @@ Status ColumnChunkReader::DecodeValues(Encoding encoding, std::string_view data,
       for (size_t i = 0; i < count; ++i) ints_[i] = indices_[i];
       return Status::Ok();
     }
+    case Encoding::kDeltaBinaryPacked: {
+      if (type != PhysicalType::kInt32 && type != PhysicalType::kInt64) {
+        return MakeError(ErrorCode::kUnsupported,
+                         fmt::format("DELTA_BINARY_PACKED encoding of {}", PhysicalTypeName(type)));
+      }
+      ints_.resize(count);
+      Result<size_t> used = DecodeDeltaBinaryPacked(data, count, type == PhysicalType::kInt32, ints_.data());
+      if (!used) return std::unexpected(used.error());
+      return Status::Ok();
+    }
+    case Encoding::kDeltaLengthByteArray:
+    case Encoding::kDeltaByteArray: {
+      if (type != PhysicalType::kByteArray) {
+        return MakeError(ErrorCode::kUnsupported,
+                         fmt::format("{} encoding of {}", EncodingName(encoding), PhysicalTypeName(type)));
+      }
+      if (encoding == Encoding::kDeltaByteArray) {
+        return DecodeDeltaByteArray(data, count, &delta_buffer_, &strings_);
+      }
+      strings_.resize(count);
+      Result<size_t> used = DecodeDeltaLengthByteArray(data, count, strings_.data());
+      if (!used) return std::unexpected(used.error());
+      return Status::Ok();
+    }
     default:
       return MakeError(ErrorCode::kUnsupported, fmt::format("value encoding {}", EncodingName(encoding)));
   }
+}
+
+Status ColumnChunkReader::AppendLeveled(const LeafColumn& leaf, size_t count, size_t present) {
+  LeveledValues* out = leveled_;
+  if (max_definition_ > 0) out->definition.insert(out->definition.end(), levels_.begin(), levels_.begin() + count);
+  if (max_repetition_ > 0) {
+    out->repetition.insert(out->repetition.end(), repetition_.begin(), repetition_.begin() + count);
+  }
+  DataType type = leaf.field.type;
+  int64_t multiplier = leaf.int_multiplier;
+  Column& values = out->values;
+  for (size_t i = 0; i < present; ++i) {
+    if (type == DataType::kString) {
+      values.AppendString(strings_[i]);
+    } else if (type == DataType::kDouble) {
+      values.AppendDouble(doubles_[i]);
+    } else {
+      int64_t scaled = 0;
+      if (__builtin_mul_overflow(ints_[i], multiplier, &scaled)) {
+        return Corrupt(fmt::format("value {} overflows when converted to microseconds", ints_[i]));
+      }
+      values.AppendInt(scaled);
+    }
+  }
+  values_left_ -= count;
+  return Status::Ok();
 }
 
 Status ColumnChunkReader::AppendValues(const LeafColumn& leaf, size_t count, size_t present, Column* out) {

@@ -17,6 +17,19 @@
 
 namespace jsm::parquet {
 
+/// The levels and present values of a leaf column of a nested schema, as a
+/// column chunk stores them (Dremel): one repetition and definition level per
+/// entry, and a value for each entry whose definition level is the maximum.
+struct LeveledValues {
+  std::vector<uint8_t> definition;  ///< empty when the maximum definition level is 0
+  std::vector<uint8_t> repetition;  ///< empty when the maximum repetition level is 0
+  Column values;                    ///< present values only, none null
+};
+
+/// Largest number of values a page may declare (real writers stay far below);
+/// bounds what a corrupt header can make the reader allocate.
+inline constexpr size_t kMaxPageValues = size_t{1} << 24;
+
 /// Reads column chunks of one file into Columns, reusing its buffers from one
 /// chunk to the next. Every error names the file and a byte offset in it.
 class ColumnChunkReader {
@@ -27,7 +40,13 @@ class ColumnChunkReader {
   /// Appends the `num_rows` values of `chunk`, a chunk of column `leaf`, to `out`.
   Status Read(const ColumnChunk& chunk, const LeafColumn& leaf, int64_t num_rows, Column* out);
 
+  /// Appends the levels and values of `chunk`, a chunk of leaf `leaf` of a
+  /// nested schema with the given maximum levels (each at most 255), to `out`.
+  Status ReadLeveled(const ColumnChunk& chunk, const LeafColumn& leaf, int max_definition,
+                     int max_repetition, LeveledValues* out);
+
  private:
+  Status ReadChunk(const ColumnChunk& chunk, const LeafColumn& leaf, int64_t expected_values, Column* out);
   Status ReadPages(const ColumnMetaData& metadata, const LeafColumn& leaf, uint64_t start, uint64_t length,
                    Column* out);
   Result<std::string_view> Uncompressed(std::string_view payload, size_t uncompressed_size,
@@ -38,6 +57,8 @@ class ColumnChunkReader {
   Status DecodeDataPageV2(const PageHeader& header, std::string_view payload, const LeafColumn& leaf,
                           Column* out);
   Status DecodeLevels(std::string_view data, size_t count, size_t* present);
+  Status DecodeRepetition(std::string_view data, size_t count);
+  Status AppendLeveled(const LeafColumn& leaf, size_t count, size_t present);
   Status DecodeValues(Encoding encoding, std::string_view data, size_t count, const LeafColumn& leaf);
   Status AppendValues(const LeafColumn& leaf, size_t count, size_t present, Column* out);
 
@@ -47,6 +68,9 @@ class ColumnChunkReader {
   CompressionCodec codec_ = CompressionCodec::kUncompressed;
   PageCodec page_codec_;
   uint64_t values_left_ = 0;
+  int max_definition_ = 0;  ///< of the chunk being read: 1 for a flat nullable column
+  int max_repetition_ = 0;
+  LeveledValues* leveled_ = nullptr;  ///< set while ReadLeveled runs
 
   bool has_dictionary_ = false;
   std::string dictionary_buffer_;
@@ -60,6 +84,8 @@ class ColumnChunkReader {
   std::vector<int64_t> ints_;
   std::vector<double> doubles_;
   std::vector<std::string_view> strings_;
+  std::vector<uint8_t> repetition_;
+  std::string delta_buffer_;  ///< DELTA_BYTE_ARRAY values
 };
 
 }  // namespace jsm::parquet

@@ -230,4 +230,66 @@ Result<ColumnChunk> ColumnChunkWriter::Write(const Field& field, const Column& c
   return chunk;
 }
 
+Result<ColumnChunk> ColumnChunkWriter::WriteLeveled(const Field& field, std::vector<std::string> path,
+                                                    const Column& values, std::span<const uint8_t> definition,
+                                                    int max_definition, std::span<const uint8_t> repetition,
+                                                    int max_repetition, std::string* out) {
+  size_t entries = max_definition > 0 ? definition.size() : values.size();
+  if (max_repetition > 0) JSM_CHECK_EQ(repetition.size(), entries);
+  JSM_CHECK_EQ(values.null_count(), size_t{0});
+  PhysicalType physical = PhysicalTypeFor(field.type);
+  ColumnChunk chunk;
+  ColumnMetaData& metadata = chunk.meta_data.emplace();
+  metadata.type = physical;
+  metadata.path_in_schema = std::move(path);
+  metadata.codec = codec_;
+  metadata.num_values = static_cast<int64_t>(entries);
+  metadata.statistics = field.type == DataType::kString ? ComputeStringStatistics(values, 0, values.size())
+                                                        : ComputeStatistics(values, physical, 0, values.size());
+  metadata.statistics->null_count = static_cast<int64_t>(entries - values.size());
+  metadata.encodings = {Encoding::kPlain, Encoding::kRle};
+
+  int64_t chunk_start = static_cast<int64_t>(out->size());
+  chunk.file_offset = chunk_start;
+  metadata.data_page_offset = chunk_start;
+  const uint8_t max_def = static_cast<uint8_t>(max_definition);
+  const int def_width = BitWidthFor(static_cast<uint64_t>(max_definition));
+  const int rep_width = BitWidthFor(static_cast<uint64_t>(max_repetition));
+  const int value_width = ValueWidth(physical);
+  const uint64_t* string_offsets = values.offsets().data();
+  size_t entry = 0, value = 0;
+  while (entry < entries) {
+    // Extend the page entry by entry; cut it at a record start once it is big enough.
+    size_t page_entry = entry, page_value = value;
+    size_t bytes = 0;
+    while (entry < entries) {
+      if (entry > page_entry && bytes >= kDataPageBytes && (max_repetition == 0 || repetition[entry] == 0)) break;
+      if (max_definition == 0 || definition[entry] == max_def) {
+        bytes += value_width > 0 ? static_cast<size_t>(value_width)
+                                 : 4 + (string_offsets[value + 1] - string_offsets[value]);
+        ++value;
+      }
+      bytes += 1;
+      ++entry;
+    }
+    body_.clear();
+    if (max_repetition > 0) {
+      body_.append(4, '\0');
+      size_t start = body_.size();
+      AppendRleBitPacked(repetition.subspan(page_entry, entry - page_entry), rep_width, &body_);
+      StoreLe(body_.data() + start - 4, static_cast<uint32_t>(body_.size() - start));
+    }
+    if (max_definition > 0) {
+      body_.append(4, '\0');
+      size_t start = body_.size();
+      AppendRleBitPacked(definition.subspan(page_entry, entry - page_entry), def_width, &body_);
+      StoreLe(body_.data() + start - 4, static_cast<uint32_t>(body_.size() - start));
+    }
+    AppendPlain(values, physical, page_value, value, false, &body_);
+    JSM_RETURN_IF_ERROR(
+        WritePage(PageType::kDataPage, static_cast<int32_t>(entry - page_entry), Encoding::kPlain, out, &metadata));
+  }
+  return chunk;
+}
+
 }  // namespace jsm::parquet

@@ -4,6 +4,7 @@
 /// the chunk's metadata and statistics.
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,13 @@ class ColumnChunkWriter {
   /// is kInvalidArgument.
   Result<ColumnChunk> Write(const Field& field, const Column& column, size_t begin, size_t end,
                             std::string* out);
+
+  /// Appends the pages of a leaf of a nested schema: its levels (Dremel) and
+  /// its present values (`values`, none null), PLAIN encoded, with pages cut at
+  /// record boundaries (repetition level 0). `path` is the leaf's path_in_schema.
+  Result<ColumnChunk> WriteLeveled(const Field& field, std::vector<std::string> path, const Column& values,
+                                   std::span<const uint8_t> definition, int max_definition,
+                                   std::span<const uint8_t> repetition, int max_repetition, std::string* out);
 
  private:
   bool BuildDictionary(const Column& column, size_t begin, size_t end);

@@ -143,6 +143,56 @@ PhysicalType PhysicalTypeFor(DataType type) {
   return PhysicalType::kByteArray;
 }
 
+Result<SchemaElement> LeafElementFor(const Field& field) {
+  SchemaElement e;
+  e.name = field.name;
+  e.type = PhysicalTypeFor(field.type);
+  e.repetition_type = field.nullable ? Repetition::kOptional : Repetition::kRequired;
+  LogicalType logical;
+  switch (field.type) {
+    case DataType::kString:
+      e.converted_type = ConvertedType::kUtf8;
+      logical.kind = LogicalType::Kind::kString;
+      e.logical_type = logical;
+      break;
+    case DataType::kDate:
+      e.converted_type = ConvertedType::kDate;
+      logical.kind = LogicalType::Kind::kDate;
+      e.logical_type = logical;
+      break;
+    case DataType::kTimestamp:
+      e.converted_type = ConvertedType::kTimestampMicros;
+      logical.kind = LogicalType::Kind::kTimestamp;
+      logical.is_adjusted_to_utc = true;
+      logical.unit = TimeUnit::kMicros;
+      e.logical_type = logical;
+      break;
+    case DataType::kDecimal:
+      if (field.precision < 1 || field.precision > kMaxInt64DecimalPrecision || field.scale < 0 ||
+          field.scale > field.precision) {
+        return MakeError(
+            ErrorCode::kInvalidArgument,
+            fmt::format("field '{}': decimal({}, {}) needs 1 <= precision <= {} and 0 <= scale <= "
+                        "precision",
+                        field.name, field.precision, field.scale, kMaxInt64DecimalPrecision));
+      }
+      e.converted_type = ConvertedType::kDecimal;
+      e.scale = field.scale;
+      e.precision = field.precision;
+      logical.kind = LogicalType::Kind::kDecimal;
+      logical.scale = field.scale;
+      logical.precision = field.precision;
+      e.logical_type = logical;
+      break;
+    case DataType::kBoolean:
+    case DataType::kInt32:
+    case DataType::kInt64:
+    case DataType::kDouble:
+      break;
+  }
+  return e;
+}
+
 Result<std::vector<SchemaElement>> SchemaElementsFor(const Schema& schema) {
   std::vector<SchemaElement> elements;
   elements.reserve(schema.fields.size() + 1);
@@ -155,52 +205,7 @@ Result<std::vector<SchemaElement>> SchemaElementsFor(const Schema& schema) {
     if (!names.insert(field.name).second) {
       return MakeError(ErrorCode::kInvalidArgument, fmt::format("field name '{}' appears twice", field.name));
     }
-    SchemaElement e;
-    e.name = field.name;
-    e.type = PhysicalTypeFor(field.type);
-    e.repetition_type = field.nullable ? Repetition::kOptional : Repetition::kRequired;
-    LogicalType logical;
-    switch (field.type) {
-      case DataType::kString:
-        e.converted_type = ConvertedType::kUtf8;
-        logical.kind = LogicalType::Kind::kString;
-        e.logical_type = logical;
-        break;
-      case DataType::kDate:
-        e.converted_type = ConvertedType::kDate;
-        logical.kind = LogicalType::Kind::kDate;
-        e.logical_type = logical;
-        break;
-      case DataType::kTimestamp:
-        e.converted_type = ConvertedType::kTimestampMicros;
-        logical.kind = LogicalType::Kind::kTimestamp;
-        logical.is_adjusted_to_utc = true;
-        logical.unit = TimeUnit::kMicros;
-        e.logical_type = logical;
-        break;
-      case DataType::kDecimal:
-        if (field.precision < 1 || field.precision > kMaxInt64DecimalPrecision || field.scale < 0 ||
-            field.scale > field.precision) {
-          return MakeError(
-              ErrorCode::kInvalidArgument,
-              fmt::format("field '{}': decimal({}, {}) needs 1 <= precision <= {} and 0 <= scale <= "
-                          "precision",
-                          field.name, field.precision, field.scale, kMaxInt64DecimalPrecision));
-        }
-        e.converted_type = ConvertedType::kDecimal;
-        e.scale = field.scale;
-        e.precision = field.precision;
-        logical.kind = LogicalType::Kind::kDecimal;
-        logical.scale = field.scale;
-        logical.precision = field.precision;
-        e.logical_type = logical;
-        break;
-      case DataType::kBoolean:
-      case DataType::kInt32:
-      case DataType::kInt64:
-      case DataType::kDouble:
-        break;
-    }
+    JSM_ASSIGN_OR_RETURN(SchemaElement e, LeafElementFor(field));
     elements.push_back(std::move(e));
   }
   return elements;

@@ -20,6 +20,10 @@ PhysicalType PhysicalTypeFor(DataType type);
 /// per field. Bad decimal precision/scale or an empty or duplicate field name is kInvalidArgument.
 Result<std::vector<SchemaElement>> SchemaElementsFor(const Schema& schema);
 
+/// The schema element of one leaf field (name, physical type, OPTIONAL or
+/// REQUIRED by `nullable`, annotations). Bad decimal precision/scale is kInvalidArgument.
+Result<SchemaElement> LeafElementFor(const Field& field);
+
 /// A leaf column of a file as the reader decodes it.
 struct LeafColumn {
   Field field;

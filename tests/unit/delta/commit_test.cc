@@ -237,3 +237,34 @@ TEST_F(CommitTest, AppendOnlyTableRefusesRemovesThatChangeData) {
 
 }  // namespace
 }  // namespace jsm::delta
+
+namespace jsm::delta {
+namespace {
+
+TEST_F(CommitTest, CompactionCommutesWithAConcurrentBlindAppend) {
+  auto a = Handle();
+  ASSERT_TRUE(a->Commit({Add("f1"), Add("f2")}, Write()));
+  auto b = Handle();
+  ASSERT_TRUE(a->Commit({Add("f3")}, Write()));  // b has not seen it
+  RemoveFile r1 = Remove("f1"), r2 = Remove("f2");
+  r1.data_change = r2.data_change = false;
+  AddFile merged = Add("f12");
+  merged.data_change = false;
+  auto version = b->Commit({r1, r2, merged}, CommitInfo{.operation = "OPTIMIZE"});
+  ASSERT_TRUE(version) << version.error().ToString();
+  EXPECT_EQ(b->snapshot().files.size(), 2u);  // f3 and f12
+}
+
+TEST_F(CommitTest, WholeTableCommitConflictsWithAConcurrentAppend) {
+  auto a = Handle();
+  auto b = Handle();
+  ASSERT_TRUE(a->Commit({Add("f1")}, Write()));
+  CommitOptions options;
+  options.reads_whole_table = true;
+  auto refused = b->Commit({Add("f2")}, CommitInfo{.operation = "RESTORE"}, options);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code(), ErrorCode::kConflict);
+}
+
+}  // namespace
+}  // namespace jsm::delta

@@ -252,7 +252,7 @@ TEST(ColumnChunkReader, TypeMismatchWithSchemaIsCorruption) {
 
 TEST(ColumnChunkReader, UnsupportedEncodingsAndCodecsAreUnsupported) {
   HandMadeChunk delta(PhysicalType::kInt64);
-  delta.AddPage(DataPage(1, Encoding::kDeltaBinaryPacked), std::string(8, '\0'));
+  delta.AddPage(DataPage(1, Encoding::kByteStreamSplit), std::string(8, '\0'));
   EXPECT_EQ(delta.Read(Leaf(DataType::kInt64, PhysicalType::kInt64, false), 1).error().code(),
             ErrorCode::kUnsupported);
   HandMadeChunk lz4(PhysicalType::kInt64, CompressionCodec::kLz4Raw);

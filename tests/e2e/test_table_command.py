@@ -1,0 +1,58 @@
+"""`jsm table`: every subcommand has --help, output shapes, and errors that name the table and version."""
+
+import json
+import os
+
+import pytest
+
+from tests.conftest import DELTA_APPEND, delta_append, jsm_table_rows, run_jsm
+
+pytestmark = pytest.mark.skipif(not os.path.exists(DELTA_APPEND), reason=f"{DELTA_APPEND} is not built")
+
+SUBCOMMANDS = ["history", "describe", "show", "optimize", "vacuum", "checkpoint", "restore"]
+
+
+@pytest.mark.parametrize("sub", SUBCOMMANDS)
+def test_every_subcommand_has_help(sub):
+    out = run_jsm("table", sub, "--help").stdout
+    assert "--lakehouse" in out and "table" in out
+
+
+def test_show_formats_agree(tmp_path):
+    delta_append(tmp_path, "gold/t", "--commits", 2, "--rows", 3)
+    table = run_jsm("table", "show", "gold/t", "--lakehouse", tmp_path).stdout
+    assert table.splitlines()[0].split(" | ")[0].strip() == "writer"
+    assert "(6 rows; table gold/t version 2" in table
+    csv = run_jsm("table", "show", "gold/t", "--lakehouse", tmp_path, "--format", "csv").stdout.splitlines()
+    assert csv[0] == "writer,seq,amount,day" and len(csv) == 7
+    rows = jsm_table_rows(tmp_path, "gold/t")
+    assert len(rows) == 6 and rows[0]["amount"].count(".") == 1
+    absolute = jsm_table_rows(tmp_path, tmp_path / "gold" / "t")  # absolute path, --lakehouse ignored
+    assert len(absolute) == 6
+
+
+def test_describe_and_history(tmp_path):
+    delta_append(tmp_path, "t", "--commits", 1, "--properties", "delta.appendOnly=true")
+    out = run_jsm("table", "describe", "t", "--lakehouse", tmp_path).stdout
+    assert "version      2" in out and "delta.appendOnly=true" in out and "decimal(10,2)" in out
+    history = [json.loads(l) for l in run_jsm("table", "history", "t", "--lakehouse", tmp_path,
+                                              "--format", "json").stdout.splitlines()]
+    assert [h["operation"] for h in history] == ["WRITE", "SET TBLPROPERTIES", "CREATE TABLE"]
+
+
+def test_errors_name_table_and_version(tmp_path):
+    delta_append(tmp_path, "t", "--commits", 1, "--properties", "delta.appendOnly=true")
+    missing = run_jsm("table", "show", "t", "--lakehouse", tmp_path, "--version", 9, check=False)
+    assert missing.returncode == 1 and "t" in missing.stderr and "no version 9" in missing.stderr
+    absent = run_jsm("table", "describe", "nope", "--lakehouse", tmp_path, check=False)
+    assert absent.returncode == 1 and "nope" in absent.stderr
+    append_only = run_jsm("table", "restore", "t", "--lakehouse", tmp_path, "--version", 0, check=False)
+    assert append_only.returncode == 1 and "append-only" in append_only.stderr
+
+
+def test_checkpoint_then_time_travel_still_works(tmp_path):
+    delta_append(tmp_path, "t", "--commits", 3)
+    out = run_jsm("table", "checkpoint", "t", "--lakehouse", tmp_path).stdout
+    assert "checkpoint of version 3" in out
+    assert len(jsm_table_rows(tmp_path, "t", "--version", 2)) == 6
+    assert len(jsm_table_rows(tmp_path, "t")) == 9

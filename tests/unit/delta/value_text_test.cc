@@ -1,0 +1,30 @@
+#include "delta/value_text.h"
+
+#include <gtest/gtest.h>
+
+namespace jsm::delta {
+namespace {
+
+TEST(ValueText, ParsesEachTypesProtocolForm) {
+  EXPECT_EQ(std::get<int64_t>(*ParseValueText("2024-01-02", Field{"d", DataType::kDate})), 19724);
+  EXPECT_EQ(std::get<int64_t>(*ParseValueText("1970-01-01 00:00:01.5", Field{"t", DataType::kTimestamp})), 1'500'000);
+  EXPECT_EQ(std::get<int64_t>(*ParseValueText("1970-01-01T00:00:01.000Z", Field{"t", DataType::kTimestamp})), 1'000'000);
+  EXPECT_EQ(std::get<int64_t>(*ParseValueText("-12.3", Field{"m", DataType::kDecimal, true, 10, 2})), -1230);
+  EXPECT_EQ(std::get<int64_t>(*ParseValueText("true", Field{"b", DataType::kBoolean})), 1);
+  EXPECT_FALSE(ParseValueText("12.345", Field{"m", DataType::kDecimal, true, 10, 2}));
+  EXPECT_FALSE(ParseValueText("x", Field{"i", DataType::kInt64}));
+}
+
+TEST(ValueText, FormatRoundTripsThroughParse) {
+  const Field field{"m", DataType::kDecimal, true, 10, 2};
+  Column column(DataType::kDecimal);
+  column.AppendInt(-5);
+  EXPECT_EQ(FormatValueText(column, 0, field), "-0.05");
+  EXPECT_EQ(std::get<int64_t>(*ParseValueText(FormatValueText(column, 0, field), field)), -5);
+  Column ts(DataType::kTimestamp);
+  ts.AppendInt(1'500'000);
+  EXPECT_EQ(FormatValueText(ts, 0, Field{"t", DataType::kTimestamp}), "1970-01-01 00:00:01.500000");
+}
+
+}  // namespace
+}  // namespace jsm::delta
