@@ -25,7 +25,8 @@ for ((i = 1; i <= brokers; i++)); do
   voters+="${voters:+,}$i@127.0.0.1:$((KAFKA_CONTROLLER_PORT + i - 1))"
 done
 min_isr=$((brokers > 1 ? 2 : 1))
-# A cluster id is 16 random bytes, base64url without padding.
+# A cluster id is 16 random bytes, base64url without padding. One that starts with
+# '-' would read as an option, so it is passed as --cluster-id=ID.
 cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
 started_ms=$(($(date +%s%N) / 1000000))
 
@@ -46,7 +47,7 @@ for ((i = 1; i <= brokers; i++)); do
   "$JAVA" -Xmx256m -Dkafka.logs.dir="$node_dir" \
       -Dlog4j2.configurationFile="$KAFKA_DEPLOY_DIR/log4j2.properties" \
       -cp "$classpath" kafka.tools.StorageTool format --ignore-formatted \
-      -t "$cluster_id" -c "$node_dir/server.properties" >"$node_dir/format.log" 2>&1 &
+      --cluster-id="$cluster_id" -c "$node_dir/server.properties" >"$node_dir/format.log" 2>&1 &
   format_pids+=($!)
 done
 for ((i = 1; i <= brokers; i++)); do
