@@ -7,9 +7,11 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "model/order_source.h"
+#include "pipeline/pipeline_options.h"
 
 namespace jsm::cli {
 
@@ -47,6 +49,11 @@ std::function<int()> RegisterQualityCommand(CLI::App* app);
 std::function<int()> RegisterConfigCommand(CLI::App* app);
 /// `jsm topics ensure`.
 std::function<int()> RegisterTopicsCommand(CLI::App* app);
+
+/// Settings from `config` (defaults when empty) with the command-line overrides
+/// that are not empty applied; prints the error and returns nullopt on a bad file.
+std::optional<pipeline::PipelineOptions> LoadOptions(const std::string& config, const std::string& lakehouse,
+                                                     const std::string& bootstrap, const std::string& topic);
 
 /// Prints "jsm: error: <message>" to stderr.
 void PrintError(const std::string& message);

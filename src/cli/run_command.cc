@@ -39,18 +39,9 @@ void PrintReconciliation(const pipeline::RunReport& report) {
 }
 
 int Run(RunArgs& args) {
-  pipeline::PipelineOptions options;
-  if (!args.config.empty()) {
-    auto loaded = pipeline::LoadPipelineOptions(args.config);
-    if (!loaded) {
-      PrintError(loaded.error().message());
-      return kExitUsage;
-    }
-    options = *loaded;
-  }
-  if (!args.lakehouse.empty()) options.lakehouse = args.lakehouse;
-  if (!args.bootstrap.empty()) options.bootstrap = args.bootstrap;
-  if (!args.topic.empty()) options.topic = args.topic;
+  std::optional<pipeline::PipelineOptions> loaded = LoadOptions(args.config, args.lakehouse, args.bootstrap, args.topic);
+  if (!loaded) return kExitUsage;
+  pipeline::PipelineOptions& options = *loaded;
 
   auto stages = pipeline::ParseStageSet(args.stage);
   if (!stages) {

@@ -15,6 +15,7 @@
 #include "delta/optimize.h"
 #include "delta/restore.h"
 #include "delta/scan.h"
+#include "delta/schema_json.h"
 #include "delta/table.h"
 #include "delta/table_properties.h"
 #include "delta/vacuum.h"
@@ -45,21 +46,6 @@ struct OpenedTable {
   std::unique_ptr<storage::ObjectStore> store;
   std::unique_ptr<delta::DeltaTable> table;
 };
-
-std::string TypeName(const Field& field) {
-  switch (field.type) {
-    case DataType::kString: return "string";
-    case DataType::kBoolean: return "boolean";
-    case DataType::kInt32: return "integer";
-    case DataType::kInt64: return "long";
-    case DataType::kDouble: return "double";
-    case DataType::kDate: return "date";
-    case DataType::kTimestamp: return "timestamp";
-    case DataType::kDecimal:
-      return "decimal(" + std::to_string(field.precision) + "," + std::to_string(field.scale) + ")";
-  }
-  return "?";
-}
 
 std::string FormatMillis(int64_t ms) {
   std::string text = FormatTimestampMicros(ms * 1000);  // YYYY-MM-DDTHH:MM:SS.ffffffZ
@@ -257,7 +243,7 @@ int Describe(const TableArgs& args) {
   std::printf("\nschema\n");
   std::vector<std::vector<std::string>> fields;
   for (const Field& field : snapshot.metadata.schema.fields) {
-    fields.push_back({field.name, TypeName(field), field.nullable ? "yes" : "no"});
+    fields.push_back({field.name, delta::DeltaTypeName(field), field.nullable ? "yes" : "no"});
   }
   PrintAligned({"column", "type", "nullable"}, fields);
   return kExitOk;

@@ -60,17 +60,9 @@ void PrintReport(const kafka::TopicReport& report, bool apply) {
 }
 
 int Topics(const TopicsArgs& args) {
-  pipeline::PipelineOptions options;
-  if (!args.config.empty()) {
-    auto loaded = pipeline::LoadPipelineOptions(args.config);
-    if (!loaded) {
-      PrintError(loaded.error().message());
-      return kExitUsage;
-    }
-    options = *loaded;
-  }
-  if (!args.bootstrap.empty()) options.bootstrap = args.bootstrap;
-  if (!args.topic.empty()) options.topic = args.topic;
+  std::optional<pipeline::PipelineOptions> loaded = LoadOptions(args.config, "", args.bootstrap, args.topic);
+  if (!loaded) return kExitUsage;
+  const pipeline::PipelineOptions& options = *loaded;
   if (options.bootstrap.empty() || options.bootstrap == "embedded") {
     PrintError(
         "`jsm topics ensure` needs a real broker: pass --bootstrap HOST:PORT,... "
