@@ -47,7 +47,7 @@ Result<int64_t> CleanUpExpiredLogs(storage::ObjectStore* store, const std::strin
   int64_t boundary = -1;
   for (const auto& [version, files] : versions) {
     if (files.has_checkpoint) boundary = version;
-    if (files.newest_ms >= cutoff_ms) break;
+    if (files.newest_ms > cutoff_ms) break;  // expired: age (now - newest) >= retention
   }
   int64_t deleted = 0;
   for (const auto& [version, files] : versions) {
