@@ -21,6 +21,23 @@ std::unexpected<Error> TooShort(std::string_view what, size_t count, size_t size
                    fmt::format("PLAIN data of {} bytes is too short for {} {} values", size, count, what));
 }
 
+/// PLAIN values of an 8-byte type: the memory itself when there is no null
+/// (this is a little-endian host), else the valid values one by one.
+template <class T>
+void AppendFixedWidth(const T* values, const uint8_t* valid, size_t begin, size_t end, bool has_nulls, size_t count,
+                      std::string* out) {
+  if (!has_nulls) {
+    out->append(reinterpret_cast<const char*>(values + begin), count * sizeof(T));
+    return;
+  }
+  char* dst = GrowBy(out, count * sizeof(T));
+  for (size_t r = begin; r < end; ++r) {
+    if (!valid[r]) continue;
+    StoreLe(dst, values[r]);
+    dst += sizeof(T);
+  }
+}
+
 }  // namespace
 
 void AppendPlain(const Column& column, PhysicalType type, size_t begin, size_t end, bool has_nulls,
@@ -55,34 +72,12 @@ void AppendPlain(const Column& column, PhysicalType type, size_t begin, size_t e
       }
       return;
     }
-    case PhysicalType::kInt64: {
-      const int64_t* values = column.ints().data();
-      if (!has_nulls) {
-        out->append(reinterpret_cast<const char*>(values + begin), count * 8);
-        return;
-      }
-      char* dst = GrowBy(out, count * 8);
-      for (size_t r = begin; r < end; ++r) {
-        if (!valid[r]) continue;
-        StoreLe(dst, values[r]);
-        dst += 8;
-      }
+    case PhysicalType::kInt64:
+      AppendFixedWidth(column.ints().data(), valid, begin, end, has_nulls, count, out);
       return;
-    }
-    case PhysicalType::kDouble: {
-      const double* values = column.doubles().data();
-      if (!has_nulls) {
-        out->append(reinterpret_cast<const char*>(values + begin), count * 8);
-        return;
-      }
-      char* dst = GrowBy(out, count * 8);
-      for (size_t r = begin; r < end; ++r) {
-        if (!valid[r]) continue;
-        StoreLe(dst, values[r]);
-        dst += 8;
-      }
+    case PhysicalType::kDouble:
+      AppendFixedWidth(column.doubles().data(), valid, begin, end, has_nulls, count, out);
       return;
-    }
     case PhysicalType::kByteArray: {
       const uint64_t* offsets = column.offsets().data();
       const char* chars = column.chars().data();
