@@ -35,7 +35,8 @@ int Produce(ProduceArgs& args) {
     std::fflush(stdout);
   };
   const double started = MonotonicSeconds();
-  auto delivered = pipeline::FeedOrders(source.get(), producer->get(), args.topic, feed, StopRequested());
+  auto delivered = pipeline::FeedOrders(source.get(), producer->get(), args.topic, feed,
+                                         [] { return StopRequested().load(); });
   if (!delivered) {
     PrintError(delivered.error().ToString());
     return kExitError;

@@ -7,14 +7,14 @@
 namespace jsm::pipeline {
 
 Result<int64_t> FeedOrders(model::OrderSource* source, kafka::Producer* producer, const std::string& topic,
-                           const FeedOptions& options, const std::atomic<bool>& stop) {
+                           const FeedOptions& options, const std::function<bool()>& stopping) {
   model::OrderRecord record;
   std::string json;
   int64_t produced = 0;
   const int64_t delivered_before = producer->delivered();
   const double started = MonotonicSeconds();
   double last_progress = started;
-  while (!stop.load() && source->Next(&record)) {
+  while (!stopping() && source->Next(&record)) {
     json.clear();
     model::AppendOrderEventJson(record, &json);
     JSM_RETURN_IF_ERROR(producer->Produce(topic, record.transaction_no, json));
@@ -25,7 +25,7 @@ Result<int64_t> FeedOrders(model::OrderSource* source, kafka::Producer* producer
       if (wait > 0) std::this_thread::sleep_for(std::chrono::duration<double>(wait));
     }
     if (options.max_lag > 0 && options.ingested && (produced & 1023) == 0) {
-      while (!stop.load() && produced - options.ingested() > options.max_lag) {
+      while (!stopping() && produced - options.ingested() > options.max_lag) {
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
       }
     }

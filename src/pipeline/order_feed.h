@@ -4,7 +4,6 @@
 /// number of produced events wait to be ingested (the embedded broker keeps only
 /// a few MiB per partition).
 
-#include <atomic>
 #include <cstdint>
 #include <functional>
 
@@ -25,8 +24,8 @@ struct FeedOptions {
 };
 
 /// Produces every record of `source` to `topic` and flushes; returns the number
-/// of events the broker acknowledged. Stops early (still flushing) when `stop` becomes true.
+/// of events the broker acknowledged. Stops early (still flushing) once `stopping()` returns true.
 Result<int64_t> FeedOrders(model::OrderSource* source, kafka::Producer* producer, const std::string& topic,
-                           const FeedOptions& options, const std::atomic<bool>& stop);
+                           const FeedOptions& options, const std::function<bool()>& stopping);
 
 }  // namespace jsm::pipeline

@@ -33,13 +33,10 @@ class RunControl {
     std::lock_guard<std::mutex> lock(mutex_);
     return error_;
   }
-  /// Stop signal for the replay thread: an external stop or a failure.
-  std::atomic<bool>& replay_stop() { return replay_stop_; }
 
  private:
   const std::atomic<bool>* external_;
   std::atomic<bool> failed_{false};
-  std::atomic<bool> replay_stop_{false};
   mutable std::mutex mutex_;
   std::optional<Error> error_;
 };
@@ -144,16 +141,9 @@ Result<RunReport> RunPipeline(RunRequest request) {
         produced = count;
         notify("produced " + std::to_string(count) + " events");
       };
-      std::atomic<bool>& stop = control.replay_stop();
-      std::thread watcher([&] {
-        while (!stop.load() && !control.stopping() && !replay_done.load()) {
-          std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        }
-        stop = true;
-      });
-      auto count = FeedOrders(request.source.get(), producer->get(), options.topic, feed, stop);
+      auto count = FeedOrders(request.source.get(), producer->get(), options.topic, feed,
+                              [&] { return control.stopping(); });
       replay_done = true;
-      watcher.join();
       if (!count) return control.Fail(count.error().WithContext("replay"));
       produced = *count;
     });
