@@ -7,7 +7,7 @@ JOBS ?= $(shell nproc)
 DATA_CSV ?= ../shared/data/sales_transactions_v4a.csv
 
 .PHONY: all deps venv build run test unit pytest bench clean spark-jars
-.PHONY: kafka-jars kafka-up kafka-down
+.PHONY: kafka-jars kafka-up kafka-down azurite-install azurite-up azurite-down
 
 all: build
 
@@ -33,7 +33,7 @@ run: build
 	$(BUILD)/jsm run --until-drained
 
 # Every test: C++ unit and integration tests (ctest), then the Python checks.
-test: build venv spark-jars kafka-jars
+test: build venv spark-jars kafka-jars azurite-install
 	cd $(BUILD) && ctest --output-on-failure -j 2
 	JSM_BIN=$(abspath $(BUILD)/jsm) JSM_DATA_CSV=$(abspath $(DATA_CSV)) $(VENV)/bin/python -m pytest -v tests/e2e tests/python
 
@@ -62,10 +62,21 @@ kafka-up: deps kafka-jars
 kafka-down:
 	deploy/kafka/down.sh
 
+# Azurite, the Azure Storage emulator (npm, pinned in deploy/azurite/package-lock.json; see docs/azure.md).
+# `make azurite-up` serves blobs on 127.0.0.1:10000 (JSM_AZURITE_PORT=0 picks a free port).
+azurite-install:
+	@bash -c 'source deploy/azurite/lib.sh && azurite_install'
+
+azurite-up:
+	deploy/azurite/up.sh
+
+azurite-down:
+	deploy/azurite/down.sh
+
 unit: build
 	cd $(BUILD) && ctest --output-on-failure -L unit -j 2
 
-pytest: build venv spark-jars kafka-jars
+pytest: build venv spark-jars kafka-jars azurite-install
 	JSM_BIN=$(abspath $(BUILD)/jsm) JSM_DATA_CSV=$(abspath $(DATA_CSV)) $(VENV)/bin/python -m pytest -v tests/e2e tests/python
 
 bench: build venv
