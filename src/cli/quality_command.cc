@@ -79,7 +79,7 @@ std::function<int()> RegisterQualityCommand(CLI::App* app) {
       "report",
       "Pass rates per expectation, summed over the batches in the event log.\n"
       "Exit code 3 when --min-pass-rate is given and an expectation is below it.");
-  report->add_option("--lakehouse", args->lakehouse, "lakehouse root directory")->capture_default_str();
+  report->add_option("--lakehouse", args->lakehouse, "lakehouse root: a directory, az://container/path or abfss://... (see docs/azure.md)")->capture_default_str();
   report->add_option("--since", args->since,
                      "only batches logged since then: an ISO date/time (2026-11-24, 2026-11-24T10:00:00Z) "
                      "or an age (30m, 12h, 7d)");

@@ -106,7 +106,7 @@ std::function<int()> RegisterRunCommand(CLI::App* app) {
       "Exit codes: 0 ok, 1 error, 2 usage, 3 reconciliation does not balance.");
   command->add_option("--config", args->config, "TOML settings file (see config/pipeline.toml)")
       ->check(CLI::ExistingFile);
-  command->add_option("--lakehouse", args->lakehouse, "lakehouse root directory (default ./lakehouse)");
+  command->add_option("--lakehouse", args->lakehouse, "lakehouse root: a directory (default ./lakehouse), az://container/path or abfss://container@account.dfs.core.windows.net/path (see docs/azure.md)");
   command->add_option("--bootstrap", args->bootstrap,
                       "'embedded' (an in-process mock Kafka cluster, the default) or HOST:PORT,...");
   command->add_option("--topic", args->topic, "order topic (default pedidos; dead letters go to <topic>.dlq)");

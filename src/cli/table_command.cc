@@ -71,11 +71,14 @@ Result<OpenedTable> Open(const TableArgs& args, bool time_travel) {
   OpenedTable opened;
   std::string store_root = args.lakehouse;
   std::string path = args.table;
-  if (std::filesystem::path(args.table).is_absolute()) {
+  // A table given as a URI (az://..., abfss://..., file://...) or an absolute path is its own store root.
+  const bool table_is_uri = args.table.find("://") != std::string::npos;
+  if (table_is_uri || std::filesystem::path(args.table).is_absolute()) {
     store_root = args.table;
     path.clear();
   }
-  if (!std::filesystem::exists(store_root)) {
+  // Object-store URIs are checked by opening the table (its _delta_log must be there).
+  if (store_root.find("://") == std::string::npos && !std::filesystem::exists(store_root)) {
     return MakeError(ErrorCode::kNotFound, "no Delta table " + args.table + ": " + store_root + " does not exist");
   }
   JSM_ASSIGN_OR_RETURN(opened.store, storage::OpenStore(store_root));
@@ -358,9 +361,9 @@ int Checkpoint(const TableArgs& args) {
 
 CLI::App* AddTableSubcommand(CLI::App* parent, TableArgs* args, const std::string& name, const std::string& help) {
   CLI::App* command = parent->add_subcommand(name, help);
-  command->add_option("table", args->table, "table path relative to the lakehouse (e.g. gold/daily_sales) or absolute")
+  command->add_option("table", args->table, "table path relative to the lakehouse (e.g. gold/daily_sales), absolute, or a URI (az://container/lake/gold/daily_sales)")
       ->required();
-  command->add_option("--lakehouse", args->lakehouse, "lakehouse root directory")->capture_default_str();
+  command->add_option("--lakehouse", args->lakehouse, "lakehouse root: a directory, az://container/path or abfss://container@account.dfs.core.windows.net/path")->capture_default_str();
   return command;
 }
 

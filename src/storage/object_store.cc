@@ -2,13 +2,31 @@
 
 #include <string>
 
+#include "storage/azure_blob_store.h"
+#include "storage/azure_credentials.h"
+#include "storage/azure_uri.h"
 #include "storage/local_store.h"
 
 namespace jsm::storage {
 
+Result<std::string> ObjectStore::GetRange(std::string_view path, uint64_t offset, uint64_t length) {
+  JSM_ASSIGN_OR_RETURN(std::string data, Get(path));
+  if (offset >= data.size()) return std::string();
+  return data.substr(offset, length);
+}
+
 Result<std::unique_ptr<ObjectStore>> OpenStore(std::string_view uri) {
   if (uri.empty()) {
     return MakeError(ErrorCode::kInvalidArgument, "storage URI is empty");
+  }
+  if (IsAzureUri(uri)) {
+    JSM_ASSIGN_OR_RETURN(AzureLocation location, ParseAzureUri(uri));
+    const EnvLookup env = ProcessEnvironment();
+    JSM_ASSIGN_OR_RETURN(AzureCredentials credentials, ResolveAzureCredentials(location, env));
+    JSM_ASSIGN_OR_RETURN(AzureBlobOptions options, AzureBlobOptionsFromEnvironment(env));
+    JSM_ASSIGN_OR_RETURN(std::unique_ptr<AzureBlobStore> store,
+                         AzureBlobStore::Open(std::move(location), std::move(credentials), std::move(options)));
+    return std::unique_ptr<ObjectStore>(std::move(store));
   }
   constexpr std::string_view kFileScheme = "file://";
   std::string_view local_path = uri;
@@ -23,7 +41,8 @@ Result<std::unique_ptr<ObjectStore>> OpenStore(std::string_view uri) {
   } else if (const size_t scheme_end = uri.find("://"); scheme_end != std::string_view::npos) {
     return MakeError(ErrorCode::kUnsupported,
                      "storage scheme '" + std::string(uri.substr(0, scheme_end)) + "' of '" + std::string(uri) +
-                         "' is not supported; use a local directory path or a file:// URI");
+                         "' is not supported; use a local directory path, a file:// URI, az://container/path or "
+                         "abfss://container@account.dfs.core.windows.net/path");
   }
   JSM_ASSIGN_OR_RETURN(std::unique_ptr<LocalStore> store, LocalStore::Open(std::string(local_path)));
   return std::unique_ptr<ObjectStore>(std::move(store));

@@ -25,6 +25,9 @@ class ObjectStore {
   virtual ~ObjectStore() = default;
   /// Whole object. kNotFound when absent.
   virtual Result<std::string> Get(std::string_view path) = 0;
+  /// Bytes [offset, offset + length) of an object, fewer at its end. kNotFound when absent.
+  /// The default reads the whole object; stores with ranged reads (Azure) override it.
+  virtual Result<std::string> GetRange(std::string_view path, uint64_t offset, uint64_t length);
   /// Writes or replaces an object atomically (readers see old or new, never part).
   virtual Status Put(std::string_view path, std::string_view data) = 0;
   /// Creates the object only if absent; kAlreadyExists otherwise. Atomic: of two
@@ -38,7 +41,9 @@ class ObjectStore {
   virtual std::string Describe() const = 0;
 };
 
-/// Opens a store from a URI; for now a local directory path (created if missing).
+/// Opens a store from a URI: a local directory path or file:// URI (created if missing), or
+/// az://container/path and abfss://container@account.dfs.core.windows.net/path (Azure Blob
+/// Storage; credentials from the AZURE_STORAGE_* environment variables, see docs/azure.md).
 Result<std::unique_ptr<ObjectStore>> OpenStore(std::string_view uri);
 
 }  // namespace jsm::storage

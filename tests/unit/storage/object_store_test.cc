@@ -25,10 +25,27 @@ TEST(OpenStore, FileUriOpensTheSameDirectory) {
 }
 
 TEST(OpenStore, OtherSchemesAreUnsupportedNamingTheScheme) {
-  auto store = OpenStore("abfss://container@account.dfs.core.windows.net/lake");
+  auto store = OpenStore("s3://bucket/lake");
   ASSERT_FALSE(store);
   EXPECT_EQ(store.error().code(), ErrorCode::kUnsupported);
-  EXPECT_NE(store.error().message().find("'abfss'"), std::string::npos) << store.error().message();
+  EXPECT_NE(store.error().message().find("'s3'"), std::string::npos) << store.error().message();
+}
+
+TEST(OpenStore, AzureUriWithoutCredentialsSaysWhichVariablesToSet) {
+  for (const char* name : {"AZURE_STORAGE_CONNECTION_STRING", "AZURE_STORAGE_ACCOUNT", "AZURE_STORAGE_ACCOUNT_NAME"}) {
+    ::unsetenv(name);
+  }
+  auto store = OpenStore("az://lakehouse/jsm");
+  ASSERT_FALSE(store);
+  EXPECT_EQ(store.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(store.error().message().find("AZURE_STORAGE_CONNECTION_STRING"), std::string::npos)
+      << store.error().message();
+}
+
+TEST(OpenStore, MalformedAzureUriIsInvalid) {
+  auto store = OpenStore("abfss://container/no-account");
+  ASSERT_FALSE(store);
+  EXPECT_EQ(store.error().code(), ErrorCode::kInvalidArgument);
 }
 
 TEST(OpenStore, EmptyUriIsInvalid) {
