@@ -21,10 +21,19 @@ azurite_install() {
   if [[ -x "$AZURITE_BIN" && -f "$stamp" && "$stamp" -nt "$AZURITE_DEPLOY_DIR/package-lock.json" ]]; then
     return 0
   fi
+  # Tests start Azurite in parallel: one installs while the others wait for it.
+  mkdir -p "$AZURITE_DEPLOY_DIR/.run"
+  exec 9>"$AZURITE_DEPLOY_DIR/.run/install.lock"
+  flock 9
+  if [[ -x "$AZURITE_BIN" && -f "$stamp" && "$stamp" -nt "$AZURITE_DEPLOY_DIR/package-lock.json" ]]; then
+    exec 9>&-
+    return 0
+  fi
   echo "azurite: installing the pinned Azurite (npm ci) into $AZURITE_DEPLOY_DIR/node_modules"
   (cd "$AZURITE_DEPLOY_DIR" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) ||
     azurite_die "npm ci failed in $AZURITE_DEPLOY_DIR (is the npm registry reachable?)"
   touch "$stamp"
+  exec 9>&-
 }
 
 # A loopback TCP port nothing listens on now.

@@ -91,7 +91,7 @@ def test_silver_and_gold_on_azurite_equal_the_local_run_and_the_independent_comp
             for k, e in expected.items()} == daily
     summary = az_table(azurite, lake, "gold/country_summary").to_pyarrow_table().to_pylist()
     local_summary = deltalake.DeltaTable(str(local_lake / "gold/country_summary")).to_pyarrow_table().to_pylist()
-    assert sorted(summary, key=lambda r: r["country"]) == sorted(local_summary, key=lambda r: r["country"])
+    assert sorted(summary, key=lambda r: str(r["country"])) == sorted(local_summary, key=lambda r: str(r["country"]))
 
 
 def test_two_writer_processes_commit_to_one_azure_table_and_lose_nothing(azurite):
