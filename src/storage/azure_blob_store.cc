@@ -8,6 +8,7 @@
 #include <random>
 #include <thread>
 
+#include "common/logging.h"
 #include "storage/azure_auth.h"
 #include "storage/azure_xml.h"
 #include "storage/base64.h"
@@ -53,6 +54,23 @@ Status CheckKey(std::string_view key) {
     start = end + 1;
   }
   return Status::Ok();
+}
+
+/// Escapes quotes, backslashes and control characters for a JSON log field.
+std::string JsonEscape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(c);
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      out.push_back(' ');
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
 }
 
 uint64_t RandomU64() {
@@ -202,6 +220,8 @@ Result<HttpResponse> AzureBlobStore::Execute(const Call& call, int* attempts) {
     if (attempt + 1 >= options_.retry.max_attempts || elapsed + delay > options_.retry.max_elapsed) {
       return std::unexpected(last_error.WithContext("gave up after " + std::to_string(attempt + 1) + " attempts"));
     }
+    Log().warn(R"("storage request retried","error":"{}","retry":{},"delay_ms":{})",
+               JsonEscape(last_error.message()), attempt + 1, delay.count());
     std::this_thread::sleep_for(delay);
   }
 }

@@ -185,6 +185,7 @@ def test_azurite_restart_mid_run_retries_resumes_and_loses_nothing(azurite, tmp_
     finally:
         broker.stop()
     assert run.returncode == 0, err[-4000:]
+    assert '"storage request retried"' in err, "the outage caused no retry: it did not happen mid-run"
     bronze = az_table(azurite, lake, "bronze/pedidos").to_pyarrow_table()
     coords = list(zip(bronze["partition"].to_pylist(), bronze["offset"].to_pylist()))
     assert len(coords) == len(set(coords)) == 536350, "bronze lost or doubled a message"
