@@ -114,7 +114,8 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& request) {
   } else {
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     if (request.method != "DELETE" || !request.body.empty()) {
-      curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
+      // Never a null pointer: with one, libcurl would read the body from a callback (stdin).
+      curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.empty() ? "" : request.body.data());
       curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
     }
   }
