@@ -66,7 +66,8 @@ def pipeline_run(lakehouse, env, source):
             continue
         if event.get("msg", "").endswith(" commit") and "seconds" in event:
             stages.setdefault(event["msg"].split()[0], []).append(float(event["seconds"]))
-    produced = int(next(l for l in proc.stdout.splitlines() if l.strip().startswith("produced")).split()[-1])
+    books = proc.stdout.split("\nreconciliation\n", 1)[1]
+    produced = int(next(l for l in books.splitlines() if l.strip().startswith("produced")).split()[-1])
     return wall, produced, stages
 
 
