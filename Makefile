@@ -7,7 +7,7 @@ JOBS ?= $(shell nproc)
 DATA_CSV ?= ../shared/data/sales_transactions_v4a.csv
 
 .PHONY: all deps venv build run test unit pytest bench clean spark-jars
-.PHONY: kafka-jars kafka-up kafka-down azurite-install azurite-up azurite-down
+.PHONY: kafka-jars kafka-up kafka-down azurite-install azurite-up azurite-down bench-azure
 
 all: build
 
@@ -81,6 +81,10 @@ pytest: build venv spark-jars kafka-jars azurite-install
 
 bench: build venv
 	JSM_BIN=$(abspath $(BUILD)/jsm) $(VENV)/bin/python bench/pipeline_bench.py --input $(DATA_CSV)
+
+# Local disk against Azure Blob Storage on Azurite, same data (see docs/azure.md).
+bench-azure: build venv azurite-install
+	JSM_BIN=$(abspath $(BUILD)/jsm) $(VENV)/bin/python bench/azure_bench.py --input $(DATA_CSV)
 
 clean:
 	rm -rf $(BUILD)
