@@ -17,11 +17,11 @@ using HttpField = std::pair<std::string, std::string>;
 
 /// The parts of a request that Shared Key signs.
 struct SignedRequest {
-  std::string_view method;               ///< "GET", "PUT", ...
-  std::string_view encoded_path;         ///< the URL's path as sent, percent-encoded, starting with '/'
-  const std::vector<HttpField>* query;   ///< decoded query parameters (may be null)
-  const std::vector<HttpField>* headers; ///< every header sent, including x-ms-date and x-ms-version
-  size_t content_length = 0;             ///< body bytes; 0 signs as an empty line
+  std::string_view method;                ///< "GET", "PUT", ...
+  std::string_view encoded_path;          ///< the URL's path as sent, percent-encoded, starting with '/'
+  const std::vector<HttpField>* query;    ///< decoded query parameters (may be null)
+  const std::vector<HttpField>* headers;  ///< every header sent, including x-ms-date and x-ms-version
+  size_t content_length = 0;              ///< body bytes; 0 signs as an empty line
 };
 
 /// The Shared Key string-to-sign of the Blob service (versions 2015-02-21 and later):

@@ -23,8 +23,8 @@ std::string PercentEncode(std::string_view text, bool keep_slash) {
   std::string out;
   out.reserve(text.size() + 8);
   for (const char c : text) {
-    const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-                            c == '.' || c == '_' || c == '~' || (keep_slash && c == '/');
+    const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                            c == '-' || c == '.' || c == '_' || c == '~' || (keep_slash && c == '/');
     if (unreserved) {
       out.push_back(c);
     } else {
@@ -40,7 +40,8 @@ std::string PercentEncode(std::string_view text, bool keep_slash) {
 /// A store key must be a relative path without empty, '.' or '..' segments (as LocalStore requires).
 Status CheckKey(std::string_view key) {
   if (key.empty() || key.starts_with('/') || key.ends_with('/')) {
-    return MakeError(ErrorCode::kInvalidArgument, "object key '" + std::string(key) + "' must be a relative file path");
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "object key '" + std::string(key) + "' must be a relative file path");
   }
   size_t start = 0;
   while (start <= key.size()) {
@@ -74,8 +75,9 @@ std::string JsonEscape(std::string_view text) {
 }
 
 uint64_t RandomU64() {
-  thread_local std::mt19937_64 engine{std::random_device{}() ^
-                                      static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count())};
+  thread_local std::mt19937_64 engine{
+      std::random_device{}() ^
+      static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count())};
   return engine();
 }
 
@@ -98,14 +100,15 @@ Result<AzureBlobOptions> AzureBlobOptionsFromEnvironment(const EnvLookup& env) {
   JSM_ASSIGN_OR_RETURN(options.single_put_limit,
                        PositiveSize(env, "JSM_AZURE_SINGLE_PUT_BYTES", options.single_put_limit));
   JSM_ASSIGN_OR_RETURN(options.block_size, PositiveSize(env, "JSM_AZURE_BLOCK_BYTES", options.block_size));
-  JSM_ASSIGN_OR_RETURN(const size_t retry_seconds,
-                       PositiveSize(env, "JSM_AZURE_RETRY_SECONDS", options.retry.max_elapsed.count() / 1000));
+  JSM_ASSIGN_OR_RETURN(const size_t retry_seconds, PositiveSize(env, "JSM_AZURE_RETRY_SECONDS",
+                                                                options.retry.max_elapsed.count() / 1000));
   options.retry.max_elapsed = std::chrono::seconds(retry_seconds);
-  JSM_ASSIGN_OR_RETURN(const size_t timeout_seconds,
-                       PositiveSize(env, "JSM_AZURE_TIMEOUT_SECONDS", options.http.request_timeout_ms / 1000));
+  JSM_ASSIGN_OR_RETURN(const size_t timeout_seconds, PositiveSize(env, "JSM_AZURE_TIMEOUT_SECONDS",
+                                                                  options.http.request_timeout_ms / 1000));
   options.http.request_timeout_ms = static_cast<long>(timeout_seconds * 1000);
   if (options.block_size > (4000ull << 20)) {
-    return MakeError(ErrorCode::kInvalidArgument, "JSM_AZURE_BLOCK_BYTES is above Azure's 4000 MiB block limit");
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "JSM_AZURE_BLOCK_BYTES is above Azure's 4000 MiB block limit");
   }
   return options;
 }
@@ -118,7 +121,8 @@ AzureBlobStore::AzureBlobStore(AzureLocation location, AzureCredentials credenti
       http_(std::move(http)),
       endpoint_path_(std::move(endpoint_path)) {}
 
-Result<std::unique_ptr<AzureBlobStore>> AzureBlobStore::Open(AzureLocation location, AzureCredentials credentials,
+Result<std::unique_ptr<AzureBlobStore>> AzureBlobStore::Open(AzureLocation location,
+                                                             AzureCredentials credentials,
                                                              AzureBlobOptions options) {
   if (location.account.empty()) location.account = credentials.account;
   if (options.block_size == 0 || options.single_put_limit == 0) {
@@ -131,7 +135,8 @@ Result<std::unique_ptr<AzureBlobStore>> AzureBlobStore::Open(AzureLocation locat
                                                       "' must be http://host[:port][/path] or https://...");
   }
   const size_t path_start = endpoint.find('/', scheme + 3);
-  std::string endpoint_path = path_start == std::string_view::npos ? "" : std::string(endpoint.substr(path_start));
+  std::string endpoint_path =
+      path_start == std::string_view::npos ? "" : std::string(endpoint.substr(path_start));
   JSM_ASSIGN_OR_RETURN(std::unique_ptr<HttpClient> http, HttpClient::Create(options.http));
   const bool create = options.create_container;
   std::unique_ptr<AzureBlobStore> store(new AzureBlobStore(std::move(location), std::move(credentials),
@@ -173,8 +178,9 @@ Error AzureBlobStore::ResponseError(const Call& call, const HttpResponse& respon
 Result<HttpResponse> AzureBlobStore::Execute(const Call& call, int* attempts) {
   std::string encoded_path = endpoint_path_ + "/" + location_.container;
   if (!call.blob.empty()) encoded_path += "/" + PercentEncode(call.blob, /*keep_slash=*/true);
-  std::string url = credentials_.blob_endpoint.substr(0, credentials_.blob_endpoint.size() - endpoint_path_.size()) +
-                    encoded_path;
+  std::string url =
+      credentials_.blob_endpoint.substr(0, credentials_.blob_endpoint.size() - endpoint_path_.size()) +
+      encoded_path;
   char separator = '?';
   for (const auto& [name, value] : call.query) {
     url.push_back(separator);
@@ -200,9 +206,9 @@ Result<HttpResponse> AzureBlobStore::Execute(const Call& call, int* attempts) {
     request.headers.emplace_back("x-ms-version", options_.api_version);
     if (use_key) {
       const SignedRequest to_sign{call.method, encoded_path, &call.query, &request.headers, call.body.size()};
-      JSM_ASSIGN_OR_RETURN(const std::string signature,
-                           SharedKeySignature(credentials_.account_key,
-                                              SharedKeyStringToSign(credentials_.account, to_sign)));
+      JSM_ASSIGN_OR_RETURN(
+          const std::string signature,
+          SharedKeySignature(credentials_.account_key, SharedKeyStringToSign(credentials_.account, to_sign)));
       request.headers.emplace_back("Authorization", "SharedKey " + credentials_.account + ":" + signature);
     }
     Result<HttpResponse> response = http_->Send(request);
@@ -210,15 +216,16 @@ Result<HttpResponse> AzureBlobStore::Execute(const Call& call, int* attempts) {
     if (response) {
       last_error = ResponseError(call, *response);
     } else {
-      std::string message = "Azure Blob " + call.method + " account '" + credentials_.account + "' container '" +
-                            location_.container + "'";
+      std::string message = "Azure Blob " + call.method + " account '" + credentials_.account +
+                            "' container '" + location_.container + "'";
       if (!call.blob.empty()) message += " blob '" + call.blob + "'";
       last_error = Error(response.error().code(), message + ": " + response.error().message());
     }
     const auto elapsed = std::chrono::steady_clock::now() - started;
     const auto delay = BackoffDelay(options_.retry, attempt, RandomU64());
     if (attempt + 1 >= options_.retry.max_attempts || elapsed + delay > options_.retry.max_elapsed) {
-      return std::unexpected(last_error.WithContext("gave up after " + std::to_string(attempt + 1) + " attempts"));
+      return std::unexpected(
+          last_error.WithContext("gave up after " + std::to_string(attempt + 1) + " attempts"));
     }
     Log().warn(R"("storage request retried","error":"{}","retry":{},"delay_ms":{})",
                JsonEscape(last_error.message()), attempt + 1, delay.count());
@@ -247,26 +254,30 @@ Result<std::string> AzureBlobStore::Get(std::string_view path) {
 Result<std::string> AzureBlobStore::GetRange(std::string_view path, uint64_t offset, uint64_t length) {
   if (length == 0) return std::string();
   JSM_ASSIGN_OR_RETURN(std::string blob, BlobName(path));
-  const Call call{"GET",
-                  std::move(blob),
-                  {},
-                  {{"x-ms-range", "bytes=" + std::to_string(offset) + "-" + std::to_string(offset + length - 1)}},
-                  {}};
+  const Call call{
+      "GET",
+      std::move(blob),
+      {},
+      {{"x-ms-range", "bytes=" + std::to_string(offset) + "-" + std::to_string(offset + length - 1)}},
+      {}};
   JSM_ASSIGN_OR_RETURN(HttpResponse response, Execute(call));
   if (response.status == 206 || response.status == 200) return std::move(response.body);
   if (response.status == 416) return std::string();  // the range starts at or past the end
   return std::unexpected(ResponseError(call, response));
 }
 
-Status AzureBlobStore::PutSingle(const std::string& blob, std::string_view data, bool if_absent, int* attempts) {
-  Call call{"PUT", blob, {}, {{"x-ms-blob-type", "BlockBlob"}, {"Content-Type", "application/octet-stream"}}, data};
+Status AzureBlobStore::PutSingle(const std::string& blob, std::string_view data, bool if_absent,
+                                 int* attempts) {
+  Call call{
+      "PUT", blob, {}, {{"x-ms-blob-type", "BlockBlob"}, {"Content-Type", "application/octet-stream"}}, data};
   if (if_absent) call.headers.emplace_back("If-None-Match", "*");
   JSM_ASSIGN_OR_RETURN(const HttpResponse response, Execute(call, attempts));
   if (response.status == 201) return Status::Ok();
   return std::unexpected(ResponseError(call, response));
 }
 
-Status AzureBlobStore::PutBlocks(const std::string& blob, std::string_view data, bool if_absent, int* attempts) {
+Status AzureBlobStore::PutBlocks(const std::string& blob, std::string_view data, bool if_absent,
+                                 int* attempts) {
   // Block ids are unique per upload, so two writers of the same blob never mix blocks.
   char upload[24];
   std::snprintf(upload, sizeof(upload), "%016llx", static_cast<unsigned long long>(RandomU64()));
@@ -317,14 +328,20 @@ Status AzureBlobStore::PutIfAbsent(std::string_view path, std::string_view data)
 
 Result<std::vector<ObjectInfo>> AzureBlobStore::List(std::string_view prefix) {
   if (prefix.starts_with('/')) {
-    return MakeError(ErrorCode::kInvalidArgument, "list prefix '" + std::string(prefix) + "' must be relative");
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "list prefix '" + std::string(prefix) + "' must be relative");
   }
   const std::string root = location_.prefix.empty() ? "" : location_.prefix + "/";
   const std::string full_prefix = root + std::string(prefix);
   std::vector<ObjectInfo> out;
   std::string marker;
   while (true) {
-    Call call{"GET", "", {{"restype", "container"}, {"comp", "list"}, {"maxresults", std::to_string(options_.list_page_size)}}, {}, {}};
+    Call call{
+        "GET",
+        "",
+        {{"restype", "container"}, {"comp", "list"}, {"maxresults", std::to_string(options_.list_page_size)}},
+        {},
+        {}};
     call.query.emplace_back("include", "metadata");
     if (!full_prefix.empty()) call.query.emplace_back("prefix", full_prefix);
     if (!marker.empty()) call.query.emplace_back("marker", marker);

@@ -58,8 +58,9 @@ Result<AzureCredentials> ParseConnectionString(std::string_view text) {
       credentials.blob_endpoint = value;
     } else if (EqualsIgnoreCase(key, "DefaultEndpointsProtocol")) {
       if (value != "http" && value != "https") {
-        return MakeError(ErrorCode::kInvalidArgument,
-                         "Azure connection string: DefaultEndpointsProtocol must be http or https, not '" + value + "'");
+        return MakeError(
+            ErrorCode::kInvalidArgument,
+            "Azure connection string: DefaultEndpointsProtocol must be http or https, not '" + value + "'");
       }
       protocol = value;
     } else if (EqualsIgnoreCase(key, "EndpointSuffix")) {
@@ -73,19 +74,22 @@ Result<AzureCredentials> ParseConnectionString(std::string_view text) {
     if (credentials.account_key.empty() && credentials.sas_token.empty()) {
       credentials.account_key = std::string(kDevelopmentAccountKey);
     }
-    if (credentials.blob_endpoint.empty()) credentials.blob_endpoint = "http://127.0.0.1:10000/" + credentials.account;
+    if (credentials.blob_endpoint.empty())
+      credentials.blob_endpoint = "http://127.0.0.1:10000/" + credentials.account;
   }
   while (credentials.blob_endpoint.ends_with('/')) credentials.blob_endpoint.pop_back();
   if (credentials.account.empty() && !credentials.blob_endpoint.empty()) {
     // A SAS connection string may give only BlobEndpoint: the account is its host's first label.
     std::string_view host = credentials.blob_endpoint;
-    if (const size_t scheme = host.find("://"); scheme != std::string_view::npos) host.remove_prefix(scheme + 3);
+    if (const size_t scheme = host.find("://"); scheme != std::string_view::npos)
+      host.remove_prefix(scheme + 3);
     host = host.substr(0, host.find_first_of("./:"));
     credentials.account = std::string(host);
   }
   if (credentials.account.empty()) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "Azure connection string has no AccountName (nor BlobEndpoint, nor UseDevelopmentStorage=true)");
+    return MakeError(
+        ErrorCode::kInvalidArgument,
+        "Azure connection string has no AccountName (nor BlobEndpoint, nor UseDevelopmentStorage=true)");
   }
   if (credentials.blob_endpoint.empty()) {
     credentials.blob_endpoint = protocol + "://" + credentials.account + ".blob." + suffix;

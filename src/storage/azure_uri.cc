@@ -65,9 +65,9 @@ Result<AzureLocation> ParseAzureUri(std::string_view uri) {
     rest = uri.substr(kAbfs.size());
     adls = true;
   } else {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "'" + std::string(uri) + "' is not an Azure URI (az://container/path or "
-                                              "abfss://container@account.dfs.core.windows.net/path)");
+    return MakeError(ErrorCode::kInvalidArgument, "'" + std::string(uri) +
+                                                      "' is not an Azure URI (az://container/path or "
+                                                      "abfss://container@account.dfs.core.windows.net/path)");
   }
   const size_t slash = rest.find('/');
   const std::string_view authority = rest.substr(0, slash);
@@ -76,8 +76,8 @@ Result<AzureLocation> ParseAzureUri(std::string_view uri) {
   if (adls) {
     const size_t at = authority.find('@');
     if (at == std::string_view::npos) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       "Azure URI '" + std::string(uri) + "' must name container@account.dfs.core.windows.net");
+      return MakeError(ErrorCode::kInvalidArgument, "Azure URI '" + std::string(uri) +
+                                                        "' must name container@account.dfs.core.windows.net");
     }
     container = authority.substr(0, at);
     const std::string_view host = authority.substr(at + 1);
@@ -90,14 +90,15 @@ Result<AzureLocation> ParseAzureUri(std::string_view uri) {
                                                         "account.blob.core.windows.net)");
     }
     if (!IsValidAccount(location.account)) {
-      return MakeError(ErrorCode::kInvalidArgument, "Azure URI '" + std::string(uri) + "' names storage account '" +
-                                                        location.account +
+      return MakeError(ErrorCode::kInvalidArgument, "Azure URI '" + std::string(uri) +
+                                                        "' names storage account '" + location.account +
                                                         "': 3-24 lowercase letters and digits expected");
     }
   } else if (authority.find('@') != std::string_view::npos) {
     return MakeError(ErrorCode::kInvalidArgument,
-                     "Azure URI '" + std::string(uri) + "': az:// takes az://container/path (the account comes from "
-                                                        "AZURE_STORAGE_ACCOUNT or the connection string)");
+                     "Azure URI '" + std::string(uri) +
+                         "': az:// takes az://container/path (the account comes from "
+                         "AZURE_STORAGE_ACCOUNT or the connection string)");
   }
   if (!IsValidContainer(container)) {
     return MakeError(ErrorCode::kInvalidArgument,

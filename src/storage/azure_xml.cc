@@ -101,7 +101,8 @@ Result<BlobListPage> ParseBlobListXml(std::string_view xml) {
     const size_t start = xml.find("<Blob>", pos);
     if (start == std::string_view::npos) break;
     const size_t end = xml.find("</Blob>", start);
-    if (end == std::string_view::npos) return MakeError(ErrorCode::kCorruption, "List Blobs answer: unclosed <Blob>");
+    if (end == std::string_view::npos)
+      return MakeError(ErrorCode::kCorruption, "List Blobs answer: unclosed <Blob>");
     const std::string_view blob = xml.substr(start, end - start);
     pos = end + 7;
     std::string_view text;
@@ -113,7 +114,8 @@ Result<BlobListPage> ParseBlobListXml(std::string_view xml) {
     info.path = XmlUnescape(text);
     if (!ElementText(blob, "Content-Length", &text) ||
         std::from_chars(text.data(), text.data() + text.size(), info.size).ec != std::errc()) {
-      return MakeError(ErrorCode::kCorruption, "List Blobs answer: blob " + info.path + " has no Content-Length");
+      return MakeError(ErrorCode::kCorruption,
+                       "List Blobs answer: blob " + info.path + " has no Content-Length");
     }
     if (ElementText(blob, "Last-Modified", &text)) {
       if (auto ms = ParseHttpDateMillis(text)) info.modified_ms = *ms;
@@ -132,7 +134,8 @@ AzureErrorBody ParseAzureErrorXml(std::string_view xml) {
   if (ElementText(xml, "Message", &text)) {
     error.message = XmlUnescape(text);
     // Azure appends "\nRequestId:...\nTime:..." lines; the first line says it all.
-    if (const size_t newline = error.message.find('\n'); newline != std::string::npos) error.message.resize(newline);
+    if (const size_t newline = error.message.find('\n'); newline != std::string::npos)
+      error.message.resize(newline);
   }
   return error;
 }

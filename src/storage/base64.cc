@@ -10,7 +10,8 @@ constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmn
 constexpr std::array<int8_t, 256> MakeDecodeTable() {
   std::array<int8_t, 256> table{};
   for (auto& v : table) v = -1;
-  for (size_t i = 0; i < kAlphabet.size(); ++i) table[static_cast<unsigned char>(kAlphabet[i])] = static_cast<int8_t>(i);
+  for (size_t i = 0; i < kAlphabet.size(); ++i)
+    table[static_cast<unsigned char>(kAlphabet[i])] = static_cast<int8_t>(i);
   return table;
 }
 constexpr std::array<int8_t, 256> kDecode = MakeDecodeTable();
@@ -57,9 +58,11 @@ Result<std::string> Base64Decode(std::string_view text) {
         ++padding;
         continue;
       }
-      if (padding > 0) return MakeError(ErrorCode::kInvalidArgument, "base64 text has data after '=' padding");
+      if (padding > 0)
+        return MakeError(ErrorCode::kInvalidArgument, "base64 text has data after '=' padding");
       values[k] = kDecode[static_cast<unsigned char>(c)];
-      if (values[k] < 0) return MakeError(ErrorCode::kInvalidArgument, "base64 text has a character outside the alphabet");
+      if (values[k] < 0)
+        return MakeError(ErrorCode::kInvalidArgument, "base64 text has a character outside the alphabet");
     }
     const uint32_t v = (values[0] << 18) | (values[1] << 12) | (values[2] << 6) | values[3];
     out.push_back(static_cast<char>((v >> 16) & 0xff));

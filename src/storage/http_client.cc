@@ -125,8 +125,10 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& request) {
   if (code != CURLE_OK) {
     curl_easy_cleanup(curl);  // the connection may be broken: do not reuse it
     const std::string reason = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);
-    const ErrorCode error_code = code == CURLE_OPERATION_TIMEDOUT ? ErrorCode::kTimeout : ErrorCode::kUnavailable;
-    return MakeError(error_code, request.method + " " + std::string(WithoutQuery(request.url)) + ": " + reason);
+    const ErrorCode error_code =
+        code == CURLE_OPERATION_TIMEDOUT ? ErrorCode::kTimeout : ErrorCode::kUnavailable;
+    return MakeError(error_code,
+                     request.method + " " + std::string(WithoutQuery(request.url)) + ": " + reason);
   }
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
   ReleaseHandle(curl);

@@ -15,9 +15,9 @@ namespace jsm::storage {
 
 /// Timeouts of every request.
 struct HttpOptions {
-  long connect_timeout_ms = 5000;   ///< TCP (and TLS) connect
-  long request_timeout_ms = 300000; ///< whole request, a last resort for hung servers
-  long low_speed_seconds = 30;      ///< abort when under 1 byte/s for this long
+  long connect_timeout_ms = 5000;    ///< TCP (and TLS) connect
+  long request_timeout_ms = 300000;  ///< whole request, a last resort for hung servers
+  long low_speed_seconds = 30;       ///< abort when under 1 byte/s for this long
 };
 
 /// One request. `body` is sent as is, with a Content-Length, for any method.

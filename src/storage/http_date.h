@@ -1,5 +1,6 @@
 #pragma once
-/// HTTP dates (RFC 7231 IMF-fixdate, "Tue, 24 Nov 2026 03:10:20 GMT"), as Azure's x-ms-date and Last-Modified use.
+/// HTTP dates (RFC 7231 IMF-fixdate, "Tue, 24 Nov 2026 03:10:20 GMT"), as Azure's x-ms-date and Last-Modified
+/// use.
 
 #include <cstdint>
 #include <string>

@@ -9,10 +9,10 @@ namespace jsm::storage {
 
 /// Retry limits of one logical operation.
 struct RetryPolicy {
-  int max_attempts = 40;                                   ///< first try included
-  std::chrono::milliseconds initial_backoff{100};          ///< cap of the first wait
-  std::chrono::milliseconds max_backoff{5000};             ///< cap of any wait
-  std::chrono::milliseconds max_elapsed{120000};           ///< give up once this much time has passed
+  int max_attempts = 40;                           ///< first try included
+  std::chrono::milliseconds initial_backoff{100};  ///< cap of the first wait
+  std::chrono::milliseconds max_backoff{5000};     ///< cap of any wait
+  std::chrono::milliseconds max_elapsed{120000};   ///< give up once this much time has passed
 };
 
 /// True for HTTP statuses worth retrying: 408, 429 and 5xx (except 501 and 505).

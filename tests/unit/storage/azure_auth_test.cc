@@ -19,18 +19,18 @@ TEST(SharedKey, PutBlobStringToSignHasTheTwelveStandardLinesHeadersAndResource) 
   const SignedRequest request{"PUT", "/devstoreaccount1/lake/a%20b/c.json", &query, &headers, 5};
   EXPECT_EQ(SharedKeyStringToSign("devstoreaccount1", request),
             "PUT\n"
-            "\n"                           // Content-Encoding
-            "\n"                           // Content-Language
-            "5\n"                          // Content-Length
-            "\n"                           // Content-MD5
-            "application/octet-stream\n"   // Content-Type
-            "\n"                           // Date (x-ms-date is used instead)
-            "\n"                           // If-Modified-Since
-            "\n"                           // If-Match
-            "*\n"                          // If-None-Match
-            "\n"                           // If-Unmodified-Since
-            "\n"                           // Range
-            "x-ms-blob-type:BlockBlob\n"   // x-ms- headers, lowercased and sorted
+            "\n"                          // Content-Encoding
+            "\n"                          // Content-Language
+            "5\n"                         // Content-Length
+            "\n"                          // Content-MD5
+            "application/octet-stream\n"  // Content-Type
+            "\n"                          // Date (x-ms-date is used instead)
+            "\n"                          // If-Modified-Since
+            "\n"                          // If-Match
+            "*\n"                         // If-None-Match
+            "\n"                          // If-Unmodified-Since
+            "\n"                          // Range
+            "x-ms-blob-type:BlockBlob\n"  // x-ms- headers, lowercased and sorted
             "x-ms-date:Sat, 28 Nov 2026 03:10:20 GMT\n"
             "x-ms-version:2021-12-02\n"
             "/devstoreaccount1/devstoreaccount1/lake/a%20b/c.json");  // account + encoded path
@@ -40,8 +40,11 @@ TEST(SharedKey, ZeroLengthSignsAsEmptyAndQueryParametersAreSortedLowercasedAndJo
   const std::vector<HttpField> headers = {{"x-ms-date", "Sat, 28 Nov 2026 03:10:20 GMT"},
                                           {"x-ms-version", "2021-12-02"},
                                           {"x-ms-meta-Note", "  two   words  "}};
-  const std::vector<HttpField> query = {{"restype", "container"}, {"comp", "list"}, {"Prefix", "a b/c=d"},
-                                        {"include", "metadata"}, {"include", "deleted"}};
+  const std::vector<HttpField> query = {{"restype", "container"},
+                                        {"comp", "list"},
+                                        {"Prefix", "a b/c=d"},
+                                        {"include", "metadata"},
+                                        {"include", "deleted"}};
   const SignedRequest request{"GET", "/lake", &query, &headers, 0};
   EXPECT_EQ(SharedKeyStringToSign("jsmdata", request),
             "GET\n\n\n\n\n\n\n\n\n\n\n\n"

@@ -25,13 +25,14 @@ namespace {
 std::string UniqueContainer() {
   static std::atomic<int> counter{0};
   std::random_device device;
-  return "t" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" + std::to_string(device() % 100000);
+  return "t" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" +
+         std::to_string(device() % 100000);
 }
 
 Result<std::unique_ptr<AzureBlobStore>> OpenAzurite(const std::string& container, const std::string& prefix,
                                                     AzureBlobOptions options = {}) {
-  return AzureBlobStore::Open(AzureLocation{"", container, prefix}, testing::AzuriteServer::Shared().Credentials(),
-                              std::move(options));
+  return AzureBlobStore::Open(AzureLocation{"", container, prefix},
+                              testing::AzuriteServer::Shared().Credentials(), std::move(options));
 }
 
 enum class StoreKind { kLocal, kAzurite };
@@ -220,8 +221,10 @@ TEST_P(ObjectStoreContract, TwoProcessesPutIfAbsentTheSameCommitExactlyOneWins) 
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, ObjectStoreContract, ::testing::Values(StoreKind::kLocal, StoreKind::kAzurite),
-                         [](const auto& info) { return info.param == StoreKind::kLocal ? "Local" : "Azurite"; });
+INSTANTIATE_TEST_SUITE_P(Stores, ObjectStoreContract,
+                         ::testing::Values(StoreKind::kLocal, StoreKind::kAzurite), [](const auto& info) {
+                           return info.param == StoreKind::kLocal ? "Local" : "Azurite";
+                         });
 
 TEST(AzureBlobStore, LargeObjectsGoUpInBlocksAndReadBackWhole) {
   JSM_REQUIRE_AZURITE();
@@ -321,7 +324,8 @@ TEST(AzureBlobStore, SasTokenAuthenticatesWithoutAKeyAndIsNeverInMessages) {
 TEST(AzureBlobStore, RequestsRetryAcrossAnAzuriteRestart) {
   JSM_REQUIRE_AZURITE();
   auto& server = testing::AzuriteServer::Shared();
-  if (server.state_dir().empty()) GTEST_SKIP() << "an external Azurite (JSM_TEST_AZURITE_ENDPOINT) is not restarted";
+  if (server.state_dir().empty())
+    GTEST_SKIP() << "an external Azurite (JSM_TEST_AZURITE_ENDPOINT) is not restarted";
   auto store = OpenAzurite(UniqueContainer(), "");
   ASSERT_TRUE(store) << store.error().ToString();
   ASSERT_TRUE((*store)->Put("before", "1"));
@@ -337,6 +341,27 @@ TEST(AzureBlobStore, RequestsRetryAcrossAnAzuriteRestart) {
   EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(1000));
   EXPECT_EQ(*(*store)->Get("before"), "1");
   EXPECT_EQ(*(*store)->Get("during"), "2");
+}
+
+TEST(AzureBlobStore, OpenStoreOfAnAbfssUriTakesTheAccountFromTheHostAndTheKeyFromTheEnvironment) {
+  JSM_REQUIRE_AZURITE();
+  ::unsetenv("AZURE_STORAGE_CONNECTION_STRING");
+  ::unsetenv("AZURE_STORAGE_ACCOUNT");
+  ::setenv("AZURE_STORAGE_KEY", std::string(kDevelopmentAccountKey).c_str(), 1);
+  ::setenv("AZURE_STORAGE_ENDPOINT", testing::AzuriteServer::Shared().endpoint().c_str(), 1);
+  const std::string container = UniqueContainer();
+  auto store = OpenStore("abfss://" + container + "@devstoreaccount1.dfs.core.windows.net/lake/house");
+  ASSERT_TRUE(store) << store.error().ToString();
+  ASSERT_TRUE((*store)->Put("gold/t/_delta_log/00000000000000000000.json", "{}"));
+  // The same blobs through an az:// URI of the same container and prefix.
+  ::setenv("AZURE_STORAGE_ACCOUNT", "devstoreaccount1", 1);
+  auto same = OpenStore("az://" + container + "/lake/house");
+  ASSERT_TRUE(same) << same.error().ToString();
+  EXPECT_EQ(*(*same)->Get("gold/t/_delta_log/00000000000000000000.json"), "{}");
+  EXPECT_EQ((*same)->Describe(), "az://" + container + "/lake/house (account devstoreaccount1)");
+  ::unsetenv("AZURE_STORAGE_KEY");
+  ::unsetenv("AZURE_STORAGE_ENDPOINT");
+  ::unsetenv("AZURE_STORAGE_ACCOUNT");
 }
 
 TEST(AzureBlobOptions, EnvironmentOverridesAndRejectsNonNumbers) {

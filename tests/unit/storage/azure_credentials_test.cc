@@ -16,18 +16,20 @@ EnvLookup FakeEnv(std::map<std::string, std::string> values) {
 }
 
 TEST(AzureCredentials, ConnectionStringWins) {
-  auto credentials = ResolveAzureCredentials(
-      AzureLocation{"", "lake", ""},
-      FakeEnv({{"AZURE_STORAGE_CONNECTION_STRING", "UseDevelopmentStorage=true"}, {"AZURE_STORAGE_ACCOUNT", "other"}}));
+  auto credentials =
+      ResolveAzureCredentials(AzureLocation{"", "lake", ""},
+                              FakeEnv({{"AZURE_STORAGE_CONNECTION_STRING", "UseDevelopmentStorage=true"},
+                                       {"AZURE_STORAGE_ACCOUNT", "other"}}));
   ASSERT_TRUE(credentials) << credentials.error().ToString();
   EXPECT_EQ(credentials->account, "devstoreaccount1");
 }
 
 TEST(AzureCredentials, AccountAndKeyWithEndpointOverride) {
-  auto credentials = ResolveAzureCredentials(AzureLocation{"", "lake", ""},
-                                             FakeEnv({{"AZURE_STORAGE_ACCOUNT", "devstoreaccount1"},
-                                                      {"AZURE_STORAGE_KEY", "a2V5"},
-                                                      {"AZURE_STORAGE_ENDPOINT", "http://127.0.0.1:5000/devstoreaccount1/"}}));
+  auto credentials = ResolveAzureCredentials(
+      AzureLocation{"", "lake", ""},
+      FakeEnv({{"AZURE_STORAGE_ACCOUNT", "devstoreaccount1"},
+               {"AZURE_STORAGE_KEY", "a2V5"},
+               {"AZURE_STORAGE_ENDPOINT", "http://127.0.0.1:5000/devstoreaccount1/"}}));
   ASSERT_TRUE(credentials) << credentials.error().ToString();
   EXPECT_EQ(credentials->account_key, "a2V5");
   EXPECT_EQ(credentials->blob_endpoint, "http://127.0.0.1:5000/devstoreaccount1");

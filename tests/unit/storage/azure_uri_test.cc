@@ -36,10 +36,10 @@ TEST(AzureUri, RecognizesOnlyAzureSchemes) {
 }
 
 TEST(AzureUri, MalformedUrisAreInvalidArgumentsNamingTheUri) {
-  for (const char* uri : {"az://", "az://AB/x", "az://a/x", "az://has_underscore/x", "az://c--d/x",
-                          "abfss://container/path", "abfss://container@ACCOUNT.dfs.core.windows.net/",
-                          "abfss://container@account.example.com/", "az://container@account/x", "az://ctr/a/../b",
-                          "az://ctr/a//b"}) {
+  for (const char* uri :
+       {"az://", "az://AB/x", "az://a/x", "az://has_underscore/x", "az://c--d/x", "abfss://container/path",
+        "abfss://container@ACCOUNT.dfs.core.windows.net/", "abfss://container@account.example.com/",
+        "az://container@account/x", "az://ctr/a/../b", "az://ctr/a//b"}) {
     auto location = ParseAzureUri(uri);
     ASSERT_FALSE(location) << uri;
     EXPECT_EQ(location.error().code(), ErrorCode::kInvalidArgument) << uri;

@@ -7,9 +7,11 @@ namespace {
 
 TEST(AzureXml, ParsesAListBlobsPageWithMarkerAndSkipsFolderPlaceholders) {
   const std::string xml =
-      "\xEF\xBB\xBF<?xml version=\"1.0\" encoding=\"utf-8\"?><EnumerationResults ServiceEndpoint=\"http://x/\" "
+      "\xEF\xBB\xBF<?xml version=\"1.0\" encoding=\"utf-8\"?><EnumerationResults "
+      "ServiceEndpoint=\"http://x/\" "
       "ContainerName=\"lake\"><Prefix>t/</Prefix><MaxResults>2</MaxResults><Blobs>"
-      "<Blob><Name>t/a&amp;b.json</Name><Properties><Last-Modified>Sat, 28 Nov 2026 03:10:20 GMT</Last-Modified>"
+      "<Blob><Name>t/a&amp;b.json</Name><Properties><Last-Modified>Sat, 28 Nov 2026 03:10:20 "
+      "GMT</Last-Modified>"
       "<Content-Length>12</Content-Length><BlobType>BlockBlob</BlobType></Properties><Metadata/></Blob>"
       "<Blob><Name>t/dir</Name><Properties><Content-Length>0</Content-Length></Properties>"
       "<Metadata><hdi_isfolder>true</hdi_isfolder></Metadata></Blob>"

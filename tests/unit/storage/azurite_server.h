@@ -37,15 +37,16 @@ class AzuriteServer {
 
   /// Runs deploy/azurite/<script> for this server's state dir; true on exit status 0.
   bool Run(const std::string& script) const {
-    const std::string command = "JSM_AZURITE_STATE_DIR='" + state_dir_ + "' JSM_AZURITE_PORT=" + port_ + " '" +
-                                std::string(JSM_SOURCE_DIR) + "/deploy/azurite/" + script + "' >>'" + state_dir_ +
-                                "/script.log' 2>&1";
+    const std::string command = "JSM_AZURITE_STATE_DIR='" + state_dir_ + "' JSM_AZURITE_PORT=" + port_ +
+                                " '" + std::string(JSM_SOURCE_DIR) + "/deploy/azurite/" + script + "' >>'" +
+                                state_dir_ + "/script.log' 2>&1";
     return std::system(command.c_str()) == 0;
   }
 
  private:
   AzuriteServer() {
-    if (const char* external = std::getenv("JSM_TEST_AZURITE_ENDPOINT"); external != nullptr && *external != '\0') {
+    if (const char* external = std::getenv("JSM_TEST_AZURITE_ENDPOINT");
+        external != nullptr && *external != '\0') {
       endpoint_ = external;
       return;
     }
@@ -86,9 +87,9 @@ class AzuriteServer {
 }  // namespace jsm::testing
 
 /// Skips the current test when Azurite is not available, saying why.
-#define JSM_REQUIRE_AZURITE()                                                                     \
-  do {                                                                                            \
-    if (::jsm::testing::AzuriteServer::Shared().endpoint().empty()) {                             \
-      GTEST_SKIP() << ::jsm::testing::AzuriteServer::Shared().skip_reason();                      \
-    }                                                                                             \
+#define JSM_REQUIRE_AZURITE()                                                \
+  do {                                                                       \
+    if (::jsm::testing::AzuriteServer::Shared().endpoint().empty()) {        \
+      GTEST_SKIP() << ::jsm::testing::AzuriteServer::Shared().skip_reason(); \
+    }                                                                        \
   } while (0)

@@ -6,7 +6,8 @@ namespace jsm::storage {
 namespace {
 
 TEST(RetryPolicy, RetriesTimeoutsThrottlingAndServerErrorsOnly) {
-  for (const long status : {408L, 429L, 500L, 502L, 503L, 504L}) EXPECT_TRUE(IsRetryableHttpStatus(status)) << status;
+  for (const long status : {408L, 429L, 500L, 502L, 503L, 504L})
+    EXPECT_TRUE(IsRetryableHttpStatus(status)) << status;
   for (const long status : {200L, 201L, 400L, 403L, 404L, 409L, 412L, 501L, 505L}) {
     EXPECT_FALSE(IsRetryableHttpStatus(status)) << status;
   }
@@ -25,7 +26,8 @@ TEST(RetryPolicy, BackoffGrowsExponentiallyUpToTheCapWithJitterBelowIt) {
   EXPECT_EQ(BackoffDelay(policy, 3, 801), std::chrono::milliseconds(0));
   EXPECT_EQ(BackoffDelay(policy, 30, 1000), std::chrono::milliseconds(1000));
   EXPECT_EQ(BackoffDelay(policy, 0, 0), std::chrono::milliseconds(0));
-  for (int retry = 0; retry < 64; ++retry) EXPECT_LE(BackoffDelay(policy, retry, max_random), policy.max_backoff);
+  for (int retry = 0; retry < 64; ++retry)
+    EXPECT_LE(BackoffDelay(policy, retry, max_random), policy.max_backoff);
 }
 
 }  // namespace
