@@ -208,6 +208,8 @@ def test_jsm_table_history_optimize_checkpoint_vacuum_on_an_az_table(azurite, tm
     run_jsm("run", "--config", config, "--synthetic", 20000, "--seed", 3, "--until-drained", "--lakehouse", lake,
             env=env)
     rows_before = az_table(azurite, lake, "silver/pedidos").to_pyarrow_table().num_rows
+    quality = run_jsm("quality", "report", "--lakehouse", lake, env=env)
+    assert "no expectation results" not in quality.stdout, quality.stdout
     history = run_jsm("table", "history", "silver/pedidos", "--lakehouse", lake, "--format", "json", env=env)
     assert history.stdout.strip()
     optimize = run_jsm("table", "optimize", "silver/pedidos", "--lakehouse", lake, env=env)
