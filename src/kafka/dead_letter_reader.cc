@@ -302,22 +302,52 @@ Result<std::vector<StoredDeadLetter>> DeadLetterReader::ReadAll(const std::strin
 
 Result<std::optional<std::vector<Header>>> DeadLetterReader::ReadHeadersAt(const std::string& topic,
                                                                            int32_t partition, int64_t offset) {
-  int64_t low = 0, high = 0;
-  JSM_RETURN_IF_ERROR(impl_->Watermarks(topic, partition, &low, &high));
-  if (offset < low || offset >= high) return std::optional<std::vector<Header>>();
-  JSM_RETURN_IF_ERROR(impl_->Assign(topic, {{partition, offset}}));
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(impl_->timeout_ms);
-  while (std::chrono::steady_clock::now() < deadline) {
-    JSM_ASSIGN_OR_RETURN(MessagePtr m, impl_->Next(100));
-    if (m == nullptr || m->partition != partition) continue;
-    if (m->offset < offset) continue;
-    JSM_RETURN_IF_ERROR(impl_->Assign(topic, {}));
-    if (m->offset > offset) return std::optional<std::vector<Header>>();  // a control record or compacted away
-    return std::optional<std::vector<Header>>(CopyHeaders(m.get()));
+  JSM_ASSIGN_OR_RETURN(auto found, ReadHeadersAt(topic, {{partition, offset}}));
+  auto it = found.find({partition, offset});
+  if (it == found.end()) return std::optional<std::vector<Header>>();
+  return std::optional<std::vector<Header>>(std::move(it->second));
+}
+
+Result<std::map<DeadLetterReader::Position, std::vector<Header>>> DeadLetterReader::ReadHeadersAt(
+    const std::string& topic, const std::vector<Position>& positions, int64_t max_gap) {
+  std::map<int32_t, std::vector<int64_t>> wanted;
+  for (const auto& [partition, offset] : positions) wanted[partition].push_back(offset);
+  std::map<Position, std::vector<Header>> found;
+  for (auto& [partition, offsets] : wanted) {
+    std::sort(offsets.begin(), offsets.end());
+    offsets.erase(std::unique(offsets.begin(), offsets.end()), offsets.end());
+    int64_t low = 0, high = 0;
+    JSM_RETURN_IF_ERROR(impl_->Watermarks(topic, partition, &low, &high));
+    std::erase_if(offsets, [&](int64_t o) { return o < low || o >= high; });
+    if (offsets.empty()) continue;
+    size_t next = 0;          // first wanted offset not yet passed
+    int64_t target = offsets[0];
+    JSM_RETURN_IF_ERROR(impl_->Assign(topic, {{partition, target}}));
+    auto last_progress = std::chrono::steady_clock::now();
+    while (next < offsets.size()) {
+      JSM_ASSIGN_OR_RETURN(MessagePtr m, impl_->Next(100));
+      if (m == nullptr || m->partition != partition || m->offset < target) {
+        if (std::chrono::steady_clock::now() - last_progress > std::chrono::milliseconds(impl_->timeout_ms)) {
+          return MakeError(ErrorCode::kTimeout, "reading offset " + std::to_string(offsets[next]) + " of " +
+                                                    Where(topic, partition) + " made no progress for " +
+                                                    std::to_string(impl_->timeout_ms) + " ms");
+        }
+        continue;
+      }
+      last_progress = std::chrono::steady_clock::now();
+      while (next < offsets.size() && offsets[next] < m->offset) ++next;  // compacted away or control records
+      if (next < offsets.size() && offsets[next] == m->offset) {
+        found.emplace(Position{partition, m->offset}, CopyHeaders(m.get()));
+        ++next;
+      }
+      if (next < offsets.size() && offsets[next] - m->offset > max_gap) {
+        target = offsets[next];
+        JSM_RETURN_IF_ERROR(impl_->Assign(topic, {{partition, target}}));
+      }
+    }
   }
-  return MakeError(ErrorCode::kTimeout, "reading offset " + std::to_string(offset) + " of " +
-                                            Where(topic, partition) + " took longer than " +
-                                            std::to_string(impl_->timeout_ms) + " ms");
+  JSM_RETURN_IF_ERROR(impl_->Assign(topic, {}));
+  return found;
 }
 
 Result<std::string> DeadLetterReader::ClusterId() {

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/status.h"
@@ -78,6 +79,16 @@ class DeadLetterReader {
   /// the broker no longer (or not yet) has that offset.
   Result<std::optional<std::vector<Header>>> ReadHeadersAt(const std::string& topic, int32_t partition,
                                                            int64_t offset);
+
+  /// Where a message is: partition and offset.
+  using Position = std::pair<int32_t, int64_t>;
+
+  /// The headers of the messages of `topic` at `positions`, read partition by
+  /// partition in one pass (seeking over gaps wider than `max_gap` offsets).
+  /// Positions the broker no longer (or not yet) has are absent from the result.
+  Result<std::map<Position, std::vector<Header>>> ReadHeadersAt(const std::string& topic,
+                                                                 const std::vector<Position>& positions,
+                                                                 int64_t max_gap = 10000);
 
   /// The cluster id: letter identities (partition@offset) only mean something within one cluster.
   Result<std::string> ClusterId();

@@ -30,20 +30,34 @@ Result<std::unique_ptr<DlqSession>> DlqSession::Open(storage::ObjectStore* store
 
 Result<std::vector<const kafka::StoredDeadLetter*>> DlqSession::Select(const DlqFilter& filter,
                                                                        bool include_handled) {
-  std::vector<const kafka::StoredDeadLetter*> selected;
+  // Lineage first, in one pass per original topic: the filter does not depend on it, but attempts do.
+  std::map<std::string, std::vector<size_t>> lookups;
   for (size_t i = 0; i < letters_.size(); ++i) {
-    kafka::StoredDeadLetter& letter = letters_[i];
-    if (!include_handled && handled_[i]) continue;
-    if (!lineage_resolved_[i] && !letter.original_topic.empty() && letter.original_partition >= 0 &&
-        letter.original_offset >= 0) {
-      auto headers = reader_->ReadHeadersAt(letter.original_topic, letter.original_partition, letter.original_offset);
-      if (!headers && headers.error().code() != ErrorCode::kNotFound) {
-        return std::unexpected(headers.error().WithContext("lineage of dead letter " + letter.Id()));
-      }
-      if (headers && *headers) kafka::CarryLineage(kafka::ParseReplayLineage(**headers), &letter);
+    const kafka::StoredDeadLetter& letter = letters_[i];
+    if ((!include_handled && handled_[i]) || lineage_resolved_[i] || !MatchesFilter(letter, filter)) continue;
+    if (letter.original_topic.empty() || letter.original_partition < 0 || letter.original_offset < 0) continue;
+    lookups[letter.original_topic].push_back(i);
+  }
+  for (const auto& [topic, indexes] : lookups) {
+    std::vector<kafka::DeadLetterReader::Position> positions;
+    positions.reserve(indexes.size());
+    for (size_t i : indexes) positions.emplace_back(letters_[i].original_partition, letters_[i].original_offset);
+    auto headers = reader_->ReadHeadersAt(topic, positions);
+    if (!headers) {
+      if (headers.error().code() == ErrorCode::kNotFound) continue;  // the main topic is gone: no lineage to read
+      return std::unexpected(headers.error().WithContext("lineage of dead letters from '" + topic + "'"));
+    }
+    for (size_t i : indexes) {
+      kafka::StoredDeadLetter& letter = letters_[i];
+      auto found = headers->find({letter.original_partition, letter.original_offset});
+      if (found != headers->end()) kafka::CarryLineage(kafka::ParseReplayLineage(found->second), &letter);
       lineage_resolved_[i] = true;
     }
-    if (MatchesFilter(letter, filter)) selected.push_back(&letter);
+  }
+  std::vector<const kafka::StoredDeadLetter*> selected;
+  for (size_t i = 0; i < letters_.size(); ++i) {
+    if (!include_handled && handled_[i]) continue;
+    if (MatchesFilter(letters_[i], filter)) selected.push_back(&letters_[i]);
   }
   return selected;
 }

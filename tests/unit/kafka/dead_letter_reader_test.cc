@@ -166,5 +166,30 @@ TEST(DeadLetterReader, ReadsTheHeadersOfOneMessageAndNothingBeyondTheLog) {
   EXPECT_FALSE(id->empty());
 }
 
+TEST(DeadLetterReader, ReadsManyPositionsInOnePassSeekingOverGaps) {
+  const std::string topic = CreateTestTopic(2);
+  auto producer = Producer::Create(ConfigFor(SharedBroker()));
+  ASSERT_TRUE(producer);
+  for (int32_t p = 0; p < 2; ++p) {
+    for (int i = 0; i < 300; ++i) {
+      ASSERT_TRUE((*producer)->Produce(topic, "k", "v", {{"at", std::to_string(p) + "@" + std::to_string(i)}}, p));
+    }
+  }
+  ASSERT_TRUE((*producer)->Flush(10000));
+  auto reader = DeadLetterReader::Create(ConfigFor(SharedBroker()), 10000);
+  ASSERT_TRUE(reader);
+  const std::vector<DeadLetterReader::Position> wanted = {{1, 299}, {0, 5}, {0, 6}, {0, 250}, {1, 0},
+                                                          {0, 5}, {0, 300}, {1, 40}};
+  auto found = (*reader)->ReadHeadersAt(topic, wanted, /*max_gap=*/20);
+  ASSERT_TRUE(found) << found.error().ToString();
+  std::set<std::string> seen;
+  for (const auto& [position, headers] : *found) {
+    ASSERT_EQ(headers.size(), 1u);
+    EXPECT_EQ(headers[0].value, std::to_string(position.first) + "@" + std::to_string(position.second));
+    seen.insert(headers[0].value);
+  }
+  EXPECT_EQ(seen, (std::set<std::string>{"0@5", "0@6", "0@250", "1@0", "1@40", "1@299"}));  // 0@300 is beyond the log
+}
+
 }  // namespace
 }  // namespace jsm::kafka
