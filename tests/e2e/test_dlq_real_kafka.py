@@ -119,6 +119,7 @@ def test_dead_letter_round_trip_on_a_real_broker(real_kafka, tmp_path):
 
     # list: a readable table with counts per reason, and JSON lines.
     table = jsm_dlq(bootstrap, lakehouse, "list").stdout
+    print(table)
     assert "3 pending letter(s): missing_field 1, not_json 1, wrong_type 1" in table, table
     assert {l["reason"] for l in pending(bootstrap, lakehouse)} == {"wrong_type", "missing_field", "not_json"}
     assert {l["reason"] for l in map(json.loads, jsm_dlq(bootstrap, lakehouse, "list", "--reason", "not_json",
@@ -131,6 +132,7 @@ def test_dead_letter_round_trip_on_a_real_broker(real_kafka, tmp_path):
 
     # The fix: the two JSON letters are replayed, the non-JSON one is reported, not guessed.
     fixed = jsm_dlq(bootstrap, lakehouse, "replay", "--set", "Quantity=3", check=False)
+    print(fixed.stdout)
     assert fixed.returncode == 3, fixed.stdout + fixed.stderr
     assert "replayed 2 to " + TOPIC in fixed.stdout and "skipped 1" in fixed.stdout, fixed.stdout
     assert "not JSON" in fixed.stdout, fixed.stdout
