@@ -45,35 +45,64 @@ std::string TimeText(int64_t ms) { return ms >= 0 ? kafka::FormatDeadLetterTime(
 
 std::string OriginText(const kafka::StoredDeadLetter& l) {
   if (l.original_topic.empty()) return "-";
-  return l.original_topic + "/" + std::to_string(l.original_partition) + "@" + std::to_string(l.original_offset);
+  return l.original_topic + "/" + std::to_string(l.original_partition) + "@" +
+         std::to_string(l.original_offset);
 }
 
 void PrintJsonLetter(const kafka::StoredDeadLetter& l, const char* status, const char* decision,
                      const std::string& note) {
   delta::JsonWriter json;
   json.BeginObject();
-  json.Key("dlq_topic"); json.String(l.dlq_topic);
-  json.Key("partition"); json.Int(l.partition);
-  json.Key("offset"); json.Int(l.offset);
-  json.Key("status"); json.String(status);
-  if (decision != nullptr) { json.Key("decision"); json.String(decision); }
-  if (!note.empty()) { json.Key("note"); json.String(note); }
-  json.Key("reason"); json.String(l.reason);
-  json.Key("error"); json.String(l.error);
-  json.Key("stage"); json.String(l.stage);
-  json.Key("original_topic"); json.String(l.original_topic);
-  json.Key("original_partition"); json.Int(l.original_partition);
-  json.Key("original_offset"); json.Int(l.original_offset);
-  json.Key("attempts"); json.Int(l.attempts);
-  json.Key("first_failed_at"); json.String(TimeText(l.first_failed_at_ms));
-  json.Key("failed_at"); json.String(TimeText(l.failed_at_ms));
+  json.Key("dlq_topic");
+  json.String(l.dlq_topic);
+  json.Key("partition");
+  json.Int(l.partition);
+  json.Key("offset");
+  json.Int(l.offset);
+  json.Key("status");
+  json.String(status);
+  if (decision != nullptr) {
+    json.Key("decision");
+    json.String(decision);
+  }
+  if (!note.empty()) {
+    json.Key("note");
+    json.String(note);
+  }
+  json.Key("reason");
+  json.String(l.reason);
+  json.Key("error");
+  json.String(l.error);
+  json.Key("stage");
+  json.String(l.stage);
+  json.Key("original_topic");
+  json.String(l.original_topic);
+  json.Key("original_partition");
+  json.Int(l.original_partition);
+  json.Key("original_offset");
+  json.Int(l.original_offset);
+  json.Key("attempts");
+  json.Int(l.attempts);
+  json.Key("first_failed_at");
+  json.String(TimeText(l.first_failed_at_ms));
+  json.Key("failed_at");
+  json.String(TimeText(l.failed_at_ms));
   json.Key("key");
-  if (l.has_key) json.String(l.key); else json.Null();
+  if (l.has_key)
+    json.String(l.key);
+  else
+    json.Null();
   json.Key("value");
-  if (l.has_value) json.String(l.value); else json.Null();
+  if (l.has_value)
+    json.String(l.value);
+  else
+    json.Null();
   json.Key("headers");
   json.BeginObject();
-  for (const kafka::Header& h : l.headers) { json.Key(h.name); json.String(h.value); }
+  for (const kafka::Header& h : l.headers) {
+    json.Key(h.name);
+    json.String(h.value);
+  }
   json.EndObject();
   if (!l.problems.empty()) {
     json.Key("problems");
@@ -95,8 +124,8 @@ void PrintTableRow(const kafka::StoredDeadLetter& l, const char* status, const c
                    const std::string& note) {
   if (decision != nullptr) std::printf("%-8s ", decision);
   const std::string where = std::to_string(l.partition) + "@" + std::to_string(l.offset);
-  std::printf("%-14s %-14s %-8s %-8s %-26s %3d %-24s %s\n", where.c_str(), Shorten(l.reason, 14).c_str(), status,
-              Shorten(l.stage, 8).c_str(), Shorten(OriginText(l), 26).c_str(), l.attempts,
+  std::printf("%-14s %-14s %-8s %-8s %-26s %3d %-24s %s\n", where.c_str(), Shorten(l.reason, 14).c_str(),
+              status, Shorten(l.stage, 8).c_str(), Shorten(OriginText(l), 26).c_str(), l.attempts,
               TimeText(l.failed_at_ms).c_str(), Shorten(note.empty() ? l.error : note, 60).c_str());
 }
 
@@ -110,12 +139,14 @@ struct Opened {
 
 /// Fills `opened`; prints the error and returns its exit code on failure.
 int Open(const DlqArgs& args, Opened* opened) {
-  std::optional<pipeline::PipelineOptions> loaded = LoadOptions(args.config, args.lakehouse, args.bootstrap, args.topic);
+  std::optional<pipeline::PipelineOptions> loaded =
+      LoadOptions(args.config, args.lakehouse, args.bootstrap, args.topic);
   if (!loaded) return kExitUsage;
   opened->options = *loaded;
   if (opened->options.bootstrap.empty() || opened->options.bootstrap == "embedded") {
-    PrintError("`jsm dlq` needs a real broker: pass --bootstrap HOST:PORT,... or set [kafka] bootstrap "
-               "(the embedded broker lives only as long as the process that started it)");
+    PrintError(
+        "`jsm dlq` needs a real broker: pass --bootstrap HOST:PORT,... or set [kafka] bootstrap "
+        "(the embedded broker lives only as long as the process that started it)");
     return kExitUsage;
   }
   opened->filter.reason = args.reason;
@@ -168,8 +199,10 @@ int List(const DlqArgs& args) {
     const char* status = session.handled(index) ? "handled" : "pending";
     std::string note;
     if (!letter->problems.empty()) note = "header problems: " + letter->problems.front();
-    if (json) PrintJsonLetter(*letter, status, nullptr, note);
-    else PrintTableRow(*letter, status, nullptr, note);
+    if (json)
+      PrintJsonLetter(*letter, status, nullptr, note);
+    else
+      PrintTableRow(*letter, status, nullptr, note);
     per_reason[letter->reason.empty() ? "(none)" : letter->reason]++;
   }
   if (!json) {
@@ -207,8 +240,10 @@ int Act(const DlqArgs& args, bool replay) {
   std::map<std::string, int64_t> counts;
   for (const pipeline::DlqDecision& d : decisions) {
     const char* name = pipeline::DlqDecisionName(d.kind);
-    if (json) PrintJsonLetter(*d.letter, "pending", name, d.note);
-    else PrintTableRow(*d.letter, "pending", name, d.note);
+    if (json)
+      PrintJsonLetter(*d.letter, "pending", name, d.note);
+    else
+      PrintTableRow(*d.letter, "pending", name, d.note);
     counts[name]++;
   }
   pipeline::DlqExecution done;
@@ -238,13 +273,16 @@ void AddCommon(CLI::App* command, DlqArgs* args) {
   command->add_option("--config", args->config, "TOML settings file ([kafka], [lakehouse], [dlq])")
       ->check(CLI::ExistingFile);
   command->add_option("--bootstrap", args->bootstrap, "HOST:PORT,... of the brokers (a real broker)");
-  command->add_option("--topic", args->topic, "order topic (default pedidos); letters are read from <topic>.dlq");
-  command->add_option("--lakehouse", args->lakehouse,
-                      "lakehouse root holding _system/event_log and _system/dlq_parked (default ./lakehouse)");
+  command->add_option("--topic", args->topic,
+                      "order topic (default pedidos); letters are read from <topic>.dlq");
+  command->add_option(
+      "--lakehouse", args->lakehouse,
+      "lakehouse root holding _system/event_log and _system/dlq_parked (default ./lakehouse)");
   command->add_option("--reason", args->reason, "only letters with this dlq.reason (e.g. wrong_type)");
-  command->add_option("--since", args->since,
-                      "only letters that failed at or after this time: 2026-11-24, 2026-11-24T10:00Z, or an age "
-                      "like 30m, 12h, 7d");
+  command->add_option(
+      "--since", args->since,
+      "only letters that failed at or after this time: 2026-11-24, 2026-11-24T10:00Z, or an age "
+      "like 30m, 12h, 7d");
   command->add_option("--format", args->format, "table (readable) or json (one object per line)")
       ->capture_default_str()
       ->check(CLI::IsMember({"table", "json"}));
@@ -259,12 +297,14 @@ std::function<int()> RegisterDlqCommand(CLI::App* app) {
   auto args = std::make_shared<DlqArgs>();
   auto action = std::make_shared<std::string>();
   CLI::App* dlq = app->add_subcommand(
-      "dlq", "Dead letters of <topic>.dlq: list them, replay them (optionally fixed), or discard them.\n"
-             "Every replay, park and discard is recorded in _system/event_log; a letter is handled at most once.");
+      "dlq",
+      "Dead letters of <topic>.dlq: list them, replay them (optionally fixed), or discard them.\n"
+      "Every replay, park and discard is recorded in _system/event_log; a letter is handled at most once.");
   dlq->require_subcommand(1);
 
   CLI::App* list = dlq->add_subcommand(
-      "list", "Print the letters not yet handled (--all: every letter, with its status) and counts per reason.");
+      "list",
+      "Print the letters not yet handled (--all: every letter, with its status) and counts per reason.");
   AddCommon(list, args.get());
   list->add_flag("--all", args->all, "also letters already replayed, discarded or parked");
   list->callback([action] { *action = "list"; });
@@ -275,13 +315,15 @@ std::function<int()> RegisterDlqCommand(CLI::App* app) {
       "(dlq.replayed_from, dlq.replayed_at, dlq.first_failed_at). A letter that already failed\n"
       "max_attempts times is parked in _system/dlq_parked instead. Exit 3 if a letter was skipped.");
   AddCommon(replay, args.get());
-  replay->add_option("--set", args->sets,
-                     "FIELD=VALUE applied to each value's JSON object before replay (repeatable). VALUE is JSON "
-                     "when it parses as JSON (3, true, \"85123\"), else a string; a value that is not a JSON "
-                     "object is skipped and reported");
-  replay->add_option("--max-attempts", args->max_attempts,
-                     "park instead of replaying a letter that failed this many times (default: [dlq] "
-                     "max_attempts, 3)")
+  replay->add_option(
+      "--set", args->sets,
+      "FIELD=VALUE applied to each value's JSON object before replay (repeatable). VALUE is JSON "
+      "when it parses as JSON (3, true, \"85123\"), else a string; a value that is not a JSON "
+      "object is skipped and reported");
+  replay
+      ->add_option("--max-attempts", args->max_attempts,
+                   "park instead of replaying a letter that failed this many times (default: [dlq] "
+                   "max_attempts, 3)")
       ->check(CLI::Range(1, 1000000));
   replay->add_flag("--dry-run", args->dry_run, "print what would be done, change nothing");
   replay->callback([action] { *action = "replay"; });

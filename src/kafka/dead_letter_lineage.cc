@@ -32,7 +32,8 @@ ReplayLineage ParseReplayLineage(const std::vector<Header>& headers) {
   int value = 0;
   const auto [end, ec] =
       std::from_chars(attempts->value.data(), attempts->value.data() + attempts->value.size(), value);
-  if (ec != std::errc() || end != attempts->value.data() + attempts->value.size() || value < 1) return lineage;
+  if (ec != std::errc() || end != attempts->value.data() + attempts->value.size() || value < 1)
+    return lineage;
   lineage.attempts = value;
   if (const Header* first = FindHeader(headers, "dlq.first_failed_at")) {
     if (Result<int64_t> ms = ParseDeadLetterTime(first->value)) lineage.first_failed_at_ms = *ms;

@@ -15,7 +15,9 @@ namespace jsm::kafka {
 namespace {
 
 struct PartitionListDeleter {
-  void operator()(rd_kafka_topic_partition_list_t* list) const { rd_kafka_topic_partition_list_destroy(list); }
+  void operator()(rd_kafka_topic_partition_list_t* list) const {
+    rd_kafka_topic_partition_list_destroy(list);
+  }
 };
 using PartitionListPtr = std::unique_ptr<rd_kafka_topic_partition_list_t, PartitionListDeleter>;
 
@@ -45,7 +47,8 @@ std::vector<Header> CopyHeaders(const rd_kafka_message_t* m) {
   size_t size = 0;
   for (size_t i = 0; rd_kafka_header_get_all(headers, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
        ++i) {
-    out.push_back({name, value == nullptr ? std::string() : std::string(static_cast<const char*>(value), size)});
+    out.push_back(
+        {name, value == nullptr ? std::string() : std::string(static_cast<const char*>(value), size)});
   }
   return out;
 }
@@ -124,14 +127,17 @@ void DecodeDeadLetterHeaders(StoredDeadLetter* letter) {
   auto number = [&](std::string_view name, auto* out) {
     std::string value;
     if (!text(name, &value)) return;
-    if (!ParseNumber(value, out)) letter->problems.push_back(std::string(name) + ": '" + value + "' is not a number");
+    if (!ParseNumber(value, out))
+      letter->problems.push_back(std::string(name) + ": '" + value + "' is not a number");
   };
   auto time = [&](std::string_view name, int64_t* out) {
     std::string value;
     if (!text(name, &value)) return;
     Result<int64_t> parsed = ParseDeadLetterTime(value);
-    if (parsed) *out = *parsed;
-    else letter->problems.push_back(std::string(name) + ": " + parsed.error().message());
+    if (parsed)
+      *out = *parsed;
+    else
+      letter->problems.push_back(std::string(name) + ": " + parsed.error().message());
   };
   text("dlq.reason", &letter->reason);
   text("dlq.error", &letter->error);
@@ -171,12 +177,15 @@ struct DeadLetterReader::Impl {
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
       return std::unexpected(RdKafkaError(err, "metadata of topic '" + topic + "'"));
     }
-    Result<int> result = MakeError(ErrorCode::kNotFound, "topic '" + topic + "' is not in the broker's metadata");
+    Result<int> result =
+        MakeError(ErrorCode::kNotFound, "topic '" + topic + "' is not in the broker's metadata");
     for (int i = 0; i < metadata->topic_cnt; ++i) {
       const rd_kafka_metadata_topic_t& t = metadata->topics[i];
       if (topic != t.topic) continue;
-      if (t.err != RD_KAFKA_RESP_ERR_NO_ERROR) result = std::unexpected(RdKafkaError(t.err, "metadata of '" + topic + "'"));
-      else result = t.partition_cnt;
+      if (t.err != RD_KAFKA_RESP_ERR_NO_ERROR)
+        result = std::unexpected(RdKafkaError(t.err, "metadata of '" + topic + "'"));
+      else
+        result = t.partition_cnt;
     }
     rd_kafka_metadata_destroy(metadata);
     return result;
@@ -197,7 +206,8 @@ struct DeadLetterReader::Impl {
       rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), partition)->offset = offset;
     }
     const rd_kafka_resp_err_t err = rd_kafka_assign(rk, list.get());
-    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return std::unexpected(RdKafkaError(err, "assigning '" + topic + "'"));
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
+      return std::unexpected(RdKafkaError(err, "assigning '" + topic + "'"));
     return Status::Ok();
   }
 
@@ -218,7 +228,8 @@ struct DeadLetterReader::Impl {
 DeadLetterReader::DeadLetterReader(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 DeadLetterReader::~DeadLetterReader() = default;
 
-Result<std::unique_ptr<DeadLetterReader>> DeadLetterReader::Create(const ClientConfig& config, int timeout_ms) {
+Result<std::unique_ptr<DeadLetterReader>> DeadLetterReader::Create(const ClientConfig& config,
+                                                                   int timeout_ms) {
   const PropertyList defaults = {
       {"client.id", "jsm-dlq"},
       {"group.id", kDeadLetterGroup},
@@ -234,7 +245,8 @@ Result<std::unique_ptr<DeadLetterReader>> DeadLetterReader::Create(const ClientC
   impl->timeout_ms = timeout_ms;
   JSM_ASSIGN_OR_RETURN(impl->rk, NewClient(RD_KAFKA_CONSUMER, std::move(conf)));
   const rd_kafka_resp_err_t err = rd_kafka_poll_set_consumer(impl->rk);
-  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return std::unexpected(RdKafkaError(err, "dead-letter reader set-up"));
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
+    return std::unexpected(RdKafkaError(err, "dead-letter reader set-up"));
   return std::unique_ptr<DeadLetterReader>(new DeadLetterReader(std::move(impl)));
 }
 
@@ -279,8 +291,9 @@ Result<std::vector<StoredDeadLetter>> DeadLetterReader::ReadAll(const std::strin
       if (std::chrono::steady_clock::now() - last_progress > std::chrono::milliseconds(impl_->timeout_ms)) {
         std::string missing;
         for (const auto& [p, end] : ends) {
-          if (next[p] < end) missing += " " + Where(dlq_topic, p) + " at " + std::to_string(next[p]) + "/" +
-                                        std::to_string(end);
+          if (next[p] < end)
+            missing +=
+                " " + Where(dlq_topic, p) + " at " + std::to_string(next[p]) + "/" + std::to_string(end);
         }
         return MakeError(ErrorCode::kTimeout, "reading dead letters made no progress for " +
                                                   std::to_string(impl_->timeout_ms) + " ms:" + missing);
@@ -301,7 +314,8 @@ Result<std::vector<StoredDeadLetter>> DeadLetterReader::ReadAll(const std::strin
 }
 
 Result<std::optional<std::vector<Header>>> DeadLetterReader::ReadHeadersAt(const std::string& topic,
-                                                                           int32_t partition, int64_t offset) {
+                                                                           int32_t partition,
+                                                                           int64_t offset) {
   JSM_ASSIGN_OR_RETURN(auto found, ReadHeadersAt(topic, {{partition, offset}}));
   auto it = found.find({partition, offset});
   if (it == found.end()) return std::optional<std::vector<Header>>();
@@ -320,7 +334,7 @@ Result<std::map<DeadLetterReader::Position, std::vector<Header>>> DeadLetterRead
     JSM_RETURN_IF_ERROR(impl_->Watermarks(topic, partition, &low, &high));
     std::erase_if(offsets, [&](int64_t o) { return o < low || o >= high; });
     if (offsets.empty()) continue;
-    size_t next = 0;          // first wanted offset not yet passed
+    size_t next = 0;  // first wanted offset not yet passed
     int64_t target = offsets[0];
     JSM_RETURN_IF_ERROR(impl_->Assign(topic, {{partition, target}}));
     auto last_progress = std::chrono::steady_clock::now();
@@ -361,7 +375,8 @@ Result<std::string> DeadLetterReader::ClusterId() {
   return out;
 }
 
-Status DeadLetterReader::CommitOffsets(const std::string& topic, const std::map<int32_t, int64_t>& next_offsets) {
+Status DeadLetterReader::CommitOffsets(const std::string& topic,
+                                       const std::map<int32_t, int64_t>& next_offsets) {
   if (next_offsets.empty()) return Status::Ok();
   PartitionListPtr list(rd_kafka_topic_partition_list_new(static_cast<int>(next_offsets.size())));
   for (const auto& [partition, offset] : next_offsets) {
@@ -369,8 +384,8 @@ Status DeadLetterReader::CommitOffsets(const std::string& topic, const std::map<
   }
   const rd_kafka_resp_err_t err = rd_kafka_commit(impl_->rk, list.get(), /*async=*/0);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return std::unexpected(RdKafkaError(err, "committing group '" + std::string(kDeadLetterGroup) + "' offsets of '" +
-                                                 topic + "'"));
+    return std::unexpected(RdKafkaError(
+        err, "committing group '" + std::string(kDeadLetterGroup) + "' offsets of '" + topic + "'"));
   }
   return Status::Ok();
 }

@@ -87,8 +87,8 @@ class DeadLetterReader {
   /// partition in one pass (seeking over gaps wider than `max_gap` offsets).
   /// Positions the broker no longer (or not yet) has are absent from the result.
   Result<std::map<Position, std::vector<Header>>> ReadHeadersAt(const std::string& topic,
-                                                                 const std::vector<Position>& positions,
-                                                                 int64_t max_gap = 10000);
+                                                                const std::vector<Position>& positions,
+                                                                int64_t max_gap = 10000);
 
   /// The cluster id: letter identities (partition@offset) only mean something within one cluster.
   Result<std::string> ClusterId();

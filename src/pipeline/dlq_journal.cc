@@ -8,9 +8,24 @@ namespace jsm::pipeline {
 namespace {
 
 enum ParkedColumn {
-  kParkedKey, kParkedValue, kParkedHeaders, kParkedReason, kParkedError, kParkedStage, kParkedOriginalTopic,
-  kParkedOriginalPartition, kParkedOriginalOffset, kParkedAttempts, kParkedFirstFailedAt, kParkedFailedAt,
-  kParkedAt, kParkedDlqTopic, kParkedDlqPartition, kParkedDlqOffset, kParkedClusterId, kParkedLetter
+  kParkedKey,
+  kParkedValue,
+  kParkedHeaders,
+  kParkedReason,
+  kParkedError,
+  kParkedStage,
+  kParkedOriginalTopic,
+  kParkedOriginalPartition,
+  kParkedOriginalOffset,
+  kParkedAttempts,
+  kParkedFirstFailedAt,
+  kParkedFailedAt,
+  kParkedAt,
+  kParkedDlqTopic,
+  kParkedDlqPartition,
+  kParkedDlqOffset,
+  kParkedClusterId,
+  kParkedLetter
 };
 
 std::string HeadersJson(const std::vector<kafka::Header>& headers) {
@@ -33,15 +48,18 @@ std::string HeadersJson(const std::vector<kafka::Header>& headers) {
 }
 
 void AppendText(Column& column, std::string_view text) {
-  if (text.empty()) column.AppendNull();
-  else column.AppendString(text);
+  if (text.empty())
+    column.AppendNull();
+  else
+    column.AppendString(text);
 }
 
 void AppendOptionalInt(Column& column, int64_t value, bool present) {
-  if (present) column.AppendInt(value);
-  else column.AppendNull();
+  if (present)
+    column.AppendInt(value);
+  else
+    column.AppendNull();
 }
-
 
 }  // namespace
 
@@ -71,9 +89,12 @@ const Schema& DlqParkedSchema() {
 
 std::string_view DlqActionName(DlqActionKind kind) {
   switch (kind) {
-    case DlqActionKind::kReplay: return "replay";
-    case DlqActionKind::kDiscard: return "discard";
-    case DlqActionKind::kPark: return "park";
+    case DlqActionKind::kReplay:
+      return "replay";
+    case DlqActionKind::kDiscard:
+      return "discard";
+    case DlqActionKind::kPark:
+      return "park";
   }
   return "unknown";
 }
@@ -110,17 +131,23 @@ Result<std::set<std::string>> ReadHandledLetters(storage::ObjectStore* store) {
 }
 
 Result<int64_t> ParkLetters(storage::ObjectStore* store, const PipelineOptions& options,
-                            const std::vector<DlqAction>& parks, std::string_view cluster_id, int64_t now_us) {
+                            const std::vector<DlqAction>& parks, std::string_view cluster_id,
+                            int64_t now_us) {
   if (parks.empty()) return -1;
-  JSM_ASSIGN_OR_RETURN(std::unique_ptr<delta::DeltaTable> table,
-                       delta::DeltaTable::OpenOrCreate(store, kDlqParkedTable, "dlq_parked", DlqParkedSchema()));
+  JSM_ASSIGN_OR_RETURN(
+      std::unique_ptr<delta::DeltaTable> table,
+      delta::DeltaTable::OpenOrCreate(store, kDlqParkedTable, "dlq_parked", DlqParkedSchema()));
   RecordBatch rows(DlqParkedSchema());
   for (const DlqAction& park : parks) {
     const kafka::StoredDeadLetter& l = *park.letter;
-    if (l.has_key) rows.column(kParkedKey).AppendString(l.key);
-    else rows.column(kParkedKey).AppendNull();
-    if (l.has_value) rows.column(kParkedValue).AppendString(l.value);
-    else rows.column(kParkedValue).AppendNull();
+    if (l.has_key)
+      rows.column(kParkedKey).AppendString(l.key);
+    else
+      rows.column(kParkedKey).AppendNull();
+    if (l.has_value)
+      rows.column(kParkedValue).AppendString(l.value);
+    else
+      rows.column(kParkedValue).AppendNull();
     rows.column(kParkedHeaders).AppendString(HeadersJson(l.headers));
     AppendText(rows.column(kParkedReason), l.reason);
     AppendText(rows.column(kParkedError), l.error);
@@ -129,7 +156,8 @@ Result<int64_t> ParkLetters(storage::ObjectStore* store, const PipelineOptions& 
     AppendOptionalInt(rows.column(kParkedOriginalPartition), l.original_partition, l.original_partition >= 0);
     AppendOptionalInt(rows.column(kParkedOriginalOffset), l.original_offset, l.original_offset >= 0);
     rows.column(kParkedAttempts).AppendInt(park.attempts);
-    AppendOptionalInt(rows.column(kParkedFirstFailedAt), l.first_failed_at_ms * 1000, l.first_failed_at_ms >= 0);
+    AppendOptionalInt(rows.column(kParkedFirstFailedAt), l.first_failed_at_ms * 1000,
+                      l.first_failed_at_ms >= 0);
     AppendOptionalInt(rows.column(kParkedFailedAt), l.failed_at_ms * 1000, l.failed_at_ms >= 0);
     rows.column(kParkedAt).AppendInt(now_us);
     rows.column(kParkedDlqTopic).AppendString(l.dlq_topic);
@@ -147,8 +175,8 @@ Result<int64_t> ParkLetters(storage::ObjectStore* store, const PipelineOptions& 
 }
 
 Status RecordDlqActions(storage::ObjectStore* store, const PipelineOptions& options,
-                        const std::vector<DlqAction>& actions, std::string_view cluster_id, std::string_view run_id,
-                        int64_t parked_version, int64_t now_us) {
+                        const std::vector<DlqAction>& actions, std::string_view cluster_id,
+                        std::string_view run_id, int64_t parked_version, int64_t now_us) {
   if (actions.empty()) return Status::Ok();
   JSM_ASSIGN_OR_RETURN(std::unique_ptr<delta::DeltaTable> table,
                        delta::DeltaTable::OpenOrCreate(store, kEventLogTable, "event_log", EventLogSchema()));
@@ -165,9 +193,15 @@ Status RecordDlqActions(storage::ObjectStore* store, const PipelineOptions& opti
     column("stage").AppendString("dlq");
     column("batch_id").AppendString("dlq-" + name + "-" + std::string(run_id));
     switch (action.kind) {
-      case DlqActionKind::kReplay: column("target_table").AppendString(action.target); break;
-      case DlqActionKind::kPark: column("target_table").AppendString(kDlqParkedTable); break;
-      case DlqActionKind::kDiscard: column("target_table").AppendString("-"); break;
+      case DlqActionKind::kReplay:
+        column("target_table").AppendString(action.target);
+        break;
+      case DlqActionKind::kPark:
+        column("target_table").AppendString(kDlqParkedTable);
+        break;
+      case DlqActionKind::kDiscard:
+        column("target_table").AppendString("-");
+        break;
     }
     AppendOptionalInt(column("target_version"), parked_version,
                       action.kind == DlqActionKind::kPark && parked_version >= 0);
@@ -179,7 +213,8 @@ Status RecordDlqActions(storage::ObjectStore* store, const PipelineOptions& opti
     column("duplicates").AppendInt(0);
     column("latency_p50_ms").AppendNull();
     column("latency_max_ms").AppendNull();
-    AppendOptionalInt(column("source_watermark"), action.letter->failed_at_ms * 1000, action.letter->failed_at_ms >= 0);
+    AppendOptionalInt(column("source_watermark"), action.letter->failed_at_ms * 1000,
+                      action.letter->failed_at_ms >= 0);
     column("duration_ms").AppendInt(0);
     column("expectation").AppendNull();
     column("action").AppendString(name);

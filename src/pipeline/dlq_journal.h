@@ -34,8 +34,8 @@ std::string_view DlqActionName(DlqActionKind kind);
 struct DlqAction {
   DlqActionKind kind = DlqActionKind::kReplay;
   const kafka::StoredDeadLetter* letter = nullptr;
-  int attempts = 0;         ///< the letter's attempts (after lineage)
-  std::string target;       ///< replay: the topic it went to
+  int attempts = 0;    ///< the letter's attempts (after lineage)
+  std::string target;  ///< replay: the topic it went to
 };
 
 /// The identity of `letter` in the journal: "<Id()> cluster=<cluster_id>".
@@ -56,7 +56,7 @@ Result<int64_t> ParkLetters(storage::ObjectStore* store, const PipelineOptions& 
 /// source_range the letter key, rows_in 1, rows_out 1 (0 for a discard),
 /// dead_letters 1, action the action's name.
 Status RecordDlqActions(storage::ObjectStore* store, const PipelineOptions& options,
-                        const std::vector<DlqAction>& actions, std::string_view cluster_id, std::string_view run_id,
-                        int64_t parked_version, int64_t now_us);
+                        const std::vector<DlqAction>& actions, std::string_view cluster_id,
+                        std::string_view run_id, int64_t parked_version, int64_t now_us);
 
 }  // namespace jsm::pipeline

@@ -4,10 +4,14 @@ namespace jsm::pipeline {
 
 const char* DlqDecisionName(DlqDecision::Kind kind) {
   switch (kind) {
-    case DlqDecision::Kind::kReplay: return "replay";
-    case DlqDecision::Kind::kPark: return "park";
-    case DlqDecision::Kind::kDiscard: return "discard";
-    case DlqDecision::Kind::kSkip: return "skip";
+    case DlqDecision::Kind::kReplay:
+      return "replay";
+    case DlqDecision::Kind::kPark:
+      return "park";
+    case DlqDecision::Kind::kDiscard:
+      return "discard";
+    case DlqDecision::Kind::kSkip:
+      return "skip";
   }
   return "unknown";
 }
@@ -79,9 +83,14 @@ std::vector<DlqAction> ActionsOf(const std::vector<DlqDecision>& decisions, cons
         action.kind = DlqActionKind::kReplay;
         action.target = main_topic;
         break;
-      case DlqDecision::Kind::kPark: action.kind = DlqActionKind::kPark; break;
-      case DlqDecision::Kind::kDiscard: action.kind = DlqActionKind::kDiscard; break;
-      case DlqDecision::Kind::kSkip: continue;
+      case DlqDecision::Kind::kPark:
+        action.kind = DlqActionKind::kPark;
+        break;
+      case DlqDecision::Kind::kDiscard:
+        action.kind = DlqActionKind::kDiscard;
+        break;
+      case DlqDecision::Kind::kSkip:
+        continue;
     }
     actions.push_back(std::move(action));
   }

@@ -18,12 +18,12 @@ struct DlqDecision {
   enum class Kind { kReplay, kPark, kDiscard, kSkip };
   Kind kind = Kind::kSkip;
   const kafka::StoredDeadLetter* letter = nullptr;
-  int attempts = 0;     ///< the letter's attempts so far
-  int next_attempt = 0; ///< kReplay: the replayed message's dlq.attempts
-  bool has_key = false; ///< kReplay: the key to publish with
+  int attempts = 0;      ///< the letter's attempts so far
+  int next_attempt = 0;  ///< kReplay: the replayed message's dlq.attempts
+  bool has_key = false;  ///< kReplay: the key to publish with
   std::string key;
-  std::string value;    ///< kReplay: the value to publish (with --set applied)
-  std::string note;     ///< kSkip: why; kPark: why
+  std::string value;  ///< kReplay: the value to publish (with --set applied)
+  std::string note;   ///< kSkip: why; kPark: why
 };
 
 /// "replay", "park", "discard" or "skip".

@@ -10,8 +10,8 @@ namespace jsm::pipeline {
 
 /// The letters a command selects. Empty fields select everything.
 struct DlqFilter {
-  std::string reason;    ///< exact dlq.reason, e.g. "wrong_type"
-  int64_t since_ms = -1; ///< letters that (last) failed at or after this time; -1 = any time
+  std::string reason;     ///< exact dlq.reason, e.g. "wrong_type"
+  int64_t since_ms = -1;  ///< letters that (last) failed at or after this time; -1 = any time
 };
 
 /// True if `letter` passes `filter`. --since compares dlq.failed_at, or the DLQ

@@ -9,8 +9,8 @@
 
 namespace jsm::pipeline {
 
-Result<std::unique_ptr<DlqSession>> DlqSession::Open(storage::ObjectStore* store, const PipelineOptions& options,
-                                                     int timeout_ms) {
+Result<std::unique_ptr<DlqSession>> DlqSession::Open(storage::ObjectStore* store,
+                                                     const PipelineOptions& options, int timeout_ms) {
   std::unique_ptr<DlqSession> session(new DlqSession());
   session->store_ = store;
   session->options_ = options;
@@ -35,16 +35,19 @@ Result<std::vector<const kafka::StoredDeadLetter*>> DlqSession::Select(const Dlq
   for (size_t i = 0; i < letters_.size(); ++i) {
     const kafka::StoredDeadLetter& letter = letters_[i];
     if ((!include_handled && handled_[i]) || lineage_resolved_[i] || !MatchesFilter(letter, filter)) continue;
-    if (letter.original_topic.empty() || letter.original_partition < 0 || letter.original_offset < 0) continue;
+    if (letter.original_topic.empty() || letter.original_partition < 0 || letter.original_offset < 0)
+      continue;
     lookups[letter.original_topic].push_back(i);
   }
   for (const auto& [topic, indexes] : lookups) {
     std::vector<kafka::DeadLetterReader::Position> positions;
     positions.reserve(indexes.size());
-    for (size_t i : indexes) positions.emplace_back(letters_[i].original_partition, letters_[i].original_offset);
+    for (size_t i : indexes)
+      positions.emplace_back(letters_[i].original_partition, letters_[i].original_offset);
     auto headers = reader_->ReadHeadersAt(topic, positions);
     if (!headers) {
-      if (headers.error().code() == ErrorCode::kNotFound) continue;  // the main topic is gone: no lineage to read
+      if (headers.error().code() == ErrorCode::kNotFound)
+        continue;  // the main topic is gone: no lineage to read
       return std::unexpected(headers.error().WithContext("lineage of dead letters from '" + topic + "'"));
     }
     for (size_t i : indexes) {
@@ -74,9 +77,10 @@ Result<DlqExecution> DlqSession::Execute(const std::vector<DlqDecision>& decisio
   if (any_replay) {
     kafka::ProducerOptions producer_options;
     producer_options.compression = options_.producer_compression;
-    JSM_ASSIGN_OR_RETURN(std::unique_ptr<kafka::Producer> producer,
-                         kafka::Producer::Create(kafka::ClientConfig{options_.bootstrap, options_.kafka_properties},
-                                                 producer_options));
+    JSM_ASSIGN_OR_RETURN(
+        std::unique_ptr<kafka::Producer> producer,
+        kafka::Producer::Create(kafka::ClientConfig{options_.bootstrap, options_.kafka_properties},
+                                producer_options));
     for (const DlqDecision& d : decisions) {
       if (d.kind != DlqDecision::Kind::kReplay) continue;
       const std::vector<kafka::Header> headers = kafka::ReplayHeaders(*d.letter, d.next_attempt, now_ms);
@@ -97,8 +101,8 @@ Result<DlqExecution> DlqSession::Execute(const std::vector<DlqDecision>& decisio
   done.parked = static_cast<int64_t>(parks.size());
   const int64_t now_us = now_ms * 1000;
   JSM_ASSIGN_OR_RETURN(done.parked_version, ParkLetters(store_, options_, parks, cluster_id_, now_us));
-  JSM_RETURN_IF_ERROR(
-      RecordDlqActions(store_, options_, actions, cluster_id_, std::to_string(now_ms), done.parked_version, now_us));
+  JSM_RETURN_IF_ERROR(RecordDlqActions(store_, options_, actions, cluster_id_, std::to_string(now_ms),
+                                       done.parked_version, now_us));
   JSM_RETURN_IF_ERROR(MarkHandledAndCommitOffsets(actions));
   return done;
 }

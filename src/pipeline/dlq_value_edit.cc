@@ -19,8 +19,10 @@ bool IsJson(std::string_view text, simdjson::dom::parser* parser) {
 /// Index just past the JSON string starting at `pos` (a '"'), in valid JSON.
 size_t SkipString(std::string_view json, size_t pos) {
   for (++pos; pos < json.size(); ++pos) {
-    if (json[pos] == '\\') ++pos;
-    else if (json[pos] == '"') return pos + 1;
+    if (json[pos] == '\\')
+      ++pos;
+    else if (json[pos] == '"')
+      return pos + 1;
   }
   return pos;
 }
@@ -44,7 +46,8 @@ size_t SkipValue(std::string_view json, size_t pos) {
     }
     return pos;
   }
-  while (pos < json.size() && json[pos] != ',' && json[pos] != '}' && json[pos] != ']' && !IsJsonSpace(json[pos])) {
+  while (pos < json.size() && json[pos] != ',' && json[pos] != '}' && json[pos] != ']' &&
+         !IsJsonSpace(json[pos])) {
     ++pos;
   }
   return pos;
@@ -75,7 +78,8 @@ Result<FieldAssignment> ParseFieldAssignment(std::string_view text) {
   return assignment;
 }
 
-Result<std::string> ApplyFieldAssignments(std::string_view value, const std::vector<FieldAssignment>& assignments) {
+Result<std::string> ApplyFieldAssignments(std::string_view value,
+                                          const std::vector<FieldAssignment>& assignments) {
   simdjson::dom::parser parser;
   simdjson::padded_string padded(value);
   simdjson::dom::element root;
@@ -119,7 +123,8 @@ Result<std::string> ApplyFieldAssignments(std::string_view value, const std::vec
   for (size_t i = 0; i < assignments.size(); ++i) {
     if (used[i]) continue;
     bool later_duplicate = false;
-    for (size_t j = i + 1; j < assignments.size(); ++j) later_duplicate |= assignments[j].field == assignments[i].field;
+    for (size_t j = i + 1; j < assignments.size(); ++j)
+      later_duplicate |= assignments[j].field == assignments[i].field;
     if (later_duplicate) continue;  // the last --set of a field wins
     if (any_member) out.push_back(',');
     any_member = true;
@@ -136,7 +141,8 @@ std::string KeyTextOfJson(std::string_view json) {
   simdjson::padded_string padded(json);
   simdjson::dom::element element;
   std::string_view text;
-  if (parser.parse(padded).get(element) == simdjson::SUCCESS && element.get_string().get(text) == simdjson::SUCCESS) {
+  if (parser.parse(padded).get(element) == simdjson::SUCCESS &&
+      element.get_string().get(text) == simdjson::SUCCESS) {
     return std::string(text);
   }
   return std::string(json);

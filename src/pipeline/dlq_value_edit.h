@@ -27,7 +27,8 @@ Result<FieldAssignment> ParseFieldAssignment(std::string_view text);
 /// field (every occurrence) gets the new value in place, a missing one is
 /// appended. The other bytes are kept as they were. kInvalidArgument, saying
 /// why, when `value` is not a JSON object.
-Result<std::string> ApplyFieldAssignments(std::string_view value, const std::vector<FieldAssignment>& assignments);
+Result<std::string> ApplyFieldAssignments(std::string_view value,
+                                          const std::vector<FieldAssignment>& assignments);
 
 /// The text a JSON value stands for as a Kafka key: a string's contents, or the
 /// JSON text itself for other values (used when TransactionNo, the key, is set).

@@ -89,7 +89,8 @@ class DlqRoundTrip : public ::testing::Test {
     EXPECT_TRUE(selected);
     std::vector<FieldAssignment> assignments;
     for (const std::string& s : sets) assignments.push_back(*ParseFieldAssignment(s));
-    auto done = session->Execute(PlanReplay(*selected, assignments, static_cast<int>(options_.dlq_max_attempts)));
+    auto done =
+        session->Execute(PlanReplay(*selected, assignments, static_cast<int>(options_.dlq_max_attempts)));
     EXPECT_TRUE(done) << done.error().ToString();
     return done ? *done : DlqExecution{};
   }
@@ -100,7 +101,10 @@ class DlqRoundTrip : public ::testing::Test {
 };
 
 TEST_F(DlqRoundTrip, FixedLettersLandInSilverOnceAndAStubbornOneIsParked) {
-  Produce({{"581482", kGood[0]}, {"581475", kGood[1]}, {"581476", kTextQuantity}, {"581477", kMissingQuantity},
+  Produce({{"581482", kGood[0]},
+           {"581475", kGood[1]},
+           {"581476", kTextQuantity},
+           {"581477", kMissingQuantity},
            {"x", kNotJson}});
   RunAvailableNow();
   EXPECT_EQ(SilverQuantities().size(), 2u);
@@ -151,7 +155,8 @@ TEST_F(DlqRoundTrip, FixedLettersLandInSilverOnceAndAStubbornOneIsParked) {
   EXPECT_EQ(parked.parked, 1);
   auto table = delta::DeltaTable::Open(store_.get(), kDlqParkedTable);
   ASSERT_TRUE(table);
-  auto rows = (*table)->ReadDataFile((*table)->snapshot().files.begin()->first, {"value", "attempts", "reason"});
+  auto rows =
+      (*table)->ReadDataFile((*table)->snapshot().files.begin()->first, {"value", "attempts", "reason"});
   ASSERT_TRUE(rows);
   ASSERT_EQ(rows->num_rows(), 1u);
   EXPECT_EQ(rows->column(0).StringAt(0), kNotJson);

@@ -38,8 +38,8 @@ TEST(DeadLetterTime, ParsesTheContractFormat) {
 }
 
 TEST(DeadLetterTime, RejectsOtherShapes) {
-  for (const char* bad : {"", "2026-11-24", "2026-11-24 10:00:00Z", "2026-11-24T10:00:00", "2026-13-01T00:00:00Z",
-                          "2026-11-24T10:00:00.Z", "2026-11-24T10:00:00.12aZ"}) {
+  for (const char* bad : {"", "2026-11-24", "2026-11-24 10:00:00Z", "2026-11-24T10:00:00",
+                          "2026-13-01T00:00:00Z", "2026-11-24T10:00:00.Z", "2026-11-24T10:00:00.12aZ"}) {
     EXPECT_FALSE(ParseDeadLetterTime(bad)) << bad;
   }
 }
@@ -95,7 +95,8 @@ TEST(DeadLetterReader, ReadsEveryLetterWithKeyValueAndHeadersUpToTheStartWaterma
   ASSERT_TRUE(producer);
   DeadLetterWriter writer(producer->get(), "0.1.0");
   for (int i = 0; i < 20; ++i) {
-    DeadLetter letter = Letter("key" + std::to_string(i), "value" + std::to_string(i), i % 2 ? "not_json" : "wrong_type", i);
+    DeadLetter letter =
+        Letter("key" + std::to_string(i), "value" + std::to_string(i), i % 2 ? "not_json" : "wrong_type", i);
     letter.original_topic = main;
     if (i == 7) letter.has_key = false;
     ASSERT_TRUE(writer.Send(letter));
@@ -172,14 +173,15 @@ TEST(DeadLetterReader, ReadsManyPositionsInOnePassSeekingOverGaps) {
   ASSERT_TRUE(producer);
   for (int32_t p = 0; p < 2; ++p) {
     for (int i = 0; i < 300; ++i) {
-      ASSERT_TRUE((*producer)->Produce(topic, "k", "v", {{"at", std::to_string(p) + "@" + std::to_string(i)}}, p));
+      ASSERT_TRUE(
+          (*producer)->Produce(topic, "k", "v", {{"at", std::to_string(p) + "@" + std::to_string(i)}}, p));
     }
   }
   ASSERT_TRUE((*producer)->Flush(10000));
   auto reader = DeadLetterReader::Create(ConfigFor(SharedBroker()), 10000);
   ASSERT_TRUE(reader);
-  const std::vector<DeadLetterReader::Position> wanted = {{1, 299}, {0, 5}, {0, 6}, {0, 250}, {1, 0},
-                                                          {0, 5}, {0, 300}, {1, 40}};
+  const std::vector<DeadLetterReader::Position> wanted = {{1, 299}, {0, 5}, {0, 6},   {0, 250},
+                                                          {1, 0},   {0, 5}, {0, 300}, {1, 40}};
   auto found = (*reader)->ReadHeadersAt(topic, wanted, /*max_gap=*/20);
   ASSERT_TRUE(found) << found.error().ToString();
   std::set<std::string> seen;
@@ -188,7 +190,8 @@ TEST(DeadLetterReader, ReadsManyPositionsInOnePassSeekingOverGaps) {
     EXPECT_EQ(headers[0].value, std::to_string(position.first) + "@" + std::to_string(position.second));
     seen.insert(headers[0].value);
   }
-  EXPECT_EQ(seen, (std::set<std::string>{"0@5", "0@6", "0@250", "1@0", "1@40", "1@299"}));  // 0@300 is beyond the log
+  EXPECT_EQ(seen, (std::set<std::string>{"0@5", "0@6", "0@250", "1@0", "1@40",
+                                         "1@299"}));  // 0@300 is beyond the log
 }
 
 }  // namespace

@@ -55,16 +55,18 @@ TEST(DlqJournal, RecordedActionsAndParkedLettersAreHandledForTheirClusterOnly) {
                                1795514500000000));
   auto handled = ReadHandledLetters(store->get());
   ASSERT_TRUE(handled);
-  EXPECT_EQ(*handled, (std::set<std::string>{"pedidos.dlq 0@0 cluster=cluster-a", "pedidos.dlq 0@1 cluster=cluster-a",
-                                             "pedidos.dlq 0@2 cluster=cluster-a"}));
+  EXPECT_EQ(*handled,
+            (std::set<std::string>{"pedidos.dlq 0@0 cluster=cluster-a", "pedidos.dlq 0@1 cluster=cluster-a",
+                                   "pedidos.dlq 0@2 cluster=cluster-a"}));
   EXPECT_FALSE(handled->contains(DlqLetterKey(replayed, "cluster-b")));
 
   // The event log rows say what happened to which letter.
   auto log = delta::DeltaTable::Open(store->get(), kEventLogTable);
   ASSERT_TRUE(log);
   ASSERT_EQ((*log)->snapshot().files.size(), 1u);
-  auto rows = (*log)->ReadDataFile((*log)->snapshot().files.begin()->first,
-                                   {"stage", "batch_id", "target_table", "target_version", "action", "rows_out"});
+  auto rows =
+      (*log)->ReadDataFile((*log)->snapshot().files.begin()->first,
+                           {"stage", "batch_id", "target_table", "target_version", "action", "rows_out"});
   ASSERT_TRUE(rows);
   ASSERT_EQ(rows->num_rows(), 3u);
   EXPECT_EQ(rows->column(0).StringAt(0), "dlq");

@@ -13,9 +13,7 @@ kafka::StoredDeadLetter Letter(std::string reason, int64_t failed_at_ms, int64_t
   return l;
 }
 
-TEST(DlqFilter, EmptyFilterSelectsEverything) {
-  EXPECT_TRUE(MatchesFilter(Letter("not_json", -1), {}));
-}
+TEST(DlqFilter, EmptyFilterSelectsEverything) { EXPECT_TRUE(MatchesFilter(Letter("not_json", -1), {})); }
 
 TEST(DlqFilter, ReasonMustMatchExactly) {
   DlqFilter filter;
