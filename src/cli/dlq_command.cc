@@ -254,6 +254,11 @@ int Act(const DlqArgs& args, bool replay) {
       return kExitError;
     }
     done = *executed;
+    if (!done.offsets_warning.empty()) {
+      std::fprintf(stderr, "jsm: warning: the work is recorded in _system/event_log, but group %s's offsets "
+                           "(for lag tools) were not committed: %s\n",
+                   kafka::kDeadLetterGroup, done.offsets_warning.c_str());
+    }
   }
   if (!json) {
     PrintReasonCounts(counts, static_cast<int64_t>(decisions.size()),

@@ -390,4 +390,22 @@ Status DeadLetterReader::CommitOffsets(const std::string& topic,
   return Status::Ok();
 }
 
+Result<std::map<int32_t, int64_t>> DeadLetterReader::CommittedOffsets(const std::string& topic) {
+  JSM_ASSIGN_OR_RETURN(const int partitions, impl_->PartitionCount(topic));
+  PartitionListPtr list(rd_kafka_topic_partition_list_new(partitions));
+  for (int32_t p = 0; p < partitions; ++p) rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), p);
+  const rd_kafka_resp_err_t err = rd_kafka_committed(impl_->rk, list.get(), impl_->timeout_ms);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return std::unexpected(RdKafkaError(err, "committed offsets of group '" + std::string(kDeadLetterGroup) +
+                                                 "' on '" + topic + "'"));
+  }
+  std::map<int32_t, int64_t> committed;
+  for (int i = 0; i < list->cnt; ++i) {
+    if (list->elems[i].err == RD_KAFKA_RESP_ERR_NO_ERROR && list->elems[i].offset >= 0) {
+      committed[list->elems[i].partition] = list->elems[i].offset;
+    }
+  }
+  return committed;
+}
+
 }  // namespace jsm::kafka

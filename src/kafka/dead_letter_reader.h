@@ -96,6 +96,9 @@ class DeadLetterReader {
   /// Commits group `jsm-dlq`'s next offsets on `topic` (partition -> next offset), synchronously.
   Status CommitOffsets(const std::string& topic, const std::map<int32_t, int64_t>& next_offsets);
 
+  /// Group `jsm-dlq`'s committed next offsets on `topic`, for the partitions that have one.
+  Result<std::map<int32_t, int64_t>> CommittedOffsets(const std::string& topic);
+
  private:
   struct Impl;
   explicit DeadLetterReader(std::unique_ptr<Impl> impl);

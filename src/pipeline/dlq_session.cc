@@ -103,7 +103,9 @@ Result<DlqExecution> DlqSession::Execute(const std::vector<DlqDecision>& decisio
   JSM_ASSIGN_OR_RETURN(done.parked_version, ParkLetters(store_, options_, parks, cluster_id_, now_us));
   JSM_RETURN_IF_ERROR(RecordDlqActions(store_, options_, actions, cluster_id_, std::to_string(now_ms),
                                        done.parked_version, now_us));
-  JSM_RETURN_IF_ERROR(MarkHandledAndCommitOffsets(actions));
+  if (Status committed = MarkHandledAndCommitOffsets(actions); !committed) {
+    done.offsets_warning = committed.error().ToString();
+  }
   return done;
 }
 

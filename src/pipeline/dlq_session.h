@@ -26,6 +26,9 @@ struct DlqExecution {
   int64_t discarded = 0;
   int64_t skipped = 0;
   int64_t parked_version = -1;  ///< version of `_system/dlq_parked` written, -1 if none
+  /// Set when group `jsm-dlq`'s offsets could not be committed: only lag tools
+  /// miss them (the journal is the record), so the work done stands.
+  std::string offsets_warning;
 };
 
 /// The dead-letter queue of `options.topic`, read once at Open.
@@ -50,7 +53,8 @@ class DlqSession {
   /// Carries out `decisions`: replays are produced to the main topic and
   /// flushed, parks appended to `_system/dlq_parked`, then every replay, park
   /// and discard recorded in `_system/event_log`, then group `jsm-dlq`'s offsets
-  /// committed up to the first letter not yet handled (for lag tools).
+  /// committed up to the first letter not yet handled (for lag tools; a failed
+  /// commit is reported in `offsets_warning`, not as an error).
   Result<DlqExecution> Execute(const std::vector<DlqDecision>& decisions);
 
  private:

@@ -126,6 +126,19 @@ TEST_F(DlqRoundTrip, FixedLettersLandInSilverOnceAndAStubbornOneIsParked) {
   DlqExecution first = Replay({"Quantity=3"});
   EXPECT_EQ(first.replayed, 2);
   EXPECT_EQ(first.skipped, 1);
+  EXPECT_EQ(first.offsets_warning, "");
+  {
+    // The skipped letter keeps group jsm-dlq's offset at or before it.
+    auto reader = kafka::DeadLetterReader::Create(kafka::ClientConfig{options_.bootstrap, {}}, 10000);
+    ASSERT_TRUE(reader);
+    std::unique_ptr<DlqSession> s = Session();
+    auto left = s->Select({}, false);
+    ASSERT_TRUE(left);
+    ASSERT_EQ(left->size(), 1u);
+    auto committed = (*reader)->CommittedOffsets("pedidos.dlq");
+    ASSERT_TRUE(committed) << committed.error().ToString();
+    EXPECT_EQ(committed->at(0), (*left)[0]->offset);
+  }
   RunAvailableNow();
   auto silver = SilverQuantities();
   EXPECT_EQ(silver.size(), 4u);
@@ -187,6 +200,12 @@ TEST_F(DlqRoundTrip, DiscardedLettersAreRecordedAndNeverReplayed) {
   ASSERT_TRUE(all);
   EXPECT_EQ(all->size(), 2u);
   EXPECT_TRUE(Session()->Select({}, false)->empty());
+  // Group jsm-dlq's offsets say so too, for lag tools.
+  auto reader = kafka::DeadLetterReader::Create(kafka::ClientConfig{options_.bootstrap, {}}, 10000);
+  ASSERT_TRUE(reader);
+  auto committed = (*reader)->CommittedOffsets("pedidos.dlq");
+  ASSERT_TRUE(committed) << committed.error().ToString();
+  EXPECT_EQ(*committed, (std::map<int32_t, int64_t>{{0, 2}}));
 }
 
 }  // namespace
