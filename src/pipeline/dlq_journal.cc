@@ -1,6 +1,7 @@
 #include "pipeline/dlq_journal.h"
 
 #include "delta/json_writer.h"
+#include "delta/scan.h"
 #include "delta/table.h"
 #include "pipeline/event_log.h"
 
@@ -107,12 +108,14 @@ Result<std::set<std::string>> ReadHandledLetters(storage::ObjectStore* store) {
   std::set<std::string> handled;
   auto log = delta::DeltaTable::Open(store, kEventLogTable);
   if (log) {
-    for (const auto& [path, add] : (*log)->snapshot().files) {
-      JSM_ASSIGN_OR_RETURN(RecordBatch rows, (*log)->ReadDataFile(path, {"stage", "source_range"}));
-      for (size_t r = 0; r < rows.num_rows(); ++r) {
-        if (rows.column(0).StringAt(r) != "dlq" || rows.column(1).IsNull(r)) continue;
-        handled.insert(std::string(rows.column(1).StringAt(r)));
-      }
+    // The stage's min/max stats let the scan skip every file the stages wrote.
+    delta::ScanOptions scan;
+    scan.filters = {{"stage", delta::CompareOp::kEq, "dlq"}};
+    scan.columns = {"source_range"};
+    JSM_ASSIGN_OR_RETURN(delta::ScanResult rows, delta::ScanTable(**log, scan));
+    const Column& ranges = rows.batch.column(0);
+    for (size_t r = 0; r < rows.batch.num_rows(); ++r) {
+      if (ranges.IsValid(r)) handled.insert(std::string(ranges.StringAt(r)));
     }
   } else if (log.error().code() != ErrorCode::kNotFound) {
     return std::unexpected(log.error());

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "delta/scan.h"
 #include "delta/table.h"
 #include "pipeline/event_log.h"
 #include "storage/local_store.h"
@@ -94,6 +95,34 @@ TEST(DlqJournal, RecordedActionsAndParkedLettersAreHandledForTheirClusterOnly) {
   EXPECT_EQ(park_rows->column("parked_at").IntAt(0), 1795514500000000);
   EXPECT_EQ(park_rows->column("failed_at").IntAt(0), 1795514461005000);
   EXPECT_TRUE(park_rows->column("first_failed_at").IsNull(0));
+}
+
+TEST(DlqJournal, FindsItsRowsAmongTheStagesBatchesWithoutReadingThem) {
+  testing::TempDir dir;
+  auto store = storage::LocalStore::Open(dir.path());
+  ASSERT_TRUE(store);
+  auto log = EventLog::Open(store->get(), PipelineOptions{});
+  ASSERT_TRUE(log);
+  BatchEvent batch;
+  batch.stage = "refine";
+  batch.target_table = "silver/pedidos";
+  batch.source_range = "pedidos.dlq 0@0 cluster=c";  // looks like a letter, but is no dlq row
+  ASSERT_TRUE((*log)->Append(batch));
+  const auto letter = Letter(1);
+  ASSERT_TRUE(RecordDlqActions(store->get(), PipelineOptions{}, {{DlqActionKind::kDiscard, &letter, 1, ""}}, "c",
+                               "r", -1, 0));
+  auto handled = ReadHandledLetters(store->get());
+  ASSERT_TRUE(handled) << handled.error().ToString();
+  EXPECT_EQ(*handled, (std::set<std::string>{"pedidos.dlq 0@1 cluster=c"}));
+  // The file of the refine batch is skipped by its stats, not read.
+  auto table = delta::DeltaTable::Open(store->get(), kEventLogTable);
+  ASSERT_TRUE(table);
+  delta::ScanOptions scan;
+  scan.filters = {{"stage", delta::CompareOp::kEq, "dlq"}};
+  auto scanned = delta::ScanTable(**table, scan);
+  ASSERT_TRUE(scanned);
+  EXPECT_EQ(scanned->files_total, 2);
+  EXPECT_EQ(scanned->files_read, 1);
 }
 
 TEST(DlqJournal, ParkingNothingWritesNothing) {
