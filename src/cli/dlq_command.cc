@@ -196,7 +196,12 @@ int List(const DlqArgs& args) {
   if (!json) PrintTableHeader(false);
   for (const kafka::StoredDeadLetter* letter : *selected) {
     const size_t index = static_cast<size_t>(letter - session.letters().data());
-    const char* status = session.handled(index) ? "handled" : "pending";
+    const std::string& done = session.handled_as(index);
+    const char* status = done == "replay"    ? "replayed"
+                         : done == "discard" ? "discarded"
+                         : done == "park"    ? "parked"
+                         : done.empty()      ? "pending"
+                                             : "handled";
     std::string note;
     if (!letter->problems.empty()) note = "header problems: " + letter->problems.front();
     if (json)
@@ -255,8 +260,9 @@ int Act(const DlqArgs& args, bool replay) {
     }
     done = *executed;
     if (!done.offsets_warning.empty()) {
-      std::fprintf(stderr, "jsm: warning: the work is recorded in _system/event_log, but group %s's offsets "
-                           "(for lag tools) were not committed: %s\n",
+      std::fprintf(stderr,
+                   "jsm: warning: the work is recorded in _system/event_log, but group %s's offsets "
+                   "(for lag tools) were not committed: %s\n",
                    kafka::kDeadLetterGroup, done.offsets_warning.c_str());
     }
   }

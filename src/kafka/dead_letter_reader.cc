@@ -396,8 +396,8 @@ Result<std::map<int32_t, int64_t>> DeadLetterReader::CommittedOffsets(const std:
   for (int32_t p = 0; p < partitions; ++p) rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), p);
   const rd_kafka_resp_err_t err = rd_kafka_committed(impl_->rk, list.get(), impl_->timeout_ms);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return std::unexpected(RdKafkaError(err, "committed offsets of group '" + std::string(kDeadLetterGroup) +
-                                                 "' on '" + topic + "'"));
+    return std::unexpected(RdKafkaError(
+        err, "committed offsets of group '" + std::string(kDeadLetterGroup) + "' on '" + topic + "'"));
   }
   std::map<int32_t, int64_t> committed;
   for (int i = 0; i < list->cnt; ++i) {

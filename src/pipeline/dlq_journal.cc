@@ -104,18 +104,21 @@ std::string DlqLetterKey(const kafka::StoredDeadLetter& letter, std::string_view
   return letter.Id() + " cluster=" + std::string(cluster_id);
 }
 
-Result<std::set<std::string>> ReadHandledLetters(storage::ObjectStore* store) {
-  std::set<std::string> handled;
+Result<std::map<std::string, std::string>> ReadHandledLetters(storage::ObjectStore* store) {
+  std::map<std::string, std::string> handled;
   auto log = delta::DeltaTable::Open(store, kEventLogTable);
   if (log) {
     // The stage's min/max stats let the scan skip every file the stages wrote.
     delta::ScanOptions scan;
     scan.filters = {{"stage", delta::CompareOp::kEq, "dlq"}};
-    scan.columns = {"source_range"};
+    scan.columns = {"source_range", "action"};
     JSM_ASSIGN_OR_RETURN(delta::ScanResult rows, delta::ScanTable(**log, scan));
     const Column& ranges = rows.batch.column(0);
+    const Column& actions = rows.batch.column(1);
     for (size_t r = 0; r < rows.batch.num_rows(); ++r) {
-      if (ranges.IsValid(r)) handled.insert(std::string(ranges.StringAt(r)));
+      if (ranges.IsNull(r)) continue;
+      handled[std::string(ranges.StringAt(r))] =
+          actions.IsValid(r) ? std::string(actions.StringAt(r)) : "handled";
     }
   } else if (log.error().code() != ErrorCode::kNotFound) {
     return std::unexpected(log.error());
@@ -125,7 +128,7 @@ Result<std::set<std::string>> ReadHandledLetters(storage::ObjectStore* store) {
   if (parked) {
     for (const auto& [path, add] : (*parked)->snapshot().files) {
       JSM_ASSIGN_OR_RETURN(RecordBatch rows, (*parked)->ReadDataFile(path, {"letter"}));
-      for (size_t r = 0; r < rows.num_rows(); ++r) handled.insert(std::string(rows.column(0).StringAt(r)));
+      for (size_t r = 0; r < rows.num_rows(); ++r) handled[std::string(rows.column(0).StringAt(r))] = "park";
     }
   } else if (parked.error().code() != ErrorCode::kNotFound) {
     return std::unexpected(parked.error());

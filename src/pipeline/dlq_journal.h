@@ -6,7 +6,7 @@
 /// A letter is identified by "<dlq topic> <partition>@<offset> cluster=<id>".
 
 #include <cstdint>
-#include <set>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,9 +41,10 @@ struct DlqAction {
 /// The identity of `letter` in the journal: "<Id()> cluster=<cluster_id>".
 std::string DlqLetterKey(const kafka::StoredDeadLetter& letter, std::string_view cluster_id);
 
-/// Keys (DlqLetterKey) of every letter already replayed, discarded or parked,
-/// from the event log's "dlq" rows and the parked table. Empty if neither table exists.
-Result<std::set<std::string>> ReadHandledLetters(storage::ObjectStore* store);
+/// Every letter already replayed, discarded or parked: its key (DlqLetterKey) ->
+/// what was done ("replay", "discard", "park"), from the event log's "dlq" rows
+/// and the parked table. Empty if neither table exists.
+Result<std::map<std::string, std::string>> ReadHandledLetters(storage::ObjectStore* store);
 
 /// Appends `parks` to `_system/dlq_parked` in one commit (created if absent);
 /// returns the table version, or -1 if there was nothing to park.

@@ -19,10 +19,11 @@ Result<std::unique_ptr<DlqSession>> DlqSession::Open(storage::ObjectStore* store
   JSM_ASSIGN_OR_RETURN(session->reader_, kafka::DeadLetterReader::Create(config, timeout_ms));
   JSM_ASSIGN_OR_RETURN(session->cluster_id_, session->reader_->ClusterId());
   JSM_ASSIGN_OR_RETURN(session->letters_, session->reader_->ReadAll(session->dlq_topic_));
-  JSM_ASSIGN_OR_RETURN(const std::set<std::string> handled, ReadHandledLetters(store));
+  JSM_ASSIGN_OR_RETURN(const auto handled, ReadHandledLetters(store));
   session->handled_.reserve(session->letters_.size());
   for (const kafka::StoredDeadLetter& letter : session->letters_) {
-    session->handled_.push_back(handled.contains(DlqLetterKey(letter, session->cluster_id_)));
+    auto it = handled.find(DlqLetterKey(letter, session->cluster_id_));
+    session->handled_.push_back(it == handled.end() ? std::string() : it->second);
   }
   session->lineage_resolved_.assign(session->letters_.size(), false);
   return session;
@@ -34,7 +35,7 @@ Result<std::vector<const kafka::StoredDeadLetter*>> DlqSession::Select(const Dlq
   std::map<std::string, std::vector<size_t>> lookups;
   for (size_t i = 0; i < letters_.size(); ++i) {
     const kafka::StoredDeadLetter& letter = letters_[i];
-    if ((!include_handled && handled_[i]) || lineage_resolved_[i] || !MatchesFilter(letter, filter)) continue;
+    if ((!include_handled && handled(i)) || lineage_resolved_[i] || !MatchesFilter(letter, filter)) continue;
     if (letter.original_topic.empty() || letter.original_partition < 0 || letter.original_offset < 0)
       continue;
     lookups[letter.original_topic].push_back(i);
@@ -59,7 +60,7 @@ Result<std::vector<const kafka::StoredDeadLetter*>> DlqSession::Select(const Dlq
   }
   std::vector<const kafka::StoredDeadLetter*> selected;
   for (size_t i = 0; i < letters_.size(); ++i) {
-    if (!include_handled && handled_[i]) continue;
+    if (!include_handled && handled(i)) continue;
     if (MatchesFilter(letters_[i], filter)) selected.push_back(&letters_[i]);
   }
   return selected;
@@ -112,7 +113,7 @@ Result<DlqExecution> DlqSession::Execute(const std::vector<DlqDecision>& decisio
 Status DlqSession::MarkHandledAndCommitOffsets(const std::vector<DlqAction>& actions) {
   for (const DlqAction& action : actions) {
     const size_t index = static_cast<size_t>(action.letter - letters_.data());
-    if (index < letters_.size()) handled_[index] = true;
+    if (index < letters_.size()) handled_[index] = std::string(DlqActionName(action.kind));
   }
   // Group jsm-dlq's offset of a partition: its first letter not yet handled (the
   // end when all are), so `kafka-consumer-groups --describe` shows pending letters as lag.
@@ -121,7 +122,7 @@ Status DlqSession::MarkHandledAndCommitOffsets(const std::vector<DlqAction>& act
   for (size_t i = 0; i < letters_.size(); ++i) {  // in partition and offset order
     const kafka::StoredDeadLetter& letter = letters_[i];
     if (pending.contains(letter.partition)) continue;
-    if (handled_[i]) {
+    if (handled(i)) {
       commit[letter.partition] = letter.offset + 1;
     } else {
       commit[letter.partition] = letter.offset;

@@ -43,7 +43,9 @@ class DlqSession {
   /// Every letter read, in partition and offset order.
   const std::vector<kafka::StoredDeadLetter>& letters() const { return letters_; }
   /// True if the journal records letter `index` as replayed, discarded or parked.
-  bool handled(size_t index) const { return handled_[index]; }
+  bool handled(size_t index) const { return !handled_[index].empty(); }
+  /// What was done to letter `index` ("replay", "discard", "park"), "" if it is pending.
+  const std::string& handled_as(size_t index) const { return handled_[index]; }
 
   /// The letters matching `filter` (all, or only those not yet handled), with their
   /// attempts and first failure time completed from the lineage headers of the
@@ -67,7 +69,7 @@ class DlqSession {
   std::string cluster_id_;
   std::string dlq_topic_;
   std::vector<kafka::StoredDeadLetter> letters_;
-  std::vector<bool> handled_;
+  std::vector<std::string> handled_;  ///< per letter: the action that handled it, "" if pending
   std::vector<bool> lineage_resolved_;
 };
 

@@ -56,9 +56,9 @@ TEST(DlqJournal, RecordedActionsAndParkedLettersAreHandledForTheirClusterOnly) {
                                1795514500000000));
   auto handled = ReadHandledLetters(store->get());
   ASSERT_TRUE(handled);
-  EXPECT_EQ(*handled,
-            (std::set<std::string>{"pedidos.dlq 0@0 cluster=cluster-a", "pedidos.dlq 0@1 cluster=cluster-a",
-                                   "pedidos.dlq 0@2 cluster=cluster-a"}));
+  EXPECT_EQ(*handled, (std::map<std::string, std::string>{{"pedidos.dlq 0@0 cluster=cluster-a", "replay"},
+                                                          {"pedidos.dlq 0@1 cluster=cluster-a", "discard"},
+                                                          {"pedidos.dlq 0@2 cluster=cluster-a", "park"}}));
   EXPECT_FALSE(handled->contains(DlqLetterKey(replayed, "cluster-b")));
 
   // The event log rows say what happened to which letter.
@@ -109,11 +109,11 @@ TEST(DlqJournal, FindsItsRowsAmongTheStagesBatchesWithoutReadingThem) {
   batch.source_range = "pedidos.dlq 0@0 cluster=c";  // looks like a letter, but is no dlq row
   ASSERT_TRUE((*log)->Append(batch));
   const auto letter = Letter(1);
-  ASSERT_TRUE(RecordDlqActions(store->get(), PipelineOptions{}, {{DlqActionKind::kDiscard, &letter, 1, ""}}, "c",
-                               "r", -1, 0));
+  ASSERT_TRUE(RecordDlqActions(store->get(), PipelineOptions{}, {{DlqActionKind::kDiscard, &letter, 1, ""}},
+                               "c", "r", -1, 0));
   auto handled = ReadHandledLetters(store->get());
   ASSERT_TRUE(handled) << handled.error().ToString();
-  EXPECT_EQ(*handled, (std::set<std::string>{"pedidos.dlq 0@1 cluster=c"}));
+  EXPECT_EQ(*handled, (std::map<std::string, std::string>{{"pedidos.dlq 0@1 cluster=c", "discard"}}));
   // The file of the refine batch is skipped by its stats, not read.
   auto table = delta::DeltaTable::Open(store->get(), kEventLogTable);
   ASSERT_TRUE(table);
