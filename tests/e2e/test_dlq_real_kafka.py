@@ -121,7 +121,12 @@ def test_dead_letter_round_trip_on_a_real_broker(real_kafka, tmp_path):
     table = jsm_dlq(bootstrap, lakehouse, "list").stdout
     print(table)
     assert "3 pending letter(s): missing_field 1, not_json 1, wrong_type 1" in table, table
-    assert {l["reason"] for l in pending(bootstrap, lakehouse)} == {"wrong_type", "missing_field", "not_json"}
+    first_letters = pending(bootstrap, lakehouse)
+    assert {l["reason"] for l in first_letters} == {"wrong_type", "missing_field", "not_json"}
+    first_failed_at = {l["key"]: l["first_failed_at"] for l in first_letters}
+    since = jsm_dlq(bootstrap, lakehouse, "list", "--since", "1h", "--format", "json").stdout.splitlines()
+    assert len(since) == 3
+    assert jsm_dlq(bootstrap, lakehouse, "list", "--since", "2099-01-01", "--format", "json").stdout == ""
     assert {l["reason"] for l in map(json.loads, jsm_dlq(bootstrap, lakehouse, "list", "--reason", "not_json",
                                                          "--format", "json").stdout.splitlines())} == {"not_json"}
 
@@ -156,6 +161,8 @@ def test_dead_letter_round_trip_on_a_real_broker(real_kafka, tmp_path):
         run_available_now(bootstrap, lakehouse)
         left = pending(bootstrap, lakehouse)
         assert [(l["reason"], l["attempts"]) for l in left] == [("not_json", attempt)], left
+        # The first failure time is carried through the replays (dlq.first_failed_at of the replayed message).
+        assert left[0]["first_failed_at"] == first_failed_at["581478"], left
     parked_out = jsm_dlq(bootstrap, lakehouse, "replay").stdout
     assert "replayed 0 to" in parked_out and "parked 1 in _system/dlq_parked" in parked_out, parked_out
     assert pending(bootstrap, lakehouse) == []
