@@ -174,6 +174,9 @@ def test_dead_letter_round_trip_on_a_real_broker(real_kafka, tmp_path):
     headers = json.loads(parked[0]["headers"])
     assert set(CONTRACT) <= set(headers)
     assert parked[0]["parked_at"] is not None
+    shown = run_jsm("table", "show", "_system/dlq_parked", "--lakehouse", lakehouse, "--format", "json",
+                    "--columns", "key", "reason", "attempts").stdout
+    assert [json.loads(line) for line in shown.splitlines()] == [{"key": "581478", "reason": "not_json", "attempts": 3}]
 
     # Every replay and park is in the event log; silver still holds each event once.
     log = deltalake.DeltaTable(str(lakehouse / "_system/event_log")).to_pyarrow_table().to_pylist()
