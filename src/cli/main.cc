@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
       {"quality", jsm::cli::RegisterQualityCommand(&app)},
       {"config", jsm::cli::RegisterConfigCommand(&app)},
       {"topics", jsm::cli::RegisterTopicsCommand(&app)},
+      {"dlq", jsm::cli::RegisterDlqCommand(&app)},
   };
   try {
     app.parse(argc, argv);

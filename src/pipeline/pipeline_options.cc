@@ -135,6 +135,8 @@ Result<PipelineOptions> LoadPipelineOptions(const std::string& path, PipelineOpt
       } else if (full == "refine.max_event_bytes") {
         status = Read(node, path, full, &number);
         if (status) options.max_event_bytes = static_cast<size_t>(number);
+      } else if (full == "dlq.max_attempts") {
+        status = Read(node, path, full, &options.dlq_max_attempts);
       } else if (full == "parquet.compression") {
         status = ReadCompression(node, path, &options.parquet.compression);
       } else if (full == "parquet.row_group_bytes") {

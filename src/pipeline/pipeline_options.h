@@ -25,6 +25,7 @@ struct PipelineOptions {
   size_t max_event_bytes = 64 * 1024;       ///< larger messages are dead-lettered as oversize
   int64_t max_ingest_lag = 200000;          ///< replay waits while this many produced events are not yet in bronze
   std::string producer_compression = "lz4";
+  int64_t dlq_max_attempts = 3;  ///< `jsm dlq replay` parks a letter that failed this many times
 
   parquet::WriterOptions parquet;
 

@@ -1,0 +1,43 @@
+#pragma once
+/// Lineage of replayed dead letters: the headers `jsm dlq replay` puts on a
+/// letter it re-publishes to the main topic, and reading them back, so that
+/// the next dead-lettering of the same event keeps counting attempts and
+/// keeps its first failure time.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "kafka/dead_letter.h"
+#include "kafka/dead_letter_reader.h"
+
+namespace jsm::kafka {
+
+/// What a replayed message says about its past.
+struct ReplayLineage {
+  int attempts = 0;                 ///< dlq.attempts of the replayed message; 0 = not a replay
+  int64_t first_failed_at_ms = -1;  ///< dlq.first_failed_at, -1 if absent
+  std::string replayed_from;        ///< dlq.replayed_from, e.g. "pedidos.dlq 0@17"
+  bool is_replay() const { return attempts > 0; }
+};
+
+/// Headers of `letter` re-published as attempt `attempt` at `now_ms`:
+/// dlq.attempts, dlq.first_failed_at (the letter's, else its failed_at),
+/// dlq.replayed_from (the letter's Id()), dlq.replayed_at, dlq.previous_reason.
+std::vector<Header> ReplayHeaders(const StoredDeadLetter& letter, int attempt, int64_t now_ms);
+
+/// The lineage in a main-topic message's headers (attempts 0 when it was never replayed).
+ReplayLineage ParseReplayLineage(const std::vector<Header>& headers);
+
+/// Counts a new failure of a replayed message: the letter's attempts become the
+/// replay's attempt number and its first failure time the original one.
+void CarryLineage(const ReplayLineage& lineage, DeadLetter* letter);
+
+/// Same for a letter read back whose producer did not carry the lineage: attempts
+/// become max(own, lineage's), first_failed_at the lineage's when it has one.
+void CarryLineage(const ReplayLineage& lineage, StoredDeadLetter* letter);
+
+/// "YYYY-MM-DDTHH:MM:SS.mmmZ" of milliseconds since the epoch, as in the header contract.
+std::string FormatDeadLetterTime(int64_t millis);
+
+}  // namespace jsm::kafka
