@@ -61,13 +61,22 @@ bool ParseRecordKeyHex(std::string_view hex, RecordKey* key) {
 DedupeIndex::DedupeIndex() : slots_(kInitialSlots) {}
 
 size_t DedupeIndex::Probe(const RecordKey& key) const {
-  const size_t mask = slots_.size() - 1;
-  size_t slot = static_cast<size_t>(key.low ^ (key.high >> 7)) & mask;
+  // Keys are xxh3 hashes, but the two halves are folded and remixed anyway so that
+  // keys sharing a half, or with halves in any linear relation, still spread.
+  // Multiply-shift then maps the 64 bits onto [0, slots).
+  const size_t slots = slots_.size();
+  const uint64_t mixed = (key.high ^ ((key.low << 32) | (key.low >> 32))) * 0x9E3779B97F4A7C15ULL;
+  size_t slot = static_cast<size_t>((static_cast<unsigned __int128>(mixed) * slots) >> 64);
   while (true) {
     const RecordKey& current = slots_[slot];
     if (current == key || (current.high == 0 && current.low == 0)) return slot;
-    slot = (slot + 1) & mask;
+    if (++slot == slots) slot = 0;
   }
+}
+
+void DedupeIndex::Reserve(size_t keys) {
+  if (keys <= Limit()) return;
+  Rehash(keys / 4 * 5 + 5);
 }
 
 bool DedupeIndex::Insert(const RecordKey& key) {
@@ -77,7 +86,7 @@ bool DedupeIndex::Insert(const RecordKey& key) {
     ++size_;
     return true;
   }
-  if ((size_ + 1) * 10 > slots_.size() * 7) Grow();
+  if (size_ + 1 > Limit()) Rehash(slots_.size() + slots_.size() / 2);
   size_t slot = Probe(key);
   if (slots_[slot] == key) return false;
   slots_[slot] = key;
@@ -91,13 +100,13 @@ bool DedupeIndex::Contains(const RecordKey& key) const {
 }
 
 void DedupeIndex::Clear() {
-  slots_.assign(kInitialSlots, RecordKey{});
+  std::vector<RecordKey>(kInitialSlots).swap(slots_);  // gives the memory back
   has_zero_key_ = false;
   size_ = 0;
 }
 
-void DedupeIndex::Grow() {
-  std::vector<RecordKey> old(slots_.size() * 2);
+void DedupeIndex::Rehash(size_t slots) {
+  std::vector<RecordKey> old(slots);
   old.swap(slots_);
   for (const RecordKey& key : old) {
     if (key.high == 0 && key.low == 0) continue;

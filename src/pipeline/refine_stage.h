@@ -18,6 +18,7 @@
 #include "pipeline/event_log.h"
 #include "pipeline/expectations.h"
 #include "pipeline/pipeline_options.h"
+#include "pipeline/pseudonymizer.h"
 #include "pipeline/stage.h"
 
 namespace jsm::pipeline {
@@ -67,6 +68,7 @@ class RefineStage : public Stage {
   std::unique_ptr<delta::DeltaTable> quarantine_;
   kafka::DeadLetterWriter* dead_letters_ = nullptr;
   std::unique_ptr<model::OrderParser> parser_;
+  std::unique_ptr<Pseudonymizer> pseudonymizer_;  ///< set when [privacy] pseudonymize_customer is on
   DedupeIndex dedupe_;
   bool dedupe_dirty_ = false;
   RecordBatch silver_batch_;
