@@ -3,9 +3,12 @@
 // rebuild the index from silver's _record_id column (measured on a smaller
 // table, extrapolated linearly). Figures are printed, never asserted.
 //
-//   dedupe_index_bench [keys] [rebuild_rows]
+//   dedupe_index_bench [keys] [rebuild_rows] [grow|reserve]
 //     keys          distinct 128-bit keys to insert (default 100,000,000)
 //     rebuild_rows  rows of the synthetic silver table read back (default 3,000,000; 0 = skip)
+//     grow|reserve  let the table grow by 1.5x as keys arrive (a long run; default), or
+//                   reserve all keys first (a rebuild from silver). Peak RSS is per
+//                   process, so run the two modes separately.
 
 #include <sys/resource.h>
 
@@ -42,10 +45,12 @@ double PeakRssGb() {
   return static_cast<double>(usage.ru_maxrss) / (1024.0 * 1024.0);  // ru_maxrss is KiB
 }
 
-void MeasureIndex(uint64_t keys) {
-  std::printf("dedupe index, %llu distinct 128-bit keys\n", static_cast<unsigned long long>(keys));
+void MeasureIndex(uint64_t keys, bool reserve) {
+  std::printf("dedupe index, %llu distinct 128-bit keys, %s\n", static_cast<unsigned long long>(keys),
+              reserve ? "reserved up front" : "growing as keys arrive");
   DedupeIndex index;
   auto start = std::chrono::steady_clock::now();
+  if (reserve) index.Reserve(keys);
   uint64_t inserted = 0;
   for (uint64_t i = 0; i < keys; ++i) inserted += index.Insert(KeyOf(i)) ? 1 : 0;
   const double insert_s = Seconds(start);
@@ -138,7 +143,8 @@ int main(int argc, char** argv) {
   const uint64_t keys = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 100000000ULL;
   const uint64_t rebuild_rows = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 3000000ULL;
   if (rebuild_rows > 0) jsm::pipeline::MeasureRebuild(rebuild_rows, keys);
-  jsm::pipeline::MeasureIndex(keys);
+  const bool reserve = argc > 3 && std::string(argv[3]) == "reserve";
+  jsm::pipeline::MeasureIndex(keys, reserve);
   std::printf("peak RSS of the process: %.2f GiB\n", jsm::pipeline::PeakRssGb());
   return 0;
 }

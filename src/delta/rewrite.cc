@@ -3,6 +3,7 @@
 #include "delta/rewrite.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "common/clock.h"
 
@@ -13,6 +14,16 @@ bool RemovesData(const CommitEntry& commit) {
     const auto* remove = std::get_if<RemoveFile>(&action);
     return remove != nullptr && remove->data_change;
   });
+}
+
+int64_t DeletedRows(const CommitEntry& commit) {
+  for (const Action& action : commit.actions) {
+    const auto* info = std::get_if<CommitInfo>(&action);
+    if (info == nullptr) continue;
+    auto it = info->operation_metrics.find("numDeletedRows");
+    if (it != info->operation_metrics.end()) return std::strtoll(it->second.c_str(), nullptr, 10);
+  }
+  return 0;
 }
 
 Result<RewriteMetrics> DeleteRows(DeltaTable* table, const RowMatcher& matcher, RewriteOptions options) {
@@ -64,7 +75,7 @@ Result<RewriteMetrics> DeleteRows(DeltaTable* table, const RowMatcher& matcher, 
     actions.emplace_back(std::move(replacement));
     ++metrics.files_added;
   }
-  if (options.dry_run || metrics.removed.empty()) return metrics;
+  if (options.dry_run || (metrics.removed.empty() && !options.commit_when_no_match)) return metrics;
   for (Action& extra : options.extra_actions) actions.push_back(std::move(extra));
   CommitInfo info;
   info.operation = "DELETE";
@@ -73,6 +84,7 @@ Result<RewriteMetrics> DeleteRows(DeltaTable* table, const RowMatcher& matcher, 
                             {"numAddedFiles", std::to_string(metrics.files_added)},
                             {"numDeletedRows", std::to_string(metrics.rows_deleted)},
                             {"numCopiedRows", std::to_string(metrics.rows_copied)}};
+  for (auto& [name, value] : options.extra_metrics) info.operation_metrics[name] = value;
   info.engine_info = "jsm-pipeline/" JSM_VERSION;
   // The removes carry dataChange, so Commit treats any concurrent add or remove as a conflict.
   JSM_ASSIGN_OR_RETURN(metrics.version, table->Commit(std::move(actions), std::move(info)));

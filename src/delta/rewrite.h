@@ -26,6 +26,9 @@ struct RewriteOptions {
   bool dry_run = false;                    ///< find and count, write and commit nothing
   std::string predicate;                   ///< commitInfo.operationParameters.predicate (no personal data)
   std::vector<Action> extra_actions;       ///< committed with the rewrite (e.g. a txn)
+  std::map<std::string, std::string> extra_metrics;  ///< added to commitInfo.operationMetrics
+  /// Commit the extra actions and metrics (operation DELETE, no files) even when no row matches.
+  bool commit_when_no_match = false;
   parquet::WriterOptions writer;
 };
 
@@ -48,12 +51,15 @@ struct RewriteMetrics {
 };
 
 /// Deletes the rows `matcher` marks from `table`, as one DELETE commit. No commit
-/// when nothing matches. A concurrent change of the table's files is kConflict
+/// when nothing matches (unless options.commit_when_no_match). A concurrent change of the table's files is kConflict
 /// (nothing of ours is visible; run again).
 Result<RewriteMetrics> DeleteRows(DeltaTable* table, const RowMatcher& matcher, RewriteOptions options);
 
 /// True if `commit` removes data files with dataChange=true (a DELETE, an
 /// overwrite): its adds are rewritten rows, not new appends.
 bool RemovesData(const CommitEntry& commit);
+
+/// The commit's operationMetrics.numDeletedRows (0 when absent).
+int64_t DeletedRows(const CommitEntry& commit);
 
 }  // namespace jsm::delta

@@ -1,6 +1,7 @@
 #include "pipeline/erase.h"
 
 #include <algorithm>
+#include <map>
 
 #include "common/clock.h"
 #include "delta/table_properties.h"
@@ -44,21 +45,30 @@ Result<std::unique_ptr<delta::DeltaTable>> OpenIfExists(storage::ObjectStore* st
   return table;
 }
 
+/// Extra content of a table's erase commit.
+struct EraseCommitExtras {
+  std::vector<delta::Action> actions;
+  std::map<std::string, std::string> metrics;
+  bool commit_when_no_match = false;
+};
+
 Result<TableErasure> EraseFromTable(delta::DeltaTable* table, const delta::RowMatcher& matcher,
                                     std::vector<std::string> match_columns, const EraseRequest& request,
-                                    const PipelineOptions& options, std::vector<delta::Action> extra_actions) {
+                                    const PipelineOptions& options, EraseCommitExtras extras = {}) {
   TableErasure erasure;
   erasure.table = table->path();
   delta::RewriteOptions rewrite;
   rewrite.match_columns = std::move(match_columns);
   rewrite.dry_run = request.dry_run;
   rewrite.predicate = "[\"customer erasure (jsm erase)\"]";  // never the customer's number
-  rewrite.extra_actions = std::move(extra_actions);
+  rewrite.extra_actions = std::move(extras.actions);
+  rewrite.extra_metrics = std::move(extras.metrics);
+  rewrite.commit_when_no_match = extras.commit_when_no_match;
   rewrite.writer = options.parquet;
   JSM_ASSIGN_OR_RETURN(erasure.metrics, delta::DeleteRows(table, matcher, std::move(rewrite)));
   JSM_ASSIGN_OR_RETURN(delta::TableProperties properties, delta::ReadTableProperties(table->snapshot().metadata));
   erasure.deleted_file_retention_ms = properties.deleted_file_retention_ms;
-  if (erasure.metrics.version >= 0) {
+  if (erasure.metrics.version >= 0 && !erasure.metrics.removed.empty()) {
     erasure.vacuum_from_ms = erasure.metrics.committed_at_ms + properties.deleted_file_retention_ms;
   }
   return erasure;
@@ -146,23 +156,37 @@ Result<EraseReport> EraseCustomer(storage::ObjectStore* store, const PipelineOpt
                                                         : EventLog::Open(store, options));
   // Bronze first: once the silver commit below records the refine txn at the
   // bronze erase version, refine never looks at that bronze commit.
-  int64_t bronze_erase_version = -1;
   if (bronze != nullptr) {
-    JSM_ASSIGN_OR_RETURN(TableErasure erasure,
-                         EraseFromTable(bronze.get(), match_messages, {"value"}, request, options, {}));
-    bronze_erase_version = erasure.metrics.version;
+    JSM_ASSIGN_OR_RETURN(TableErasure erasure, EraseFromTable(bronze.get(), match_messages, {"value"}, request, options));
     report.tables.push_back(std::move(erasure));
   }
+  int64_t quarantine_erased = 0;
   if (quarantine != nullptr) {
     JSM_ASSIGN_OR_RETURN(TableErasure erasure,
-                         EraseFromTable(quarantine.get(), match_messages, {"value"}, request, options, {}));
+                         EraseFromTable(quarantine.get(), match_messages, {"value"}, request, options));
+    if (!request.dry_run) quarantine_erased = erasure.metrics.rows_deleted;
     report.tables.push_back(std::move(erasure));
   }
   if (silver != nullptr) {
-    std::vector<delta::Action> extra;
-    if (bronze_erase_version >= 0) extra.emplace_back(delta::Txn{kRefineAppId, bronze_erase_version, NowMillis()});
-    JSM_ASSIGN_OR_RETURN(TableErasure erasure,
-                         EraseFromTable(silver.get(), match_silver, {"customer_no"}, request, options, std::move(extra)));
+    // The silver commit consumes every bronze erase commit refine has not seen
+    // (this one, or one of an interrupted erase) and carries the rows erased from
+    // bronze and the quarantine, so the books (reconciliation.h) still balance.
+    EraseCommitExtras extras;
+    const int64_t refined = silver->AppVersion(kRefineAppId);
+    int64_t bronze_erased = 0;
+    if (bronze != nullptr && !request.dry_run && bronze->version() > refined) {
+      for (int64_t version = refined + 1; version <= bronze->version(); ++version) {
+        JSM_ASSIGN_OR_RETURN(delta::CommitEntry commit, bronze->ReadCommit(version));
+        bronze_erased += delta::DeletedRows(commit);
+      }
+      extras.actions.emplace_back(delta::Txn{kRefineAppId, bronze->version(), NowMillis()});
+      extras.commit_when_no_match = true;
+    }
+    extras.metrics[kErasedBronzeRowsMetric] = std::to_string(bronze_erased);
+    extras.metrics[kErasedQuarantineRowsMetric] = std::to_string(quarantine_erased);
+    extras.commit_when_no_match |= quarantine_erased > 0;
+    JSM_ASSIGN_OR_RETURN(TableErasure erasure, EraseFromTable(silver.get(), match_silver, {"customer_no"}, request,
+                                                              options, std::move(extras)));
     report.tables.push_back(std::move(erasure));
   }
   if (request.dry_run) return report;
@@ -170,7 +194,7 @@ Result<EraseReport> EraseCustomer(storage::ObjectStore* store, const PipelineOpt
     if (erasure.metrics.version >= 0) LogErasure(event_log.get(), erasure);
   }
   const bool silver_changed = !report.tables.empty() && report.tables.back().table == kSilverTable &&
-                              report.tables.back().metrics.version >= 0;
+                              report.tables.back().metrics.rows_deleted > 0;
   if (silver_changed) {
     // Gold is produced whole from silver: one aggregate step rebuilds it from the
     // current silver snapshot and rewrites every gold table with its txn.

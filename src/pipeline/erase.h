@@ -21,6 +21,12 @@
 
 namespace jsm::pipeline {
 
+/// operationMetrics of a silver commit: bronze rows erased by the bronze erase
+/// commits it consumes (written by jsm erase, or by refine when it skips one).
+inline constexpr const char* kErasedBronzeRowsMetric = "numErasedBronzeRows";
+/// operationMetrics of a silver erase commit: rows erased from the quarantine.
+inline constexpr const char* kErasedQuarantineRowsMetric = "numErasedQuarantineRows";
+
 /// What to erase.
 struct EraseRequest {
   std::string customer;  ///< CustomerNo as in the events (trimmed), e.g. "17850"

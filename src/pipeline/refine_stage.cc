@@ -5,6 +5,7 @@
 #include "common/clock.h"
 #include "common/logging.h"
 #include "delta/rewrite.h"
+#include "pipeline/erase.h"
 #include "pipeline/table_schemas.h"
 
 namespace jsm::pipeline {
@@ -202,6 +203,7 @@ Result<StepResult> RefineStage::Step() {
     // A bronze commit that removes data (jsm erase) re-adds rows refined before,
     // not new messages: it is consumed without reading its adds.
     if (delta::RemovesData(commit)) {
+      counts.erased_bronze += delta::DeletedRows(commit);
       last = version;
       continue;
     }
@@ -242,6 +244,7 @@ Result<StepResult> RefineStage::Step() {
   info.operation_metrics["numQuarantinedRows"] = std::to_string(counts.quarantined);
   info.operation_metrics["numDeadLetters"] = std::to_string(counts.dead_letters);
   info.operation_metrics["numDuplicateRows"] = std::to_string(counts.duplicates);
+  if (counts.erased_bronze > 0) info.operation_metrics[kErasedBronzeRowsMetric] = std::to_string(counts.erased_bronze);
   info.engine_info = "jsm-pipeline/" JSM_VERSION;
   JSM_ASSIGN_OR_RETURN(int64_t version, silver_->Commit(std::move(actions), std::move(info)));
   dedupe_dirty_ = false;

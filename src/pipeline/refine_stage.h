@@ -34,6 +34,7 @@ struct RefineCounts {
   int64_t quarantined = 0;
   int64_t dead_letters = 0;
   int64_t duplicates = 0;
+  int64_t erased_bronze = 0;  ///< rows of skipped bronze erase commits (jsm erase)
 };
 
 /// Refines bronze into silver.

@@ -13,6 +13,7 @@
 #include "kafka/producer.h"
 #include "pipeline/aggregate_stage.h"
 #include "pipeline/event_log.h"
+#include "pipeline/reconciliation.h"
 #include "pipeline/refine_stage.h"
 #include "pipeline/table_schemas.h"
 #include "storage/local_store.h"
@@ -115,6 +116,12 @@ class EraseTest : public ::testing::Test {
     ASSERT_TRUE(*(*aggregate)->ReachedTarget());
   }
 
+  void ExpectBooksBalance() {
+    auto books = Reconcile(store_.get());
+    ASSERT_TRUE(books) << books.error().ToString();
+    for (const std::string& problem : books->problems) ADD_FAILURE() << problem;
+  }
+
   std::unique_ptr<delta::DeltaTable> Table(const char* path) {
     auto table = delta::DeltaTable::Open(store_.get(), path);
     EXPECT_TRUE(table) << path << ": " << table.error().ToString();
@@ -215,6 +222,7 @@ TEST_F(EraseTest, RemovesTheCustomerFromEveryTableAndRecomputesGold) {
   ASSERT_TRUE(old);
   const std::vector<std::string> old_rows = SilverStrings(old->get(), "customer_no");
   EXPECT_EQ(std::count(old_rows.begin(), old_rows.end(), "200"), 2);
+  ExpectBooksBalance();
 }
 
 TEST_F(EraseTest, FollowingRunsNeitherBringTheCustomerBackNorDuplicate) {
@@ -236,6 +244,7 @@ TEST_F(EraseTest, FollowingRunsNeitherBringTheCustomerBackNorDuplicate) {
   EXPECT_EQ(std::count(rows.begin(), rows.end(), "200"), 0);
   auto country = Table(kCountrySummaryTable);
   EXPECT_EQ(SumInt(country.get(), "net_revenue"), SumInt(silver.get(), "line_total"));
+  ExpectBooksBalance();
 }
 
 TEST_F(EraseTest, BronzeEraseCommitIsNotRefinedAgainEvenWithoutTheSilverTxn) {
@@ -261,6 +270,21 @@ TEST_F(EraseTest, BronzeEraseCommitIsNotRefinedAgainEvenWithoutTheSilverTxn) {
   ASSERT_TRUE(report) << report.error().ToString();
   EXPECT_EQ(report->tables[0].metrics.rows_deleted, 0);
   EXPECT_EQ(report->tables[2].metrics.rows_deleted, 2);
+  ExpectBooksBalance();
+}
+
+TEST_F(EraseTest, CustomerOnlyInQuarantineIsErasedAndTheBooksBalance) {
+  AppendBronze({Event(1, "100"), Event(2, "500", 0)});
+  RunStages();
+  auto report = EraseCustomer(store_.get(), options_, EraseRequest{"500"});
+  ASSERT_TRUE(report) << report.error().ToString();
+  EXPECT_EQ(report->tables[0].metrics.rows_deleted, 1);
+  EXPECT_EQ(report->tables[1].metrics.rows_deleted, 1);
+  EXPECT_EQ(report->tables[2].metrics.rows_deleted, 0);
+  EXPECT_GE(report->tables[2].metrics.version, 0);  // the txn and the erased counts
+  EXPECT_FALSE(report->gold_recomputed);
+  EXPECT_EQ(Table(kSilverTable)->AppVersion(kRefineAppId), Table(kBronzeTable)->version());
+  ExpectBooksBalance();
 }
 
 TEST_F(EraseTest, RefusesWhileSilverIsBehindBronze) {
