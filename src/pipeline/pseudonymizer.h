@@ -6,7 +6,10 @@
 /// or recomputed. The key is held only in this object and never printed.
 /// See docs/privacy.md.
 
-#include <openssl/evp.h>
+// SHA256_CTX: the low-level API, deprecated in OpenSSL 3 but the only one whose
+// context is a plain struct (see pseudonymizer.cc).
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/sha.h>
 
 #include <array>
 #include <cstdint>
@@ -25,13 +28,14 @@ inline constexpr size_t kMinPseudonymKeyBytes = 16;
 /// Length of a pseudonym: 64 hex digits (32 bytes of HMAC-SHA256).
 inline constexpr size_t kPseudonymChars = 64;
 
-/// Computes HMAC-SHA256 pseudonyms with one reused digest context: no heap
+/// Computes HMAC-SHA256 pseudonyms from SHA-256 states precomputed over the
+/// key's inner and outer pads: two compressions per short value, no heap
 /// allocation per value. Not thread-safe; one per thread.
 class Pseudonymizer {
  public:
   /// A pseudonymizer keyed with `key` (raw bytes). kInvalidArgument if the key is
   /// shorter than kMinPseudonymKeyBytes (unless `allow_short_key`, for test
-  /// vectors); kInternal if libcrypto has no SHA-256. Messages never contain the key.
+  /// vectors). Messages never contain the key.
   static Result<std::unique_ptr<Pseudonymizer>> Create(std::string_view key, bool allow_short_key = false);
   /// Reads the key from environment variable `variable`. kInvalidArgument, naming
   /// the variable (never its value), if it is unset, empty or too short.
@@ -49,10 +53,8 @@ class Pseudonymizer {
  private:
   Pseudonymizer() = default;
 
-  EVP_MD* sha256_ = nullptr;
-  EVP_MD_CTX* ctx_ = nullptr;
-  std::array<uint8_t, 64> inner_pad_{};  ///< key ^ 0x36, one SHA-256 block
-  std::array<uint8_t, 64> outer_pad_{};  ///< key ^ 0x5c
+  SHA256_CTX inner_{};  ///< SHA-256 state after the block key ^ 0x36
+  SHA256_CTX outer_{};  ///< SHA-256 state after the block key ^ 0x5c
   std::array<char, kPseudonymChars> hex_{};
 };
 
