@@ -1,6 +1,10 @@
 #include "pipeline/pseudonymizer.h"
 
+// SHA256_CTX: the low-level API, deprecated in OpenSSL 3 but the only one whose
+// context is a plain struct that can be copied.
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/crypto.h>
+#include <openssl/sha.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -18,6 +22,8 @@ Result<std::unique_ptr<Pseudonymizer>> Pseudonymizer::Create(std::string_view ke
                                                       std::to_string(key.size()) + ")");
   }
   std::unique_ptr<Pseudonymizer> p(new Pseudonymizer());
+  p->inner_ = std::make_unique<SHA256_CTX>();
+  p->outer_ = std::make_unique<SHA256_CTX>();
   std::array<uint8_t, 64> block{};
   if (key.size() > block.size()) {
     SHA256(reinterpret_cast<const unsigned char*>(key.data()), key.size(), block.data());
@@ -26,11 +32,11 @@ Result<std::unique_ptr<Pseudonymizer>> Pseudonymizer::Create(std::string_view ke
   }
   std::array<uint8_t, 64> pad{};
   for (size_t i = 0; i < block.size(); ++i) pad[i] = block[i] ^ 0x36;
-  SHA256_Init(&p->inner_);
-  SHA256_Update(&p->inner_, pad.data(), pad.size());
+  SHA256_Init(p->inner_.get());
+  SHA256_Update(p->inner_.get(), pad.data(), pad.size());
   for (size_t i = 0; i < block.size(); ++i) pad[i] = block[i] ^ 0x5c;
-  SHA256_Init(&p->outer_);
-  SHA256_Update(&p->outer_, pad.data(), pad.size());
+  SHA256_Init(p->outer_.get());
+  SHA256_Update(p->outer_.get(), pad.data(), pad.size());
   OPENSSL_cleanse(block.data(), block.size());
   OPENSSL_cleanse(pad.data(), pad.size());
   return p;
@@ -49,17 +55,17 @@ Result<std::unique_ptr<Pseudonymizer>> Pseudonymizer::FromEnvironment(const std:
 }
 
 Pseudonymizer::~Pseudonymizer() {
-  OPENSSL_cleanse(&inner_, sizeof(inner_));
-  OPENSSL_cleanse(&outer_, sizeof(outer_));
+  if (inner_) OPENSSL_cleanse(inner_.get(), sizeof(SHA256_CTX));
+  if (outer_) OPENSSL_cleanse(outer_.get(), sizeof(SHA256_CTX));
 }
 
 std::array<uint8_t, 32> Pseudonymizer::Mac(std::string_view message) {
   std::array<uint8_t, 32> inner{};
   std::array<uint8_t, 32> mac{};
-  SHA256_CTX ctx = inner_;
+  SHA256_CTX ctx = *inner_;
   SHA256_Update(&ctx, message.data(), message.size());
   SHA256_Final(inner.data(), &ctx);
-  ctx = outer_;
+  ctx = *outer_;
   SHA256_Update(&ctx, inner.data(), inner.size());
   SHA256_Final(mac.data(), &ctx);
   return mac;

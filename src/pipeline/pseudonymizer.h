@@ -6,11 +6,6 @@
 /// or recomputed. The key is held only in this object and never printed.
 /// See docs/privacy.md.
 
-// SHA256_CTX: the low-level API, deprecated in OpenSSL 3 but the only one whose
-// context is a plain struct (see pseudonymizer.cc).
-#define OPENSSL_SUPPRESS_DEPRECATED
-#include <openssl/sha.h>
-
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -18,6 +13,8 @@
 #include <string_view>
 
 #include "common/status.h"
+
+struct SHA256state_st;  // OpenSSL's SHA256_CTX (openssl/sha.h)
 
 namespace jsm::pipeline {
 
@@ -53,8 +50,8 @@ class Pseudonymizer {
  private:
   Pseudonymizer() = default;
 
-  SHA256_CTX inner_{};  ///< SHA-256 state after the block key ^ 0x36
-  SHA256_CTX outer_{};  ///< SHA-256 state after the block key ^ 0x5c
+  std::unique_ptr<SHA256state_st> inner_;  ///< SHA-256 state after the block key ^ 0x36
+  std::unique_ptr<SHA256state_st> outer_;  ///< SHA-256 state after the block key ^ 0x5c
   std::array<char, kPseudonymChars> hex_{};
 };
 
