@@ -38,6 +38,25 @@ bool MentionsCustomer(std::string_view text, std::string_view customer) {
   return false;
 }
 
+bool LooksPseudonymized(std::string_view value) {
+  return value.size() == kPseudonymChars &&
+         std::all_of(value.begin(), value.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+/// True if the newest silver file holds a pseudonymized customer_no.
+Result<bool> SilverIsPseudonymized(const delta::DeltaTable& silver) {
+  const delta::AddFile* newest = nullptr;
+  for (const auto& [path, add] : silver.snapshot().files) {
+    if (newest == nullptr || add.modification_time > newest->modification_time) newest = &add;
+  }
+  if (newest == nullptr) return false;
+  JSM_ASSIGN_OR_RETURN(RecordBatch batch, silver.ReadDataFile(newest->path, {"customer_no"}));
+  for (size_t row = 0; row < batch.num_rows(); ++row) {
+    if (batch.column(0).IsValid(row)) return LooksPseudonymized(batch.column(0).StringAt(row));
+  }
+  return false;
+}
+
 /// Opens `path`, or null if the table does not exist.
 Result<std::unique_ptr<delta::DeltaTable>> OpenIfExists(storage::ObjectStore* store, const char* path) {
   auto table = delta::DeltaTable::Open(store, path);
@@ -142,6 +161,15 @@ Result<EraseReport> EraseCustomer(storage::ObjectStore* store, const PipelineOpt
     }
   }
 
+  if (silver != nullptr && !options.pseudonymize_customer) {
+    JSM_ASSIGN_OR_RETURN(bool pseudonymized, SilverIsPseudonymized(*silver));
+    if (pseudonymized) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "silver/pedidos holds pseudonymized customer numbers but pseudonymization is off in these "
+                       "settings: pass the config with [privacy] pseudonymize_customer = true (and its key), or "
+                       "the customer's silver rows would be missed");
+    }
+  }
   model::OrderParser parser(options.max_event_bytes);
   const delta::RowMatcher match_messages = [&](const RecordBatch& batch, std::vector<uint8_t>* doomed) {
     MarkCustomerMessages(batch.column(0), customer, &parser, doomed);

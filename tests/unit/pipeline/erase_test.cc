@@ -336,6 +336,13 @@ TEST_F(EraseTest, PseudonymizedSilverHoldsNoRawNumberAndEraseFindsThePseudonym) 
   auto missing_key = EraseCustomer(store_.get(), options_, EraseRequest{"100"});
   ASSERT_FALSE(missing_key);
   EXPECT_NE(missing_key.error().message().find("JSM_TEST_ERASE_KEY"), std::string::npos);
+  // Forgetting the privacy settings must not half-erase: silver would be missed.
+  options_.pseudonymize_customer = false;
+  const int64_t bronze_version = Table(kBronzeTable)->version();
+  auto without_settings = EraseCustomer(store_.get(), options_, EraseRequest{"100"});
+  ASSERT_FALSE(without_settings);
+  EXPECT_NE(without_settings.error().message().find("pseudonymize_customer"), std::string::npos);
+  EXPECT_EQ(Table(kBronzeTable)->version(), bronze_version);
 }
 
 TEST_F(EraseTest, RefineRefusesToStartWhenPseudonymizationHasNoKey) {
