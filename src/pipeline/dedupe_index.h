@@ -54,7 +54,30 @@ class DedupeIndex {
   /// Largest number of keys the current table holds before it grows.
   size_t Limit() const { return slots_.size() / 5 * 4; }
 
-  std::vector<RecordKey> slots_;  ///< {0,0} marks an empty slot
+  /// Slots in an anonymous memory mapping: pages arrive zeroed (= empty) on first
+  /// touch, and the table asks for transparent huge pages, which cut the TLB
+  /// misses of random probes into gigabytes. Throws std::bad_alloc like a vector.
+  class SlotArray {
+   public:
+    SlotArray() = default;
+    explicit SlotArray(size_t count);
+    ~SlotArray();
+    SlotArray(const SlotArray&) = delete;
+    SlotArray& operator=(const SlotArray&) = delete;
+    void Swap(SlotArray& other) noexcept;
+    size_t size() const { return count_; }
+    RecordKey& operator[](size_t i) { return data_[i]; }
+    const RecordKey& operator[](size_t i) const { return data_[i]; }
+    const RecordKey* begin() const { return data_; }
+    const RecordKey* end() const { return data_ + count_; }
+
+   private:
+    RecordKey* data_ = nullptr;
+    size_t count_ = 0;
+    size_t bytes_ = 0;
+  };
+
+  SlotArray slots_;               ///< {0,0} marks an empty slot
   bool has_zero_key_ = false;     ///< the all-zero key is kept out of the table
   size_t size_ = 0;
 };
