@@ -51,6 +51,8 @@ std::function<int()> RegisterConfigCommand(CLI::App* app);
 std::function<int()> RegisterTopicsCommand(CLI::App* app);
 /// `jsm dlq list|replay|discard`.
 std::function<int()> RegisterDlqCommand(CLI::App* app);
+/// `jsm erase`.
+std::function<int()> RegisterEraseCommand(CLI::App* app);
 
 /// Settings from `config` (defaults when empty) with the command-line overrides
 /// that are not empty applied; prints the error and returns nullopt on a bad file.

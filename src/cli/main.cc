@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
       {"config", jsm::cli::RegisterConfigCommand(&app)},
       {"topics", jsm::cli::RegisterTopicsCommand(&app)},
       {"dlq", jsm::cli::RegisterDlqCommand(&app)},
+      {"erase", jsm::cli::RegisterEraseCommand(&app)},
   };
   try {
     app.parse(argc, argv);

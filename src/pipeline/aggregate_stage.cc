@@ -4,6 +4,7 @@
 
 #include "common/clock.h"
 #include "common/logging.h"
+#include "delta/rewrite.h"
 #include "pipeline/table_schemas.h"
 
 namespace jsm::pipeline {
@@ -66,15 +67,27 @@ Result<StepResult> AggregateStage::Step() {
   }
   const double started = MonotonicSeconds();
   const int64_t first_version = applied_version_ + 1;
-  for (int64_t version = first_version; version <= latest; ++version) {
+  // New appends are folded in; a commit that removes data (jsm erase) cannot be,
+  // so then, and on start, the state is rebuilt from the current snapshot.
+  bool rebuild = applied_version_ < 0;
+  std::vector<std::string> appended;
+  for (int64_t version = first_version; version <= latest && !rebuild; ++version) {
     JSM_ASSIGN_OR_RETURN(delta::CommitEntry commit, silver_->ReadCommit(version));
+    if (delta::RemovesData(commit)) rebuild = true;
     for (const delta::Action& action : commit.actions) {
       const auto* add = std::get_if<delta::AddFile>(&action);
-      if (add == nullptr || !add->data_change) continue;
-      JSM_ASSIGN_OR_RETURN(RecordBatch rows, silver_->ReadDataFile(add->path, GoldInputColumns()));
-      aggregator_.Add(rows);
-      result.rows_in += static_cast<int64_t>(rows.num_rows());
+      if (add != nullptr && add->data_change) appended.push_back(add->path);
     }
+  }
+  if (rebuild) {
+    aggregator_.Clear();
+    appended.clear();
+    for (const auto& [path, add] : silver_->snapshot().files) appended.push_back(path);
+  }
+  for (const std::string& path : appended) {
+    JSM_ASSIGN_OR_RETURN(RecordBatch rows, silver_->ReadDataFile(path, GoldInputColumns()));
+    aggregator_.Add(rows);
+    result.rows_in += static_cast<int64_t>(rows.num_rows());
   }
   applied_version_ = latest;
   const RecordBatch outputs[] = {aggregator_.DailySales(), aggregator_.ProductPerformance(),

@@ -2,7 +2,11 @@
 
 #include <xxhash.h>
 
+#include <sys/mman.h>
+
 #include <cstring>
+#include <new>
+#include <utility>
 
 namespace jsm::pipeline {
 namespace {
@@ -58,16 +62,43 @@ bool ParseRecordKeyHex(std::string_view hex, RecordKey* key) {
   return true;
 }
 
+DedupeIndex::SlotArray::SlotArray(size_t count) : count_(count), bytes_(count * sizeof(RecordKey)) {
+  void* memory = ::mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (memory == MAP_FAILED) throw std::bad_alloc();
+  // Only a hint: without transparent huge pages the table works the same, slower.
+  (void)::madvise(memory, bytes_, MADV_HUGEPAGE);
+  data_ = static_cast<RecordKey*>(memory);
+}
+
+DedupeIndex::SlotArray::~SlotArray() {
+  if (data_ != nullptr) ::munmap(data_, bytes_);
+}
+
+void DedupeIndex::SlotArray::Swap(SlotArray& other) noexcept {
+  std::swap(data_, other.data_);
+  std::swap(count_, other.count_);
+  std::swap(bytes_, other.bytes_);
+}
+
 DedupeIndex::DedupeIndex() : slots_(kInitialSlots) {}
 
 size_t DedupeIndex::Probe(const RecordKey& key) const {
-  const size_t mask = slots_.size() - 1;
-  size_t slot = static_cast<size_t>(key.low ^ (key.high >> 7)) & mask;
+  // Keys are xxh3 hashes, but the two halves are folded and remixed anyway so that
+  // keys sharing a half, or with halves in any linear relation, still spread.
+  // Multiply-shift then maps the 64 bits onto [0, slots).
+  const size_t slots = slots_.size();
+  const uint64_t mixed = (key.high ^ ((key.low << 32) | (key.low >> 32))) * 0x9E3779B97F4A7C15ULL;
+  size_t slot = static_cast<size_t>((static_cast<unsigned __int128>(mixed) * slots) >> 64);
   while (true) {
     const RecordKey& current = slots_[slot];
     if (current == key || (current.high == 0 && current.low == 0)) return slot;
-    slot = (slot + 1) & mask;
+    if (++slot == slots) slot = 0;
   }
+}
+
+void DedupeIndex::Reserve(size_t keys) {
+  if (keys <= Limit()) return;
+  Rehash(keys / 4 * 5 + 5);
 }
 
 bool DedupeIndex::Insert(const RecordKey& key) {
@@ -77,7 +108,7 @@ bool DedupeIndex::Insert(const RecordKey& key) {
     ++size_;
     return true;
   }
-  if ((size_ + 1) * 10 > slots_.size() * 7) Grow();
+  if (size_ + 1 > Limit()) Rehash(slots_.size() + slots_.size() / 2);
   size_t slot = Probe(key);
   if (slots_[slot] == key) return false;
   slots_[slot] = key;
@@ -91,14 +122,15 @@ bool DedupeIndex::Contains(const RecordKey& key) const {
 }
 
 void DedupeIndex::Clear() {
-  slots_.assign(kInitialSlots, RecordKey{});
+  SlotArray fresh(kInitialSlots);  // gives the memory back
+  slots_.Swap(fresh);
   has_zero_key_ = false;
   size_ = 0;
 }
 
-void DedupeIndex::Grow() {
-  std::vector<RecordKey> old(slots_.size() * 2);
-  old.swap(slots_);
+void DedupeIndex::Rehash(size_t slots) {
+  SlotArray old(slots);
+  old.Swap(slots_);
   for (const RecordKey& key : old) {
     if (key.high == 0 && key.low == 0) continue;
     slots_[Probe(key)] = key;

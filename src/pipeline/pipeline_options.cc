@@ -137,6 +137,13 @@ Result<PipelineOptions> LoadPipelineOptions(const std::string& path, PipelineOpt
         if (status) options.max_event_bytes = static_cast<size_t>(number);
       } else if (full == "dlq.max_attempts") {
         status = Read(node, path, full, &options.dlq_max_attempts);
+      } else if (full == "privacy.pseudonymize_customer") {
+        status = Read(node, path, full, &options.pseudonymize_customer);
+      } else if (full == "privacy.key_env") {
+        status = Read(node, path, full, &options.pseudonym_key_env);
+        if (status && options.pseudonym_key_env.empty()) {
+          status = MakeError(ErrorCode::kInvalidArgument, Where(path, node.source()) + ": 'privacy.key_env' is empty");
+        }
       } else if (full == "parquet.compression") {
         status = ReadCompression(node, path, &options.parquet.compression);
       } else if (full == "parquet.row_group_bytes") {

@@ -29,6 +29,11 @@ struct PipelineOptions {
 
   parquet::WriterOptions parquet;
 
+  /// `[privacy]`: replace CustomerNo in silver (and so gold) by HMAC-SHA256(key, CustomerNo)
+  /// (docs/privacy.md). The key comes from the environment variable `pseudonym_key_env`.
+  bool pseudonymize_customer = false;
+  std::string pseudonym_key_env = "JSM_PSEUDONYM_KEY";
+
   /// Expectations of silver rows; `[[expectations]]` in a config file replaces the defaults.
   std::vector<ExpectationSpec> expectations = DefaultExpectationSpecs();
 };

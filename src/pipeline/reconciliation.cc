@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "delta/table.h"
+#include "pipeline/erase.h"
 #include "pipeline/refine_stage.h"
 #include "pipeline/table_schemas.h"
 
@@ -74,8 +75,12 @@ Result<Reconciliation> Reconcile(storage::ObjectStore* store, int64_t expected_b
         r.dead_letters += MetricOf(*info, "numDeadLetters");
         r.duplicates += MetricOf(*info, "numDuplicateRows");
         silver_rows_by_metrics += MetricOf(*info, "numOutputRows");
+        r.erased_bronze += MetricOf(*info, kErasedBronzeRowsMetric);
+        r.erased_quarantine += MetricOf(*info, kErasedQuarantineRowsMetric);
+        r.erased_silver += MetricOf(*info, "numDeletedRows");
       }
     }
+    silver_rows_by_metrics -= r.erased_silver;
     if (silver_rows_by_metrics != r.silver_rows) {
       r.problems.push_back("silver holds " + std::to_string(r.silver_rows) + " rows but its commits report " +
                            std::to_string(silver_rows_by_metrics));
@@ -94,11 +99,13 @@ Result<Reconciliation> Reconcile(storage::ObjectStore* store, int64_t expected_b
     r.problems.push_back("bronze holds " + std::to_string(r.bronze_rows) + " messages, expected " +
                          std::to_string(expected_bronze));
   }
-  if (r.refined_rows != r.bronze_rows) {
+  if (r.refined_rows != r.bronze_rows + r.erased_bronze) {
     r.problems.push_back("refine consumed " + std::to_string(r.refined_rows) + " of " +
-                         std::to_string(r.bronze_rows) + " bronze messages");
+                         std::to_string(r.bronze_rows) + " bronze messages (+ " + std::to_string(r.erased_bronze) +
+                         " erased)");
   }
-  const int64_t accounted = r.silver_rows + r.quarantined_rows + r.dead_letters + r.duplicates;
+  const int64_t accounted = r.silver_rows + r.quarantined_rows + r.dead_letters + r.duplicates + r.erased_silver +
+                            r.erased_quarantine;
   if (accounted != r.refined_rows) {
     r.problems.push_back("silver + quarantine + dead letters + duplicates = " + std::to_string(accounted) +
                          " but refine consumed " + std::to_string(r.refined_rows));

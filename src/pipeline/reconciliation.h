@@ -25,6 +25,9 @@ struct Reconciliation {
   int64_t gold_net_cents = 0;    ///< Σ net_revenue in gold/daily_sales
   int64_t gold_lines = 0;        ///< Σ lines in gold/daily_sales
   int64_t silver_sale_lines = 0; ///< silver rows that are not cancellations
+  int64_t erased_bronze = 0;     ///< bronze rows removed by jsm erase (Σ numErasedBronzeRows)
+  int64_t erased_silver = 0;     ///< silver rows removed by jsm erase (Σ numDeletedRows)
+  int64_t erased_quarantine = 0; ///< quarantine rows removed by jsm erase (Σ numErasedQuarantineRows)
   std::vector<std::string> problems;  ///< empty when everything balances
 
   bool balanced() const { return problems.empty(); }

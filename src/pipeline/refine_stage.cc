@@ -4,6 +4,8 @@
 
 #include "common/clock.h"
 #include "common/logging.h"
+#include "delta/rewrite.h"
+#include "pipeline/erase.h"
 #include "pipeline/table_schemas.h"
 
 namespace jsm::pipeline {
@@ -29,6 +31,9 @@ Result<std::unique_ptr<RefineStage>> RefineStage::Create(storage::ObjectStore* s
   JSM_ASSIGN_OR_RETURN(stage->quarantine_, delta::DeltaTable::OpenOrCreate(store, kQuarantineTable,
                                                                          "pedidos_quarantine", QuarantineSchema()));
   stage->parser_ = std::make_unique<model::OrderParser>(options.max_event_bytes);
+  if (options.pseudonymize_customer) {
+    JSM_ASSIGN_OR_RETURN(stage->pseudonymizer_, Pseudonymizer::FromEnvironment(options.pseudonym_key_env));
+  }
   stage->silver_batch_ = RecordBatch(SilverSchema());
   stage->candidates_ = RecordBatch(SilverSchema());
   JSM_ASSIGN_OR_RETURN(stage->expectations_, CompileExpectations(options.expectations, SilverSchema()));
@@ -41,6 +46,9 @@ Result<std::unique_ptr<RefineStage>> RefineStage::Create(storage::ObjectStore* s
 Status RefineStage::RebuildDedupeIndex() {
   const double started = MonotonicSeconds();
   dedupe_.Clear();
+  size_t rows = 0;
+  for (const auto& [path, add] : silver_->snapshot().files) rows += add.num_records > 0 ? add.num_records : 0;
+  dedupe_.Reserve(rows + static_cast<size_t>(options_.refine_max_rows));  // no rehash while rebuilding
   for (const auto& [path, add] : silver_->snapshot().files) {
     JSM_ASSIGN_OR_RETURN(RecordBatch ids, silver_->ReadDataFile(path, {"_record_id"}));
     const Column& column = ids.column(0);
@@ -113,6 +121,11 @@ Status RefineStage::ParseBronzeFile(const RecordBatch& bronze, RefineCounts* cou
       continue;
     }
     ++counts->parsed;
+    // Pseudonymize before the record key is computed: a _record_id over the raw
+    // CustomerNo would let anyone recover it by trying every customer number.
+    if (pseudonymizer_ != nullptr && !order.customer_no.empty()) {
+      order.customer_no = pseudonymizer_->Pseudonym(order.customer_no);
+    }
     AppendCandidate(bronze, row, order);
   }
   return Status::Ok();
@@ -187,6 +200,13 @@ Result<StepResult> RefineStage::Step() {
     if (redo && version > quarantine_done) break;
     if (!redo && counts.input_rows >= options_.refine_max_rows) break;
     JSM_ASSIGN_OR_RETURN(delta::CommitEntry commit, bronze_->ReadCommit(version));
+    // A bronze commit that removes data (jsm erase) re-adds rows refined before,
+    // not new messages: it is consumed without reading its adds.
+    if (delta::RemovesData(commit)) {
+      counts.erased_bronze += delta::DeletedRows(commit);
+      last = version;
+      continue;
+    }
     for (const delta::Action& action : commit.actions) {
       const auto* add = std::get_if<delta::AddFile>(&action);
       if (add == nullptr || !add->data_change) continue;
@@ -224,6 +244,7 @@ Result<StepResult> RefineStage::Step() {
   info.operation_metrics["numQuarantinedRows"] = std::to_string(counts.quarantined);
   info.operation_metrics["numDeadLetters"] = std::to_string(counts.dead_letters);
   info.operation_metrics["numDuplicateRows"] = std::to_string(counts.duplicates);
+  if (counts.erased_bronze > 0) info.operation_metrics[kErasedBronzeRowsMetric] = std::to_string(counts.erased_bronze);
   info.engine_info = "jsm-pipeline/" JSM_VERSION;
   JSM_ASSIGN_OR_RETURN(int64_t version, silver_->Commit(std::move(actions), std::move(info)));
   dedupe_dirty_ = false;

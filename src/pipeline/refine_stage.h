@@ -18,6 +18,7 @@
 #include "pipeline/event_log.h"
 #include "pipeline/expectations.h"
 #include "pipeline/pipeline_options.h"
+#include "pipeline/pseudonymizer.h"
 #include "pipeline/stage.h"
 
 namespace jsm::pipeline {
@@ -33,6 +34,7 @@ struct RefineCounts {
   int64_t quarantined = 0;
   int64_t dead_letters = 0;
   int64_t duplicates = 0;
+  int64_t erased_bronze = 0;  ///< rows of skipped bronze erase commits (jsm erase)
 };
 
 /// Refines bronze into silver.
@@ -67,6 +69,7 @@ class RefineStage : public Stage {
   std::unique_ptr<delta::DeltaTable> quarantine_;
   kafka::DeadLetterWriter* dead_letters_ = nullptr;
   std::unique_ptr<model::OrderParser> parser_;
+  std::unique_ptr<Pseudonymizer> pseudonymizer_;  ///< set when [privacy] pseudonymize_customer is on
   DedupeIndex dedupe_;
   bool dedupe_dirty_ = false;
   RecordBatch silver_batch_;

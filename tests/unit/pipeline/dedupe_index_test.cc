@@ -63,6 +63,47 @@ TEST(DedupeIndex, GrowsAndKeepsEveryKey) {
   EXPECT_LE(index.memory_bytes(), 300000u * 16 * 4);
 }
 
+/// A well-mixed distinct key per i (as xxh3 keys are).
+RecordKey MixedKey(uint64_t i) {
+  auto mix = [](uint64_t x) {
+    x += 0x9e3779b97f4a7c15ULL;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+  };
+  return RecordKey{mix(i), mix(i ^ 0x5555555555555555ULL)};
+}
+
+TEST(DedupeIndex, MillionKeysReservedUpFrontFitWithoutRehashAtTwentyBytesPerKey) {
+  constexpr uint64_t kKeys = 1000000;
+  DedupeIndex index;
+  index.Reserve(kKeys);
+  const size_t capacity = index.capacity();
+  for (uint64_t i = 0; i < kKeys; ++i) ASSERT_TRUE(index.Insert(MixedKey(i))) << i;
+  EXPECT_EQ(index.capacity(), capacity);  // no rehash
+  EXPECT_EQ(index.size(), kKeys);
+  EXPECT_LE(static_cast<double>(index.memory_bytes()) / kKeys, 20.01);
+  for (uint64_t i = 0; i < kKeys; ++i) ASSERT_FALSE(index.Insert(MixedKey(i))) << i;
+  for (uint64_t i = kKeys; i < 2 * kKeys; ++i) ASSERT_FALSE(index.Contains(MixedKey(i))) << i;
+  uint64_t next = 2 * kKeys;  // just past the reservation the table grows by half
+  while (index.capacity() == capacity) index.Insert(MixedKey(next++));
+  EXPECT_LE(next - 2 * kKeys, 8u);
+  EXPECT_EQ(index.capacity(), capacity + capacity / 2);
+  for (uint64_t i = 0; i < kKeys; ++i) ASSERT_TRUE(index.Contains(MixedKey(i))) << i;
+  ASSERT_TRUE(index.Contains(MixedKey(next - 1)));
+  index.Clear();
+  EXPECT_EQ(index.size(), 0u);
+  EXPECT_LT(index.memory_bytes(), 2u << 20);
+  EXPECT_FALSE(index.Contains(MixedKey(1)));
+}
+
+TEST(DedupeIndex, KeysSharingTheirHighHalfStayDistinct) {
+  DedupeIndex index;
+  for (uint64_t i = 1; i <= 100000; ++i) ASSERT_TRUE(index.Insert(RecordKey{42, i}));
+  for (uint64_t i = 1; i <= 100000; ++i) ASSERT_TRUE(index.Contains(RecordKey{42, i}));
+  EXPECT_FALSE(index.Contains(RecordKey{42, 0}));
+}
+
 TEST(DedupeIndex, ZeroKeyIsAnOrdinaryMember) {
   DedupeIndex index;
   EXPECT_FALSE(index.Contains(RecordKey{}));

@@ -104,3 +104,27 @@ TEST(PipelineOptions, ExpectationMistakesPointAtFileLineColumnAndRulePosition) {
 
 }  // namespace
 }  // namespace jsm::pipeline
+
+namespace jsm::pipeline {
+namespace {
+
+TEST(PipelineOptions, PrivacySectionIsReadAndOffByDefault) {
+  EXPECT_FALSE(PipelineOptions{}.pseudonymize_customer);
+  EXPECT_EQ(PipelineOptions{}.pseudonym_key_env, "JSM_PSEUDONYM_KEY");
+  auto options = LoadPipelineOptions(
+      WriteConfig("privacy.toml", "[privacy]\npseudonymize_customer = true\nkey_env = \"MY_KEY\"\n"));
+  ASSERT_TRUE(options) << options.error().ToString();
+  EXPECT_TRUE(options->pseudonymize_customer);
+  EXPECT_EQ(options->pseudonym_key_env, "MY_KEY");
+  auto typed = LoadPipelineOptions(WriteConfig("privacy_typed.toml", "[privacy]\npseudonymize_customer = \"yes\"\n"));
+  ASSERT_FALSE(typed);
+  EXPECT_NE(typed.error().message().find("privacy_typed.toml:2:"), std::string::npos) << typed.error().message();
+  EXPECT_FALSE(LoadPipelineOptions(WriteConfig("privacy_empty.toml", "[privacy]\nkey_env = \"\"\n")));
+  auto shipped = LoadPipelineOptions(JSM_SOURCE_DIR "/config/pipeline.toml");
+  ASSERT_TRUE(shipped) << shipped.error().ToString();
+  EXPECT_FALSE(shipped->pseudonymize_customer);
+  EXPECT_EQ(shipped->pseudonym_key_env, "JSM_PSEUDONYM_KEY");
+}
+
+}  // namespace
+}  // namespace jsm::pipeline
