@@ -70,6 +70,8 @@ pytest: build venv spark-jars kafka-jars
 
 bench: build venv
 	JSM_BIN=$(abspath $(BUILD)/jsm) $(VENV)/bin/python bench/pipeline_bench.py --input $(DATA_CSV)
+	JSM_BIN=$(abspath $(BUILD)/jsm) $(VENV)/bin/python bench/parquet_vs_pyarrow.py --input $(DATA_CSV)
+	JSM_BIN=$(abspath $(BUILD)/jsm) $(VENV)/bin/python bench/delta_log_bench.py --commits 10000
 
 clean:
 	rm -rf $(BUILD)

@@ -234,6 +234,13 @@ int Describe(const TableArgs& args) {
   std::printf("version      %lld\n", static_cast<long long>(snapshot.version));
   std::printf("protocol     reader %d, writer %d\n", snapshot.protocol.min_reader_version,
               snapshot.protocol.min_writer_version);
+  std::string features;
+  for (const auto* list : {&snapshot.protocol.reader_features, &snapshot.protocol.writer_features}) {
+    for (const std::string& feature : *list) {
+      if (features.find(feature) == std::string::npos) features += (features.empty() ? "" : ", ") + feature;
+    }
+  }
+  if (!features.empty()) std::printf("features     %s\n", features.c_str());
   std::string partitions;
   for (const std::string& column : snapshot.metadata.partition_columns) partitions += (partitions.empty() ? "" : ", ") + column;
   std::printf("partitioned  %s\n", partitions.empty() ? "no" : ("by " + partitions).c_str());
@@ -318,6 +325,10 @@ int Vacuum(const TableArgs& args) {
   std::printf("table %s: %s %zu files (%lld bytes) unreferenced for more than %g hours\n", args.table.c_str(),
               result->dry_run ? "would delete" : "deleted", result->files.size(),
               static_cast<long long>(result->bytes), static_cast<double>(result->retention_ms) / delta::kMillisPerHour);
+  if (!result->dry_run) {
+    std::printf("table %s: logged as versions %lld (VACUUM START) and %lld (VACUUM END)\n", args.table.c_str(),
+                static_cast<long long>(result->start_version), static_cast<long long>(result->end_version));
+  }
   return kExitOk;
 }
 

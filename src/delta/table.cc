@@ -115,8 +115,8 @@ Result<std::vector<int64_t>> DeltaTable::ListCommitVersions() const {
   std::sort(versions.begin(), versions.end());
   if (versions.empty() && has_checkpoint) {
     return MakeError(ErrorCode::kUnsupported, "the log of table " + Describe() +
-                                                  " holds only a checkpoint and no commits; reading checkpoints is "
-                                                  "not supported yet, so the table cannot be replayed");
+                                                  " holds checkpoints but no commit file; a Delta log keeps at least "
+                                                  "the commits after its newest checkpoint, so it cannot be replayed");
   }
   if (!versions.empty() && versions.front() != 0 && !has_checkpoint) {
     return MakeError(ErrorCode::kCorruption, "the log of table " + Describe() + " starts at version " +
@@ -142,7 +142,7 @@ Status DeltaTable::LoadLatest() {
   }
   Snapshot snapshot;
   // Start from the newest checkpoint (PROTOCOL.md, "Checkpoints"), then replay the later commits.
-  JSM_ASSIGN_OR_RETURN(const std::optional<int64_t> checkpoint,
+  JSM_ASSIGN_OR_RETURN(const std::optional<CheckpointFiles> checkpoint,
                        FindCheckpoint(store_, Key(kLogDir), versions.back()));
   if (checkpoint) {
     JSM_ASSIGN_OR_RETURN(snapshot, ReadCheckpoint(store_, Key(kLogDir), *checkpoint, Describe()));
