@@ -52,18 +52,19 @@ Status CheckReadSupported(const Protocol& protocol, std::string_view table) {
 }
 
 Status CheckProtocolSupported(const Protocol& protocol, std::string_view table) {
-  if (protocol.min_reader_version > kMaxReaderVersion) {
-    std::string message = "table " + std::string(table) + " needs reader version " +
-                          std::to_string(protocol.min_reader_version) + "; we support " +
-                          std::to_string(kMaxReaderVersion);
-    if (!protocol.reader_features.empty()) message += " (reader features: " + JoinFeatures(protocol.reader_features) + ")";
-    return MakeError(ErrorCode::kUnsupported, std::move(message));
-  }
+  // Writer first: for a table we can read but not write, that is the reason.
   if (protocol.min_writer_version > kMaxWriterVersion) {
     std::string message = "table " + std::string(table) + " needs writer version " +
                           std::to_string(protocol.min_writer_version) + "; we support " +
                           std::to_string(kMaxWriterVersion);
     if (!protocol.writer_features.empty()) message += " (writer features: " + JoinFeatures(protocol.writer_features) + ")";
+    return MakeError(ErrorCode::kUnsupported, std::move(message));
+  }
+  if (protocol.min_reader_version > kMaxReaderVersion) {
+    std::string message = "table " + std::string(table) + " needs reader version " +
+                          std::to_string(protocol.min_reader_version) + "; we support " +
+                          std::to_string(kMaxReaderVersion);
+    if (!protocol.reader_features.empty()) message += " (reader features: " + JoinFeatures(protocol.reader_features) + ")";
     return MakeError(ErrorCode::kUnsupported, std::move(message));
   }
   return Status::Ok();

@@ -288,6 +288,9 @@ TEST_F(CheckpointTest, ReadsV2JsonCheckpointWithSidecarsButRefusesToWrite) {
   for (const Action& action : commit0->actions) {
     if (std::holds_alternative<Metadata>(action)) top += SerializeActions({action}) + "\n";
   }
+  for (const auto& [app, version] : state.app_versions) {  // txn actions stay in the top-level file
+    top += SerializeActions({Txn{app, version, 0}}) + "\n";
+  }
   top += R"({"sidecar":{"path":"016ae953-37a9-438e-8683-9a9a4a79a395.parquet","sizeInBytes":)" +
          std::to_string(sidecar->size()) + R"(,"modificationTime":1}})" "\n";
   ASSERT_TRUE(store_->Put("v2/_delta_log/00000000000000000004.checkpoint.80a083e8-7026-4e79-81be-64bd76c43a11.json", top));
