@@ -30,19 +30,25 @@ def drop_commits_before(log, version):
         (log / f"{v:020d}.json").unlink()
 
 
-def test_we_read_a_multi_part_checkpoint_spark_wrote(spark, tmp_path):
+@pytest.mark.parametrize("part_size", [None, 4], ids=["classic", "multi-part"])
+def test_we_read_a_classic_or_multi_part_checkpoint_spark_wrote(spark, tmp_path, part_size):
     lake = tmp_path / "lake"
     path = lake / "multi"
-    spark.conf.set("spark.databricks.delta.checkpoint.partSize", "4")
+    if part_size:
+        spark.conf.set("spark.databricks.delta.checkpoint.partSize", str(part_size))
     try:
         for i in range(11):                                      # versions 0..10; checkpoint at 10
             append(spark, path, i)
     finally:
         spark.conf.unset("spark.databricks.delta.checkpoint.partSize")
     log = path / "_delta_log"
-    parts = sorted(log.glob(f"{10:020d}.checkpoint.*.*.parquet"))
-    assert len(parts) > 1, sorted(p.name for p in log.iterdir())
-    assert json.loads((log / "_last_checkpoint").read_text())["parts"] == len(parts)
+    if part_size:
+        parts = sorted(log.glob(f"{10:020d}.checkpoint.*.*.parquet"))
+        assert len(parts) > 1, sorted(p.name for p in log.iterdir())
+        assert json.loads((log / "_last_checkpoint").read_text())["parts"] == len(parts)
+    else:
+        parts = [log / f"{10:020d}.checkpoint.parquet"]
+        assert parts[0].exists(), sorted(p.name for p in log.iterdir())
     expected = spark_rows(spark, path)
     assert len(expected) == 220
     append(spark, path, 11)                                      # version 11, replayed after the parts
@@ -53,8 +59,8 @@ def test_we_read_a_multi_part_checkpoint_spark_wrote(spark, tmp_path):
     assert sum(r["amount"] for r in ours) == sum(r["amount"] for r in expected)
     described = run_jsm("table", "describe", "multi", "--lakehouse", lake).stdout
     assert "version      11" in described and "rows         240" in described
-    # A multi-part checkpoint missing a part is ignored: with its commits gone, the table cannot be rebuilt,
-    # and the error says so instead of returning fewer rows.
+    # A checkpoint missing (a part of a multi-part one is ignored): with its commits gone, the table cannot
+    # be rebuilt, and the error says so instead of returning fewer rows.
     parts[-1].unlink()
     broken = run_jsm("table", "show", "multi", "--lakehouse", lake, check=False)
     assert broken.returncode != 0 and "multi" in broken.stderr
