@@ -406,10 +406,11 @@ std::function<int()> RegisterTableCommand(CLI::App* app) {
   optimize->add_option("--target-size", args->target_size, "target file size in bytes")->capture_default_str();
 
   CLI::App* vacuum = AddTableSubcommand(table, args.get(), "vacuum",
-                                        "Delete data files no longer referenced for longer than the retention.");
+                                        "Delete data files no longer referenced for longer than the retention; "
+                                        "logged as VACUUM START and VACUUM END commits.");
   vacuum->add_option("--retain-hours", args->retain_hours,
                      "retention in hours (default: delta.deletedFileRetentionDuration, 168)");
-  vacuum->add_flag("--dry-run", args->dry_run, "list the files and bytes that would be deleted; delete nothing");
+  vacuum->add_flag("--dry-run", args->dry_run, "list the files and bytes that would be deleted; delete and log nothing");
   vacuum->add_flag("--force", args->force, "allow a retention shorter than the table's (breaks older time travel)");
 
   AddTableSubcommand(table, args.get(), "checkpoint", "Write a checkpoint of the current version.");

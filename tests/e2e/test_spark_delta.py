@@ -158,6 +158,13 @@ def test_we_read_a_partitioned_table_spark_wrote_and_optimized(spark, tmp_path):
     assert canon(uk) == canon([r for r in expected if r["country"] == "UK" and r["qty"] >= 3])
     out = run_jsm("table", "describe", "spark_orders", "--lakehouse", tmp_path / "lake").stdout
     assert "by country, order_day" in out and "rows         60" in out
+    # Our history of Spark's log: the same versions and operations as DESCRIBE HISTORY.
+    import json
+    ours_history = [json.loads(line) for line in run_jsm("table", "history", "spark_orders", "--lakehouse",
+                                                         tmp_path / "lake", "--format", "json").stdout.splitlines()]
+    spark_history = spark.sql(f"DESCRIBE HISTORY delta.`{path}`").select("version", "operation").collect()
+    assert [(h["version"], h["operation"]) for h in ours_history] == [(r.version, r.operation) for r in spark_history]
+    assert ours_history[0]["operation"] == "OPTIMIZE" and ours_history[0]["filesRemoved"] > ours_history[0]["filesAdded"]
 
 
 def test_four_concurrent_appenders_make_400_versions_with_every_add_once(spark, tmp_path):
