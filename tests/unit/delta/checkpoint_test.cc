@@ -139,7 +139,7 @@ TEST(CheckpointEncoding, CheckpointWithoutMetadataIsCorruption) {
   EXPECT_NE(decoded.error().message().find("bad.parquet"), std::string::npos);
 }
 
-TEST(LastCheckpoint, JsonRoundTripsAndMultiPartIsUnsupported) {
+TEST(LastCheckpoint, JsonRoundTripsAndReadsMultiPartParts) {
   LastCheckpoint last{20, 31, 4096, 25};
   auto parsed = ParseLastCheckpoint(LastCheckpointJson(last));
   ASSERT_TRUE(parsed) << parsed.error().ToString();
