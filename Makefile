@@ -81,6 +81,8 @@ pytest: build venv spark-jars kafka-jars azurite-install
 
 bench: build venv
 	JSM_BIN=$(abspath $(BUILD)/jsm) $(VENV)/bin/python bench/pipeline_bench.py --input $(DATA_CSV)
+	JSM_BIN=$(abspath $(BUILD)/jsm) $(VENV)/bin/python bench/parquet_vs_pyarrow.py --input $(DATA_CSV)
+	JSM_BIN=$(abspath $(BUILD)/jsm) $(VENV)/bin/python bench/delta_log_bench.py --commits 10000
 
 # Local disk against Azure Blob Storage on Azurite, same data (see docs/azure.md).
 bench-azure: build venv azurite-install

@@ -237,6 +237,13 @@ int Describe(const TableArgs& args) {
   std::printf("version      %lld\n", static_cast<long long>(snapshot.version));
   std::printf("protocol     reader %d, writer %d\n", snapshot.protocol.min_reader_version,
               snapshot.protocol.min_writer_version);
+  std::string features;
+  for (const auto* list : {&snapshot.protocol.reader_features, &snapshot.protocol.writer_features}) {
+    for (const std::string& feature : *list) {
+      if (features.find(feature) == std::string::npos) features += (features.empty() ? "" : ", ") + feature;
+    }
+  }
+  if (!features.empty()) std::printf("features     %s\n", features.c_str());
   std::string partitions;
   for (const std::string& column : snapshot.metadata.partition_columns) partitions += (partitions.empty() ? "" : ", ") + column;
   std::printf("partitioned  %s\n", partitions.empty() ? "no" : ("by " + partitions).c_str());
@@ -321,6 +328,10 @@ int Vacuum(const TableArgs& args) {
   std::printf("table %s: %s %zu files (%lld bytes) unreferenced for more than %g hours\n", args.table.c_str(),
               result->dry_run ? "would delete" : "deleted", result->files.size(),
               static_cast<long long>(result->bytes), static_cast<double>(result->retention_ms) / delta::kMillisPerHour);
+  if (!result->dry_run) {
+    std::printf("table %s: logged as versions %lld (VACUUM START) and %lld (VACUUM END)\n", args.table.c_str(),
+                static_cast<long long>(result->start_version), static_cast<long long>(result->end_version));
+  }
   return kExitOk;
 }
 
@@ -398,10 +409,11 @@ std::function<int()> RegisterTableCommand(CLI::App* app) {
   optimize->add_option("--target-size", args->target_size, "target file size in bytes")->capture_default_str();
 
   CLI::App* vacuum = AddTableSubcommand(table, args.get(), "vacuum",
-                                        "Delete data files no longer referenced for longer than the retention.");
+                                        "Delete data files no longer referenced for longer than the retention; "
+                                        "logged as VACUUM START and VACUUM END commits.");
   vacuum->add_option("--retain-hours", args->retain_hours,
                      "retention in hours (default: delta.deletedFileRetentionDuration, 168)");
-  vacuum->add_flag("--dry-run", args->dry_run, "list the files and bytes that would be deleted; delete nothing");
+  vacuum->add_flag("--dry-run", args->dry_run, "list the files and bytes that would be deleted; delete and log nothing");
   vacuum->add_flag("--force", args->force, "allow a retention shorter than the table's (breaks older time travel)");
 
   AddTableSubcommand(table, args.get(), "checkpoint", "Write a checkpoint of the current version.");

@@ -13,6 +13,7 @@
 #include "delta/json_writer.h"
 #include "delta/log_cleanup.h"
 #include "delta/path_encoding.h"
+#include "delta/snapshot.h"
 #include "delta/table_properties.h"
 #include "parquet/nested.h"
 #include "parquet/nested_reader.h"
@@ -290,28 +291,41 @@ Result<std::string> EncodeCheckpoint(const Snapshot& snapshot, int64_t tombstone
   return out;
 }
 
-Result<Snapshot> DecodeCheckpoint(std::string_view bytes, int64_t version, std::string_view file_name) {
+namespace {
+
+/// What the files of one checkpoint held besides the snapshot's state.
+struct CheckpointContent {
+  bool has_protocol = false;
+  bool has_metadata = false;
+  int checkpoint_metadata = 0;        ///< checkpointMetadata actions (V2: exactly one)
+  std::vector<std::string> sidecars;  ///< sidecar paths, as written
+};
+
+Error Corrupt(std::string_view file_name, std::string what) {
+  return Error(ErrorCode::kCorruption, std::string(file_name) + ": " + what);
+}
+
+/// Applies the rows of one checkpoint file (a whole V1 checkpoint, a part, a V2
+/// top-level Parquet file or, with `file_actions_only`, a sidecar: only its add
+/// and remove rows count, as the protocol allows nothing else there) to `snapshot`.
+Status DecodeParquetInto(std::string_view bytes, std::string_view file_name, Snapshot* snapshot,
+                         CheckpointContent* content, bool file_actions_only = false) {
   static const std::vector<std::string> kPaths = {
       "txn.appId", "txn.version", "txn.lastUpdated", "add.path", "add.partitionValues", "add.size",
       "add.modificationTime", "add.dataChange", "add.stats", "remove.path", "remove.deletionTimestamp",
       "remove.dataChange", "remove.extendedFileMetadata", "remove.partitionValues", "remove.size",
       "metaData.id", "metaData.name", "metaData.description", "metaData.schemaString",
       "metaData.partitionColumns", "metaData.configuration", "metaData.createdTime", "protocol.minReaderVersion",
-      "protocol.minWriterVersion", "protocol.readerFeatures", "protocol.writerFeatures"};
+      "protocol.minWriterVersion", "protocol.readerFeatures", "protocol.writerFeatures", "checkpointMetadata.version",
+      "sidecar.path"};
   JSM_ASSIGN_OR_RETURN(NestedBatch batch, parquet::ReadNestedParquet(bytes, kPaths, file_name));
-  auto corrupt = [&](std::string what) {
-    return MakeError(ErrorCode::kCorruption, std::string(file_name) + ": " + what);
-  };
   StructReader txn(batch, "txn"), add(batch, "add"), remove(batch, "remove"), metadata(batch, "metaData"),
-      protocol(batch, "protocol");
-  Snapshot snapshot;
-  snapshot.version = version;
-  bool has_protocol = false, has_metadata = false;
+      protocol(batch, "protocol"), checkpoint_metadata(batch, "checkpointMetadata"), sidecar(batch, "sidecar");
   simdjson::dom::parser stats_parser;
   for (size_t row = 0; row < batch.num_rows; ++row) {
     if (add.Present(row)) {
       std::optional<std::string> path = add.String("path", row);
-      if (!path) return corrupt("row " + std::to_string(row) + ": add without a path");
+      if (!path) return std::unexpected(Corrupt(file_name, "row " + std::to_string(row) + ": add without a path"));
       AddFile file;
       JSM_ASSIGN_OR_RETURN(file.path, DecodePath(*path));
       file.partition_values = add.Map("partitionValues", row);
@@ -321,10 +335,10 @@ Result<Snapshot> DecodeCheckpoint(std::string_view bytes, int64_t version, std::
       file.stats = add.String("stats", row).value_or("");
       if (!file.stats.empty()) file.num_records = NumRecordsOf(file.stats, &stats_parser);
       std::string key = file.path;
-      snapshot.files[std::move(key)] = std::move(file);
+      snapshot->files[std::move(key)] = std::move(file);
     } else if (remove.Present(row)) {
       std::optional<std::string> path = remove.String("path", row);
-      if (!path) return corrupt("row " + std::to_string(row) + ": remove without a path");
+      if (!path) return std::unexpected(Corrupt(file_name, "row " + std::to_string(row) + ": remove without a path"));
       RemoveFile file;
       JSM_ASSIGN_OR_RETURN(file.path, DecodePath(*path));
       file.deletion_timestamp = remove.Int("deletionTimestamp", row).value_or(0);
@@ -333,39 +347,132 @@ Result<Snapshot> DecodeCheckpoint(std::string_view bytes, int64_t version, std::
       file.partition_values = remove.Map("partitionValues", row);
       file.size = remove.Int("size", row).value_or(0);
       std::string key = file.path;
-      snapshot.tombstones[std::move(key)] = std::move(file);
+      snapshot->tombstones[std::move(key)] = std::move(file);
+    } else if (file_actions_only) {
+      continue;
     } else if (txn.Present(row)) {
       std::optional<std::string> app_id = txn.String("appId", row);
       std::optional<int64_t> txn_version = txn.Int("version", row);
-      if (!app_id || !txn_version) return corrupt("row " + std::to_string(row) + ": txn without appId or version");
-      snapshot.app_versions[*app_id] = *txn_version;
+      if (!app_id || !txn_version) {
+        return std::unexpected(Corrupt(file_name, "row " + std::to_string(row) + ": txn without appId or version"));
+      }
+      snapshot->app_versions[*app_id] = *txn_version;
     } else if (metadata.Present(row)) {
-      Metadata& m = snapshot.metadata;
+      Metadata& m = snapshot->metadata;
       m.id = metadata.String("id", row).value_or("");
       m.name = metadata.String("name", row).value_or("");
       m.description = metadata.String("description", row).value_or("");
       std::optional<std::string> schema = metadata.String("schemaString", row);
-      if (!schema) return corrupt("metaData without schemaString");
+      if (!schema) return std::unexpected(Corrupt(file_name, "metaData without schemaString"));
       Result<Schema> parsed = SchemaFromJson(*schema);
       if (!parsed) return std::unexpected(parsed.error().WithContext(std::string(file_name) + ": metaData"));
       m.schema = std::move(*parsed);
       m.partition_columns = metadata.List("partitionColumns", row);
       m.configuration = metadata.Map("configuration", row);
       m.created_time = metadata.Int("createdTime", row).value_or(0);
-      has_metadata = true;
+      content->has_metadata = true;
     } else if (protocol.Present(row)) {
-      Protocol& p = snapshot.protocol;
+      Protocol& p = snapshot->protocol;
       std::optional<int64_t> reader = protocol.Int("minReaderVersion", row);
       std::optional<int64_t> writer = protocol.Int("minWriterVersion", row);
-      if (!reader || !writer) return corrupt("protocol without minReaderVersion or minWriterVersion");
+      if (!reader || !writer) {
+        return std::unexpected(Corrupt(file_name, "protocol without minReaderVersion or minWriterVersion"));
+      }
       p.min_reader_version = static_cast<int>(*reader);
       p.min_writer_version = static_cast<int>(*writer);
       p.reader_features = protocol.List("readerFeatures", row);
       p.writer_features = protocol.List("writerFeatures", row);
-      has_protocol = true;
+      content->has_protocol = true;
+    } else if (checkpoint_metadata.Present(row)) {
+      ++content->checkpoint_metadata;
+    } else if (sidecar.Present(row)) {
+      std::optional<std::string> path = sidecar.String("path", row);
+      if (!path) return std::unexpected(Corrupt(file_name, "row " + std::to_string(row) + ": sidecar without a path"));
+      content->sidecars.push_back(std::move(*path));
     }
   }
-  if (!has_protocol || !has_metadata) return corrupt("checkpoint lacks a protocol or a metaData action");
+  return Status::Ok();
+}
+
+/// Applies a V2 top-level checkpoint in JSON (one action per line) to `snapshot`.
+Status DecodeJsonInto(std::string_view text, std::string_view file_name, Snapshot* snapshot,
+                      CheckpointContent* content) {
+  JSM_ASSIGN_OR_RETURN(const std::vector<Action> actions, ParseActions(text, file_name));
+  for (const Action& action : actions) {
+    if (const auto* protocol = std::get_if<Protocol>(&action)) {
+      snapshot->protocol = *protocol;
+      content->has_protocol = true;
+    } else if (const auto* metadata = std::get_if<Metadata>(&action)) {
+      snapshot->metadata = *metadata;
+      content->has_metadata = true;
+    } else if (const auto* add = std::get_if<AddFile>(&action)) {
+      snapshot->files[add->path] = *add;
+    } else if (const auto* remove = std::get_if<RemoveFile>(&action)) {
+      snapshot->tombstones[remove->path] = *remove;
+    } else if (const auto* txn = std::get_if<Txn>(&action)) {
+      snapshot->app_versions[txn->app_id] = txn->version;
+    }
+  }
+  // The V2-only actions ParseActions does not model: checkpointMetadata and sidecar.
+  simdjson::dom::parser parser;
+  size_t start = 0;
+  for (size_t line = 1; start < text.size(); ++line) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view row = text.substr(start, end - start);
+    start = end + 1;
+    if (row.find("\"sidecar\"") == std::string_view::npos &&
+        row.find("\"checkpointMetadata\"") == std::string_view::npos) {
+      continue;
+    }
+    simdjson::dom::element root;
+    if (parser.parse(row.data(), row.size()).get(root) != simdjson::SUCCESS) {
+      return std::unexpected(Corrupt(file_name, "line " + std::to_string(line) + " is not JSON"));
+    }
+    if (root["checkpointMetadata"].error() == simdjson::SUCCESS) ++content->checkpoint_metadata;
+    simdjson::dom::element sidecar;
+    if (root["sidecar"].get(sidecar) == simdjson::SUCCESS) {
+      std::string_view path;
+      if (sidecar["path"].get(path) != simdjson::SUCCESS) {
+        return std::unexpected(Corrupt(file_name, "line " + std::to_string(line) + ": sidecar without a path"));
+      }
+      content->sidecars.emplace_back(path);
+    }
+  }
+  return Status::Ok();
+}
+
+/// The name of a sidecar file in `_delta_log/_sidecars/`: the protocol keeps them
+/// there, so only the last path component of `path` (URI-encoded) counts.
+Result<std::string> SidecarName(std::string_view path, std::string_view file_name) {
+  const size_t slash = path.rfind('/');
+  const std::string_view last = slash == std::string_view::npos ? path : path.substr(slash + 1);
+  Result<std::string> decoded = DecodePath(last);
+  if (!decoded || decoded->empty() || *decoded == "." || *decoded == "..") {
+    return std::unexpected(Corrupt(file_name, "sidecar path '" + std::string(path) + "' names no file"));
+  }
+  return decoded;
+}
+
+Status CheckComplete(const CheckpointContent& content, std::string_view file_name) {
+  if (!content.has_protocol || !content.has_metadata) {
+    return std::unexpected(Corrupt(file_name, "checkpoint lacks a protocol or a metaData action"));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<Snapshot> DecodeCheckpoint(std::string_view bytes, int64_t version, std::string_view file_name) {
+  Snapshot snapshot;
+  snapshot.version = version;
+  CheckpointContent content;
+  JSM_RETURN_IF_ERROR(DecodeParquetInto(bytes, file_name, &snapshot, &content));
+  JSM_RETURN_IF_ERROR(CheckComplete(content, file_name));
+  if (!content.sidecars.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument, std::string(file_name) +
+                                                      ": a V2 checkpoint with sidecar files; read it with ReadCheckpoint");
+  }
   return snapshot;
 }
 
@@ -376,6 +483,7 @@ std::string LastCheckpointJson(const LastCheckpoint& last) {
   json.Member("size", last.size);
   if (last.size_in_bytes >= 0) json.Member("sizeInBytes", last.size_in_bytes);
   if (last.num_of_add_files >= 0) json.Member("numOfAddFiles", last.num_of_add_files);
+  if (last.parts >= 0) json.Member("parts", last.parts);
   json.EndObject();
   return json.Take();
 }
@@ -391,45 +499,54 @@ Result<LastCheckpoint> ParseLastCheckpoint(std::string_view json) {
   if (root["size"].get(last.size) != simdjson::SUCCESS) last.size = 0;
   if (root["sizeInBytes"].get(last.size_in_bytes) != simdjson::SUCCESS) last.size_in_bytes = -1;
   if (root["numOfAddFiles"].get(last.num_of_add_files) != simdjson::SUCCESS) last.num_of_add_files = -1;
-  if (root["parts"].error() == simdjson::SUCCESS) {
-    return MakeError(ErrorCode::kUnsupported, "_last_checkpoint points at a multi-part checkpoint");
-  }
+  if (root["parts"].get(last.parts) != simdjson::SUCCESS) last.parts = -1;
   return last;
 }
 
-Result<std::optional<int64_t>> FindCheckpoint(storage::ObjectStore* store, const std::string& log_prefix,
-                                              int64_t max_version) {
-  auto text = store->Get(log_prefix + std::string(kLastCheckpoint));
-  if (text) {
-    Result<LastCheckpoint> last = ParseLastCheckpoint(*text);
-    if (last && last->version <= max_version) {
-      auto exists = store->List(log_prefix + CheckpointFileName(last->version).substr(11));
-      if (exists && !exists->empty()) return std::optional<int64_t>(last->version);
+Result<Snapshot> ReadCheckpoint(storage::ObjectStore* store, const std::string& log_prefix,
+                                const CheckpointFiles& checkpoint, std::string_view table) {
+  Snapshot snapshot;
+  snapshot.version = checkpoint.version;
+  CheckpointContent content;
+  std::string described;
+  auto with_table = [&](const Error& error) { return std::unexpected(error.WithContext("table " + std::string(table))); };
+  for (const std::string& name : checkpoint.names) {
+    const std::string key = log_prefix + name;
+    described = store->Describe() + "/" + key;
+    auto bytes = store->Get(key);
+    if (!bytes) return with_table(bytes.error());
+    Status decoded = name.ends_with(".json") ? DecodeJsonInto(*bytes, described, &snapshot, &content)
+                                             : DecodeParquetInto(*bytes, described, &snapshot, &content);
+    if (!decoded) return with_table(decoded.error());
+  }
+  if (Status complete = CheckComplete(content, described); !complete) return with_table(complete.error());
+  if (checkpoint.kind == CheckpointKind::kUuid && content.checkpoint_metadata != 1) {
+    return with_table(Corrupt(described, "a V2 checkpoint must hold exactly one checkpointMetadata action, not " +
+                                             std::to_string(content.checkpoint_metadata)));
+  }
+  // Refuse what we cannot read before reading the sidecars (they may hold deletion vectors, ...).
+  if (Status supported = CheckReadSupported(snapshot.protocol, table); !supported) {
+    return std::unexpected(supported.error());
+  }
+  // V2: the file actions may live in sidecar files under _delta_log/_sidecars/.
+  for (const std::string& path : content.sidecars) {
+    Result<std::string> name = SidecarName(path, described);
+    if (!name) return with_table(name.error());
+    const std::string key = log_prefix + "_sidecars/" + *name;
+    const std::string sidecar = store->Describe() + "/" + key;
+    auto bytes = store->Get(key);
+    if (!bytes) return with_table(bytes.error().WithContext("sidecar of checkpoint " + described));
+    CheckpointContent file_actions;
+    if (Status decoded = DecodeParquetInto(*bytes, sidecar, &snapshot, &file_actions, true); !decoded) {
+      return with_table(decoded.error());
     }
-    // Stale, unreadable or ahead of what we want: fall back to listing.
-  } else if (text.error().code() != ErrorCode::kNotFound) {
-    return std::unexpected(text.error());
   }
-  JSM_ASSIGN_OR_RETURN(const std::vector<storage::ObjectInfo> objects, store->List(log_prefix));
-  std::optional<int64_t> best;
-  for (const storage::ObjectInfo& object : objects) {
-    const int64_t version = CheckpointVersionOf(std::string_view(object.path).substr(log_prefix.size()));
-    if (version >= 0 && version <= max_version && (!best || version > *best)) best = version;
-  }
-  return best;
-}
-
-Result<Snapshot> ReadCheckpoint(storage::ObjectStore* store, const std::string& log_prefix, int64_t version,
-                                std::string_view table) {
-  const std::string key = log_prefix + CheckpointFileName(version).substr(11);  // drop "_delta_log/"
-  JSM_ASSIGN_OR_RETURN(const std::string bytes, store->Get(key));
-  Result<Snapshot> snapshot = DecodeCheckpoint(bytes, version, store->Describe() + "/" + key);
-  if (!snapshot) return std::unexpected(snapshot.error().WithContext("table " + std::string(table)));
   return snapshot;
 }
 
 Result<LastCheckpoint> DeltaTable::Checkpoint() {
   JSM_CHECK_GE(snapshot_.version, 0);
+  JSM_RETURN_IF_ERROR(CheckProtocolSupported(snapshot_.protocol, Describe()));  // we write classic V1 checkpoints only
   JSM_ASSIGN_OR_RETURN(const TableProperties properties, ReadTableProperties(snapshot_.metadata));
   const int64_t now = NowMillis();
   LastCheckpoint last;

@@ -138,6 +138,8 @@ void CheckpointIfDue(DeltaTable* table) {
 
 Result<int64_t> DeltaTable::Commit(std::vector<Action> actions, CommitInfo info, const CommitOptions& options) {
   JSM_CHECK_GE(snapshot_.version, 0);
+  // We may read tables we cannot write (reader features such as v2Checkpoint need writer version 7).
+  JSM_RETURN_IF_ERROR(CheckProtocolSupported(snapshot_.protocol, Describe()));
   JSM_RETURN_IF_ERROR(ValidateActions(actions, snapshot_, Describe()));
   if (info.timestamp == 0) info.timestamp = NowMillis();
   if (info.engine_info.empty()) info.engine_info = std::string(kEngineInfo);

@@ -8,6 +8,7 @@
 #include "common/clock.h"
 #include "delta/partition_values.h"
 #include "delta/schema_diff.h"
+#include "delta/snapshot.h"
 #include "delta/table.h"
 #include "delta/uuid.h"
 #include "delta/value_text.h"
@@ -38,6 +39,8 @@ bool Contains(const std::vector<std::string>& names, const std::string& name) {
 Result<AddFile> DeltaTable::WritePartitionFile(const RecordBatch& data,
                                                const std::map<std::string, std::string>& partition_values,
                                                const parquet::WriterOptions& options) {
+  // A table we may read but not write gets no data file of ours either.
+  JSM_RETURN_IF_ERROR(CheckProtocolSupported(snapshot_.protocol, Describe()));
   std::string bytes;
   JSM_RETURN_IF_ERROR(parquet::WriteParquet(data, options, &bytes));
   const std::string name = PartitionDirectory(snapshot_.metadata.partition_columns, partition_values) +

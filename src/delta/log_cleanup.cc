@@ -10,11 +10,12 @@
 namespace jsm::delta {
 namespace {
 
-/// Version of a log file we may clean up ("<20 digits>.json|.checkpoint.parquet|.crc"), or -1.
+/// Version of a log file we may clean up ("<20 digits>.json|.crc" or a checkpoint of any kind), or -1.
 int64_t LogFileVersion(std::string_view name) {
+  if (const std::optional<CheckpointName> checkpoint = ParseCheckpointName(name)) return checkpoint->version;
   if (name.size() < 21 || name[20] != '.') return -1;
   const std::string_view suffix = name.substr(20);
-  if (suffix != ".json" && suffix != ".checkpoint.parquet" && suffix != ".crc") return -1;
+  if (suffix != ".json" && suffix != ".crc") return -1;
   int64_t version = 0;
   for (size_t i = 0; i < 20; ++i) {
     if (name[i] < '0' || name[i] > '9') return -1;
@@ -30,6 +31,7 @@ Result<int64_t> CleanUpExpiredLogs(storage::ObjectStore* store, const std::strin
   JSM_ASSIGN_OR_RETURN(const std::vector<storage::ObjectInfo> objects, store->List(log_prefix));
   struct VersionFiles {
     std::vector<std::string> keys;
+    std::vector<std::string> names;
     int64_t newest_ms = 0;
     bool has_checkpoint = false;
   };
@@ -40,9 +42,11 @@ Result<int64_t> CleanUpExpiredLogs(storage::ObjectStore* store, const std::strin
     if (version < 0 || version > checkpoint_version) continue;
     VersionFiles& files = versions[version];
     files.keys.push_back(object.path);
+    files.names.emplace_back(name);
     files.newest_ms = std::max(files.newest_ms, object.modified_ms);
-    files.has_checkpoint = files.has_checkpoint || CheckpointVersionOf(name) == version;
   }
+  // Only a complete checkpoint (every part of a multi-part one) can stand in for the commits before it.
+  for (auto& [version, files] : versions) files.has_checkpoint = NewestCompleteCheckpoint(files.names, version).has_value();
   // The boundary: the newest checkpoint all of whose predecessors have expired.
   int64_t boundary = -1;
   for (const auto& [version, files] : versions) {

@@ -6,10 +6,12 @@
 #include <map>
 
 #include "common/clock.h"
+#include "delta/snapshot.h"
 
 namespace jsm::delta {
 
 Result<OptimizeMetrics> Optimize(DeltaTable* table, const OptimizeOptions& options) {
+  JSM_RETURN_IF_ERROR(CheckProtocolSupported(table->snapshot().protocol, table->Location()));
   const Metadata& metadata = table->snapshot().metadata;
   std::vector<std::string> data_columns;
   for (const Field& field : metadata.schema.fields) {

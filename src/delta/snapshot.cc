@@ -17,21 +17,54 @@ std::string JoinFeatures(const std::vector<std::string>& features) {
   return out;
 }
 
+bool IsReadableReaderFeature(std::string_view feature) {
+  for (const std::string_view readable : kReadableReaderFeatures) {
+    if (feature == readable) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
-Status CheckProtocolSupported(const Protocol& protocol, std::string_view table) {
-  if (protocol.min_reader_version > kMaxReaderVersion) {
-    std::string message = "table " + std::string(table) + " needs reader version " +
-                          std::to_string(protocol.min_reader_version) + "; we support " +
-                          std::to_string(kMaxReaderVersion);
-    if (!protocol.reader_features.empty()) message += " (reader features: " + JoinFeatures(protocol.reader_features) + ")";
-    return MakeError(ErrorCode::kUnsupported, std::move(message));
+Status CheckReadSupported(const Protocol& protocol, std::string_view table) {
+  if (protocol.min_reader_version == 3) {
+    std::vector<std::string> missing;
+    for (const std::string& feature : protocol.reader_features) {
+      if (!IsReadableReaderFeature(feature)) missing.push_back(feature);
+    }
+    if (missing.empty()) return Status::Ok();
+    std::string readable;
+    for (const std::string_view feature : kReadableReaderFeatures) {
+      if (!readable.empty()) readable += ", ";
+      readable += feature;
+    }
+    return MakeError(ErrorCode::kUnsupported,
+                     "table " + std::string(table) + " needs reader version 3 with reader features we do not "
+                     "implement: " + JoinFeatures(missing) + " (we read reader version " +
+                     std::to_string(kMaxReaderVersion) + ", and 3 with only " + readable + ")");
   }
+  if (protocol.min_reader_version > kMaxReaderVersion) {
+    return MakeError(ErrorCode::kUnsupported, "table " + std::string(table) + " needs reader version " +
+                                                  std::to_string(protocol.min_reader_version) + "; we support " +
+                                                  std::to_string(kMaxReaderVersion));
+  }
+  return Status::Ok();
+}
+
+Status CheckProtocolSupported(const Protocol& protocol, std::string_view table) {
+  // Writer first: for a table we can read but not write, that is the reason.
   if (protocol.min_writer_version > kMaxWriterVersion) {
     std::string message = "table " + std::string(table) + " needs writer version " +
                           std::to_string(protocol.min_writer_version) + "; we support " +
                           std::to_string(kMaxWriterVersion);
     if (!protocol.writer_features.empty()) message += " (writer features: " + JoinFeatures(protocol.writer_features) + ")";
+    return MakeError(ErrorCode::kUnsupported, std::move(message));
+  }
+  if (protocol.min_reader_version > kMaxReaderVersion) {
+    std::string message = "table " + std::string(table) + " needs reader version " +
+                          std::to_string(protocol.min_reader_version) + "; we support " +
+                          std::to_string(kMaxReaderVersion);
+    if (!protocol.reader_features.empty()) message += " (reader features: " + JoinFeatures(protocol.reader_features) + ")";
     return MakeError(ErrorCode::kUnsupported, std::move(message));
   }
   return Status::Ok();
@@ -41,7 +74,7 @@ Result<std::vector<Action>> ParseCommit(std::string_view text, std::string_view 
   auto actions = ParseActions(text, file_name);
   if (!actions) {
     if (const std::optional<Protocol> protocol = FindProtocol(text)) {
-      JSM_RETURN_IF_ERROR(CheckProtocolSupported(*protocol, table));
+      JSM_RETURN_IF_ERROR(CheckReadSupported(*protocol, table));
     }
   }
   return actions;
@@ -52,7 +85,7 @@ Status ApplyCommit(int64_t version, const std::vector<Action>& actions, std::str
   // Check first, so that a refused commit leaves the snapshot untouched.
   for (const Action& action : actions) {
     if (const auto* protocol = std::get_if<Protocol>(&action)) {
-      JSM_RETURN_IF_ERROR(CheckProtocolSupported(*protocol, table));
+      JSM_RETURN_IF_ERROR(CheckReadSupported(*protocol, table));
     }
   }
   for (const Action& action : actions) {

@@ -16,8 +16,17 @@ namespace jsm::delta {
 inline constexpr int kMaxReaderVersion = 1;
 inline constexpr int kMaxWriterVersion = 2;
 
+/// Reader features (reader version 3) we implement for reading: a table needing
+/// only these is read; writing to it stays refused (writer version 7).
+inline constexpr std::string_view kReadableReaderFeatures[] = {"v2Checkpoint"};
+
+/// kUnsupported, naming `table` and the features missing, if reading a table with
+/// `protocol` needs more than we implement: reader version 1, or 3 with only the
+/// kReadableReaderFeatures. Writer versions and writer-only features do not matter to readers.
+Status CheckReadSupported(const Protocol& protocol, std::string_view table);
+
 /// kUnsupported, naming `table`, if reading or writing a table with `protocol` needs
-/// more than we implement.
+/// more than we implement (writer version above kMaxWriterVersion included).
 Status CheckProtocolSupported(const Protocol& protocol, std::string_view table);
 
 /// Parses a commit file like ParseActions, but if it carries a protocol we do not

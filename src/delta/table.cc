@@ -98,7 +98,7 @@ std::string DeltaTable::Key(std::string_view relative) const {
 
 std::string DeltaTable::Describe() const { return store_->Describe() + "/" + path_; }
 
-Result<std::vector<int64_t>> DeltaTable::ListCommitVersions() const {
+Result<std::vector<int64_t>> DeltaTable::ListCommitVersions(std::vector<std::string>* checkpoint_names) const {
   const std::string log_prefix = Key(kLogDir);
   JSM_ASSIGN_OR_RETURN(const std::vector<storage::ObjectInfo> objects, store_->List(log_prefix));
   std::vector<int64_t> versions;
@@ -110,13 +110,14 @@ Result<std::vector<int64_t>> DeltaTable::ListCommitVersions() const {
       versions.push_back(version);
     } else if (IsCheckpointName(name)) {
       has_checkpoint = true;
+      if (checkpoint_names != nullptr) checkpoint_names->emplace_back(name);
     }
   }
   std::sort(versions.begin(), versions.end());
   if (versions.empty() && has_checkpoint) {
     return MakeError(ErrorCode::kUnsupported, "the log of table " + Describe() +
-                                                  " holds only a checkpoint and no commits; reading checkpoints is "
-                                                  "not supported yet, so the table cannot be replayed");
+                                                  " holds checkpoints but no commit file; a Delta log keeps at least "
+                                                  "the commits after its newest checkpoint, so it cannot be replayed");
   }
   if (!versions.empty() && versions.front() != 0 && !has_checkpoint) {
     return MakeError(ErrorCode::kCorruption, "the log of table " + Describe() + " starts at version " +
@@ -135,15 +136,16 @@ Result<std::vector<int64_t>> DeltaTable::ListCommitVersions() const {
 }
 
 Status DeltaTable::LoadLatest() {
-  JSM_ASSIGN_OR_RETURN(const std::vector<int64_t> versions, ListCommitVersions());
+  std::vector<std::string> checkpoint_names;
+  JSM_ASSIGN_OR_RETURN(const std::vector<int64_t> versions, ListCommitVersions(&checkpoint_names));
   if (versions.empty()) {
     return MakeError(ErrorCode::kNotFound, "no Delta table at " + Describe() + ": " + std::string(kLogDir) +
                                                " holds no commit files");
   }
   Snapshot snapshot;
-  // Start from the newest checkpoint (PROTOCOL.md, "Checkpoints"), then replay the later commits.
-  JSM_ASSIGN_OR_RETURN(const std::optional<int64_t> checkpoint,
-                       FindCheckpoint(store_, Key(kLogDir), versions.back()));
+  // Start from the newest complete checkpoint (PROTOCOL.md, "Checkpoints"), then replay the later
+  // commits. The log is listed anyway, so the listing finds it; _last_checkpoint would save nothing.
+  const std::optional<CheckpointFiles> checkpoint = NewestCompleteCheckpoint(checkpoint_names, versions.back());
   if (checkpoint) {
     JSM_ASSIGN_OR_RETURN(snapshot, ReadCheckpoint(store_, Key(kLogDir), *checkpoint, Describe()));
   }

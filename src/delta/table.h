@@ -132,8 +132,9 @@ class DeltaTable {
   Status LoadVersion(int64_t version);
   /// Store key of `relative`, a path under the table root.
   std::string Key(std::string_view relative) const;
-  /// Versions of the commit files in _delta_log, ascending.
-  Result<std::vector<int64_t>> ListCommitVersions() const;
+  /// Versions of the commit files in _delta_log, ascending; with `checkpoint_names`,
+  /// also the names of the checkpoint files found by the same listing.
+  Result<std::vector<int64_t>> ListCommitVersions(std::vector<std::string>* checkpoint_names = nullptr) const;
   /// "<store>/<table path>", for messages.
   std::string Describe() const;
 

@@ -53,6 +53,14 @@ Result<int64_t> VersionAtTimestamp(const std::vector<VersionTimestamp>& timestam
                          ": its earliest available version " + std::to_string(timestamps.front().version) +
                          " was committed at " + FormatMillis(timestamps.front().timestamp_ms));
   }
+  if (timestamp_ms > timestamps.back().timestamp_ms) {
+    // As Spark does: the table may still get a version at that time, so no answer is stable yet.
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "table " + std::string(table) + " has no version at " + FormatMillis(timestamp_ms) +
+                         ": that is after its latest commit (version " + std::to_string(timestamps.back().version) +
+                         " at " + FormatMillis(timestamps.back().timestamp_ms) +
+                         "); use a time at or before that one");
+  }
   int64_t version = timestamps.front().version;
   for (const VersionTimestamp& entry : timestamps) {
     if (entry.timestamp_ms > timestamp_ms) break;
@@ -70,7 +78,7 @@ Status DeltaTable::LoadVersion(int64_t version) {
   // Start from the newest checkpoint at or before `version`, then replay the later commits.
   Snapshot snapshot;
   const std::string log_prefix = Key("_delta_log/");
-  JSM_ASSIGN_OR_RETURN(const std::optional<int64_t> checkpoint, FindCheckpoint(store_, log_prefix, version));
+  JSM_ASSIGN_OR_RETURN(const std::optional<CheckpointFiles> checkpoint, FindCheckpoint(store_, log_prefix, version));
   if (checkpoint) {
     JSM_ASSIGN_OR_RETURN(snapshot, ReadCheckpoint(store_, log_prefix, *checkpoint, Describe()));
   }

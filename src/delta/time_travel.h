@@ -23,7 +23,9 @@ struct VersionTimestamp {
 Result<std::vector<VersionTimestamp>> ReadCommitTimestamps(const DeltaTable& table);
 
 /// The latest version with a commit timestamp <= `timestamp_ms`, from `timestamps`;
-/// kNotFound naming `table` if every commit is later.
+/// kNotFound naming `table` if every commit is later, kInvalidArgument if
+/// `timestamp_ms` is after the latest commit (Spark refuses it too: a later
+/// commit could still change the answer).
 Result<int64_t> VersionAtTimestamp(const std::vector<VersionTimestamp>& timestamps, int64_t timestamp_ms,
                                    std::string_view table);
 

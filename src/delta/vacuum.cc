@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <set>
 
 #include "common/clock.h"
 #include "delta/table_properties.h"
@@ -32,6 +33,28 @@ std::string Hours(int64_t ms) {
   char buf[32];
   std::snprintf(buf, sizeof(buf), "%g", static_cast<double>(ms) / kMillisPerHour);
   return buf;
+}
+
+/// The commitInfo of VACUUM START, as Spark and delta-rs write it.
+CommitInfo VacuumStartInfo(const VacuumOptions& options, int64_t default_retention_ms, const VacuumResult& result) {
+  CommitInfo info;
+  info.operation = "VACUUM START";
+  info.operation_parameters = {{"retentionCheckEnabled", options.force ? "false" : "true"},
+                               {"defaultRetentionMillis", std::to_string(default_retention_ms)}};
+  if (options.retain_hours) info.operation_parameters["specifiedRetentionMillis"] = std::to_string(result.retention_ms);
+  info.operation_metrics = {{"numFilesToDelete", std::to_string(result.files.size())},
+                            {"sizeOfDataToDelete", std::to_string(result.bytes)}};
+  return info;
+}
+
+/// The commitInfo of VACUUM END.
+CommitInfo VacuumEndInfo(bool completed, int64_t deleted, int64_t directories) {
+  CommitInfo info;
+  info.operation = "VACUUM END";
+  info.operation_parameters = {{"status", completed ? "COMPLETED" : "FAILED"}};
+  info.operation_metrics = {{"numDeletedFiles", std::to_string(deleted)},
+                            {"numVacuumedDirectories", std::to_string(directories)}};
+  return info;
 }
 
 }  // namespace
@@ -78,20 +101,44 @@ Result<VacuumResult> Vacuum(DeltaTable* table, const VacuumOptions& options) {
   }
   const std::string prefix = table->ObjectKey("");
   JSM_ASSIGN_OR_RETURN(const std::vector<storage::ObjectInfo> objects, table->store()->List(prefix));
+  std::set<std::string_view> directories;
   for (const storage::ObjectInfo& object : objects) {
     const std::string relative = object.path.substr(prefix.size());
     if (relative.empty() || IsHidden(relative)) continue;
+    // Every directory on the way to a data file (partition directories), as Spark counts them.
+    for (size_t slash = object.path.find('/', prefix.size()); slash != std::string::npos;
+         slash = object.path.find('/', slash + 1)) {
+      directories.insert(std::string_view(object.path).substr(prefix.size(), slash - prefix.size()));
+    }
     if (table->snapshot().files.contains(relative)) continue;
     if (const auto it = tombstones.find(relative); it != tombstones.end() && it->second >= cutoff) continue;
     if (object.modified_ms >= cutoff) continue;
     result.files.push_back(relative);
     result.bytes += object.size;
   }
-  if (!options.dry_run) {
-    for (const std::string& file : result.files) {
-      JSM_RETURN_IF_ERROR(table->store()->Delete(table->ObjectKey(file)));
+  result.directories = 1 + static_cast<int64_t>(directories.size());
+  if (options.dry_run) return result;
+
+  JSM_ASSIGN_OR_RETURN(result.start_version,
+                       table->Commit({}, VacuumStartInfo(options, properties.deleted_file_retention_ms, result)));
+  int64_t deleted = 0;
+  Status failure = Status::Ok();
+  for (const std::string& file : result.files) {
+    Status status = table->store()->Delete(table->ObjectKey(file));
+    if (!status) {
+      failure = std::move(status);
+      break;
     }
+    ++deleted;
   }
+  auto end = table->Commit({}, VacuumEndInfo(failure.has_value(), deleted, result.directories));
+  if (!failure) {
+    return std::unexpected(failure.error().WithContext("vacuum of table " + table->Location() + " deleted " +
+                                                       std::to_string(deleted) + " of " +
+                                                       std::to_string(result.files.size()) + " files"));
+  }
+  if (!end) return std::unexpected(end.error());
+  result.end_version = *end;
   return result;
 }
 

@@ -76,9 +76,21 @@ def test_spark_reads_our_table_after_appends_evolution_optimize_restore_and_vacu
     dry = run_jsm("table", "vacuum", "sales", "--lakehouse", lake, "--retain-hours", 0, "--force", "--dry-run")
     listed = [line for line in dry.stdout.splitlines() if line.endswith(".parquet")]
     assert listed and all((path / f).exists() for f in listed)
-    run_jsm("table", "vacuum", "sales", "--lakehouse", lake, "--retain-hours", 0, "--force")
+    assert not (path / "_delta_log" / f"{9:020d}.json").exists()  # the dry run logs nothing
+    vacuumed = run_jsm("table", "vacuum", "sales", "--lakehouse", lake, "--retain-hours", 0, "--force")
+    assert "versions 9 (VACUUM START) and 10 (VACUUM END)" in vacuumed.stdout
     assert not any((path / f).exists() for f in listed)
     assert_same(spark_rows(spark, path), jsm_table_rows(lake, "sales"))
+    # Both peers still read the table after our VACUUM START / END commits, and see the same rows.
+    deltalake = pytest.importorskip("deltalake")
+    dl = deltalake.DeltaTable(str(path))
+    assert dl.version() == 10
+    assert len(dl.to_pyarrow_table()) == len(restored)
+    start = dl.history()[1]
+    assert start["operation"] == "VACUUM START"
+    assert start["operationParameters"]["retentionCheckEnabled"] == "false"
+    assert start["operationParameters"]["specifiedRetentionMillis"] == "0"
+    assert int(start["operationMetrics"]["numFilesToDelete"]) == len(listed)
     # Restoring a version whose files were vacuumed is refused, naming the table and version.
     gone = run_jsm("table", "restore", "sales", "--lakehouse", lake, "--version", 6, check=False)
     assert gone.returncode != 0 and "version 6" in gone.stderr and "no longer exists" in gone.stderr
@@ -86,6 +98,10 @@ def test_spark_reads_our_table_after_appends_evolution_optimize_restore_and_vacu
     history = spark.sql(f"DESCRIBE HISTORY delta.`{path}`").select("version", "operation").collect()
     ops = {row.version: row.operation for row in history}
     assert ops[7] == "OPTIMIZE" and ops[8] == "RESTORE"
+    assert ops[9] == "VACUUM START" and ops[10] == "VACUUM END"
+    end = spark.sql(f"DESCRIBE HISTORY delta.`{path}`").where("version = 10").collect()[0]
+    assert end.operationParameters["status"] == "COMPLETED"
+    assert end.operationMetrics["numDeletedFiles"] == str(len(listed))
 
 
 def test_spark_and_we_agree_on_time_travel_by_timestamp(spark, tmp_path):
@@ -104,7 +120,13 @@ def test_spark_and_we_agree_on_time_travel_by_timestamp(spark, tmp_path):
         assert_same(spark_rows(spark, lake / "tt", timestampAsOf=text), ours)
     too_early = datetime.datetime.fromtimestamp(base - 3600, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
     early = run_jsm("table", "show", "tt", "--lakehouse", lake, "--timestamp", too_early, check=False)
-    assert early.returncode != 0 and "no version at" in early.stderr
+    assert early.returncode != 0 and "no version at" in early.stderr and "earliest available version 0" in early.stderr
+    # After the latest commit: refused by both, as Spark does.
+    too_late = datetime.datetime.fromtimestamp(base + 3600 * 5, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    late = run_jsm("table", "show", "tt", "--lakehouse", lake, "--timestamp", too_late, check=False)
+    assert late.returncode != 0 and "after its latest commit (version 4" in late.stderr
+    with pytest.raises(Exception, match="(?i)after the latest|latest commit|TIMESTAMP_GREATER"):
+        spark_rows(spark, lake / "tt", timestampAsOf=too_late)
 
 
 def test_spark_reads_our_partitioned_table(spark, tmp_path):
@@ -136,6 +158,13 @@ def test_we_read_a_partitioned_table_spark_wrote_and_optimized(spark, tmp_path):
     assert canon(uk) == canon([r for r in expected if r["country"] == "UK" and r["qty"] >= 3])
     out = run_jsm("table", "describe", "spark_orders", "--lakehouse", tmp_path / "lake").stdout
     assert "by country, order_day" in out and "rows         60" in out
+    # Our history of Spark's log: the same versions and operations as DESCRIBE HISTORY.
+    import json
+    ours_history = [json.loads(line) for line in run_jsm("table", "history", "spark_orders", "--lakehouse",
+                                                         tmp_path / "lake", "--format", "json").stdout.splitlines()]
+    spark_history = spark.sql(f"DESCRIBE HISTORY delta.`{path}`").select("version", "operation").collect()
+    assert [(h["version"], h["operation"]) for h in ours_history] == [(r.version, r.operation) for r in spark_history]
+    assert ours_history[0]["operation"] == "OPTIMIZE" and ours_history[0]["filesRemoved"] > ours_history[0]["filesAdded"]
 
 
 def test_four_concurrent_appenders_make_400_versions_with_every_add_once(spark, tmp_path):

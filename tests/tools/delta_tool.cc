@@ -6,16 +6,24 @@
 //     prints {"version":..,"files":..,"rows":..,"sum_id":..,"sum_amount":..,"txn":{..},"checkpoint":..} as JSON.
 //   delta_tool checkpoint-bench <files>
 //     times encoding and decoding a checkpoint of a snapshot of <files> adds with stats.
+//   delta_tool snapshot-bench <store root> <commits>
+//     makes a table of <commits> commits (one add with stats each, no automatic
+//     checkpoint), printing the commit latency p50/p99, then times opening it
+//     (snapshot load) from the JSON commits alone, from a checkpoint of the last
+//     version, and from a checkpoint 9 commits behind; prints one JSON line.
 // Checkpoints are written by Commit every delta.checkpointInterval versions.
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <vector>
 #include <cstdlib>
 #include <string>
 
 #include "delta/checkpoint.h"
 #include "delta/json_writer.h"
 #include "delta/table.h"
+#include "delta/table_properties.h"
 #include "storage/object_store.h"
 
 namespace {
@@ -87,7 +95,7 @@ int Dump(storage::ObjectStore* store, const std::string& path) {
   auto checkpoint = delta::FindCheckpoint(store, (path.empty() ? "" : path + "/") + "_delta_log/", (*table)->version());
   json.Key("checkpoint");
   if (checkpoint && *checkpoint) {
-    json.Int(**checkpoint);
+    json.Int((*checkpoint)->version);
   } else {
     json.Null();
   }
@@ -125,10 +133,91 @@ int CheckpointBench(int files) {
   return decoded->files.size() == static_cast<size_t>(files) ? 0 : Fail("decoded file count differs");
 }
 
+double Millis(std::chrono::steady_clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+
+double Percentile(std::vector<double> values, double q) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  return values[std::min(values.size() - 1, static_cast<size_t>(q * static_cast<double>(values.size())))];
+}
+
+/// Median time (ms) of opening the table `path` `repeat` times; checks the version it sees.
+Result<double> TimeOpen(storage::ObjectStore* store, const std::string& path, int64_t version, int repeat) {
+  std::vector<double> times;
+  for (int i = 0; i < repeat; ++i) {
+    const auto t0 = std::chrono::steady_clock::now();
+    auto table = delta::DeltaTable::Open(store, path);
+    const auto t1 = std::chrono::steady_clock::now();
+    if (!table) return std::unexpected(table.error());
+    if ((*table)->version() != version || (*table)->snapshot().files.size() != static_cast<size_t>(version - 1)) {
+      return MakeError(ErrorCode::kInternal, "the opened table is not the one written");
+    }
+    times.push_back(Millis(t1 - t0));
+  }
+  return Percentile(times, 0.5);
+}
+
+int SnapshotBench(storage::ObjectStore* store, int commits) {
+  const std::string path = "snapshot_bench";
+  Schema schema{{Field{"id", DataType::kInt64, false}, Field{"country", DataType::kString, true}}};
+  auto table = delta::DeltaTable::OpenOrCreate(store, path, "bench", schema);
+  if (!table) return Fail(table.error().ToString());
+  // No automatic checkpoint: the first load replays every JSON commit.
+  auto set = delta::SetTableProperties(table->get(), {{"delta.checkpointInterval", "1000000000"}});  // version 1
+  if (!set) return Fail(set.error().ToString());
+  std::vector<double> latency;
+  latency.reserve(static_cast<size_t>(commits));
+  auto commit_one = [&](int64_t i) -> Status {
+    delta::AddFile add;
+    add.path = "country=GB/part-" + std::to_string(i) + "-c000.zstd.parquet";
+    add.partition_values = {{"country", "GB"}};
+    add.size = 100000 + i;
+    add.modification_time = 1700000000000 + i;
+    add.stats = R"({"numRecords":1000,"minValues":{"id":)" + std::to_string(i * 1000) + R"(},"maxValues":{"id":)" +
+                std::to_string(i * 1000 + 999) + R"(},"nullCount":{"id":0}})";
+    delta::CommitInfo info;
+    info.operation = "WRITE";
+    const auto t0 = std::chrono::steady_clock::now();
+    auto version = (*table)->Commit({add}, info);
+    latency.push_back(Millis(std::chrono::steady_clock::now() - t0));
+    if (!version) return std::unexpected(version.error());
+    return Status::Ok();
+  };
+  for (int64_t i = 2; i < commits; ++i) {  // versions 2 .. commits-1: `commits` versions in all
+    if (Status status = commit_one(i); !status) return Fail(status.error().ToString());
+  }
+  const int64_t last = (*table)->version();
+  auto json_only = TimeOpen(store, path, last, 3);
+  if (!json_only) return Fail(json_only.error().ToString());
+  const auto c0 = std::chrono::steady_clock::now();
+  auto checkpoint = (*table)->Checkpoint();
+  const double checkpoint_ms = Millis(std::chrono::steady_clock::now() - c0);
+  if (!checkpoint) return Fail(checkpoint.error().ToString());
+  auto at_checkpoint = TimeOpen(store, path, last, 5);
+  if (!at_checkpoint) return Fail(at_checkpoint.error().ToString());
+  for (int64_t i = commits; i < commits + 9; ++i) {
+    if (Status status = commit_one(i); !status) return Fail(status.error().ToString());
+  }
+  auto behind = TimeOpen(store, path, (*table)->version(), 5);
+  if (!behind) return Fail(behind.error().ToString());
+  std::printf("{\"commits\":%lld,\"active_files\":%zu,\"commit_p50_ms\":%.3f,\"commit_p99_ms\":%.3f,"
+              "\"load_json_only_ms\":%.1f,\"checkpoint_write_ms\":%.1f,\"checkpoint_bytes\":%lld,"
+              "\"load_at_checkpoint_ms\":%.1f,\"load_checkpoint_plus_9_ms\":%.1f}\n",
+              static_cast<long long>(last + 1), (*table)->snapshot().files.size(), Percentile(latency, 0.5),
+              Percentile(latency, 0.99), *json_only, checkpoint_ms, static_cast<long long>(checkpoint->size_in_bytes),
+              *at_checkpoint, *behind);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc == 3 && std::string(argv[1]) == "checkpoint-bench") return CheckpointBench(std::atoi(argv[2]));
+  if (argc == 4 && std::string(argv[1]) == "snapshot-bench") {
+    auto store = storage::OpenStore(argv[2]);
+    if (!store) return Fail(store.error().ToString());
+    return SnapshotBench(store->get(), std::atoi(argv[3]));
+  }
   if (argc < 4) return Fail("usage: delta_tool append <root> <table> <commits> <rows> | dump <root> <table>");
   const std::string command = argv[1];
   auto store = storage::OpenStore(argv[2]);

@@ -139,7 +139,7 @@ TEST(CheckpointEncoding, CheckpointWithoutMetadataIsCorruption) {
   EXPECT_NE(decoded.error().message().find("bad.parquet"), std::string::npos);
 }
 
-TEST(LastCheckpoint, JsonRoundTripsAndMultiPartIsUnsupported) {
+TEST(LastCheckpoint, JsonRoundTripsAndReadsMultiPartParts) {
   LastCheckpoint last{20, 31, 4096, 25};
   auto parsed = ParseLastCheckpoint(LastCheckpointJson(last));
   ASSERT_TRUE(parsed) << parsed.error().ToString();
@@ -147,7 +147,9 @@ TEST(LastCheckpoint, JsonRoundTripsAndMultiPartIsUnsupported) {
   EXPECT_EQ(parsed->size, 31);
   EXPECT_EQ(parsed->size_in_bytes, 4096);
   EXPECT_EQ(parsed->num_of_add_files, 25);
-  EXPECT_EQ(ParseLastCheckpoint(R"({"version":3,"size":9,"parts":2})").error().code(), ErrorCode::kUnsupported);
+  auto parts = ParseLastCheckpoint(R"({"version":3,"size":9,"parts":2})");
+  ASSERT_TRUE(parts);
+  EXPECT_EQ(parts->parts, 2);
   EXPECT_EQ(ParseLastCheckpoint("not json").error().code(), ErrorCode::kCorruption);
 }
 
@@ -201,7 +203,8 @@ TEST_F(CheckpointTest, MissingLastCheckpointFallsBackToListing) {
   ASSERT_TRUE(store_->Delete("t/_delta_log/_last_checkpoint"));
   auto found = FindCheckpoint(store_.get(), "t/_delta_log/", 21);
   ASSERT_TRUE(found);
-  EXPECT_EQ(*found, std::optional<int64_t>(20));
+  ASSERT_TRUE(*found);
+  EXPECT_EQ((*found)->version, 20);
   auto opened = DeltaTable::Open(store_.get(), "t");
   ASSERT_TRUE(opened) << opened.error().ToString();
   ExpectSnapshotsEqual(JsonReplay(*table), (*opened)->snapshot());
@@ -213,10 +216,12 @@ TEST_F(CheckpointTest, StaleLastCheckpointFallsBackToListing) {
   ASSERT_TRUE(store_->Put("t/_delta_log/_last_checkpoint", R"({"version":30,"size":3})"));
   auto found = FindCheckpoint(store_.get(), "t/_delta_log/", 21);
   ASSERT_TRUE(found);
-  EXPECT_EQ(*found, std::optional<int64_t>(20));
+  ASSERT_TRUE(*found);
+  EXPECT_EQ((*found)->version, 20);
   found = FindCheckpoint(store_.get(), "t/_delta_log/", 15);
   ASSERT_TRUE(found);
-  EXPECT_EQ(*found, std::optional<int64_t>(10));
+  ASSERT_TRUE(*found);
+  EXPECT_EQ((*found)->version, 10);
   ASSERT_TRUE(store_->Put("t/_delta_log/_last_checkpoint", "{broken"));
   auto opened = DeltaTable::Open(store_.get(), "t");
   ASSERT_TRUE(opened) << opened.error().ToString();
@@ -231,7 +236,104 @@ TEST_F(CheckpointTest, ExplicitCheckpointOfCurrentVersion) {
   EXPECT_GT(last->size_in_bytes, 0);
   auto found = FindCheckpoint(store_.get(), "t/_delta_log/", 100);
   ASSERT_TRUE(found);
-  EXPECT_EQ(*found, std::optional<int64_t>(3));
+  ASSERT_TRUE(*found);
+  EXPECT_EQ((*found)->version, 3);
+}
+
+TEST_F(CheckpointTest, ReadsMultiPartCheckpointWithoutTheCommitsItCovers) {
+  auto table = TableWithCommits(12, "m");
+  const Snapshot expected = JsonReplay(*table);
+  ASSERT_TRUE(store_->Delete("m/_delta_log/00000000000000000010.checkpoint.parquet"));
+  ASSERT_TRUE(store_->Delete("m/_delta_log/_last_checkpoint"));
+  // Split the state at version 12 into two parts, the adds divided between them.
+  Snapshot first = expected, second = expected;
+  bool odd = false;
+  for (const auto& [path, add] : expected.files) {
+    (odd ? first : second).files.erase(path);
+    odd = !odd;
+  }
+  second.app_versions.clear();
+  int64_t rows = 0;
+  auto part1 = EncodeCheckpoint(first, 0, &rows);
+  auto part2 = EncodeCheckpoint(second, 0, &rows);
+  ASSERT_TRUE(part1 && part2);
+  ASSERT_TRUE(store_->Put("m/_delta_log/00000000000000000012.checkpoint.0000000001.0000000002.parquet", *part1));
+  ASSERT_TRUE(store_->Put("m/_delta_log/00000000000000000012.checkpoint.0000000002.0000000002.parquet", *part2));
+  ASSERT_TRUE(store_->Put("m/_delta_log/_last_checkpoint", R"({"version":12,"size":20,"parts":2})"));
+  for (int v = 0; v <= 12; ++v) ASSERT_TRUE(store_->Delete("m/" + CommitFileName(v)));
+  CommitInfo info;
+  info.operation = "WRITE";
+  ASSERT_TRUE(table->Commit({MakeAdd("after.parquet", 3)}, info));  // version 13, replayed after the parts
+  auto opened = DeltaTable::Open(store_.get(), "m");
+  ASSERT_TRUE(opened) << opened.error().ToString();
+  EXPECT_EQ((*opened)->version(), 13);
+  EXPECT_EQ((*opened)->snapshot().files.size(), expected.files.size() + 1);
+  EXPECT_EQ((*opened)->snapshot().app_versions, expected.app_versions);
+  for (const auto& [path, add] : expected.files) EXPECT_TRUE((*opened)->snapshot().files.contains(path)) << path;
+}
+
+TEST_F(CheckpointTest, ReadsV2JsonCheckpointWithSidecarsButRefusesToWrite) {
+  auto table = TableWithCommits(4, "v2");
+  Snapshot state = JsonReplay(*table);
+  // The file actions go to a sidecar; the top-level JSON holds the rest (PROTOCOL.md, "V2 Spec").
+  int64_t rows = 0;
+  auto sidecar = EncodeCheckpoint(state, 0, &rows);
+  ASSERT_TRUE(sidecar);
+  ASSERT_TRUE(store_->Put("v2/_delta_log/_sidecars/016ae953-37a9-438e-8683-9a9a4a79a395.parquet", *sidecar));
+  std::string top;
+  top += R"({"checkpointMetadata":{"version":4}})" "\n";
+  top += R"({"protocol":{"minReaderVersion":3,"minWriterVersion":7,"readerFeatures":["v2Checkpoint"],"writerFeatures":["v2Checkpoint","appendOnly","invariants"]}})" "\n";
+  auto commit0 = table->ReadCommit(0);
+  ASSERT_TRUE(commit0);
+  for (const Action& action : commit0->actions) {
+    if (std::holds_alternative<Metadata>(action)) top += SerializeActions({action}) + "\n";
+  }
+  for (const auto& [app, version] : state.app_versions) {  // txn actions stay in the top-level file
+    top += SerializeActions({Txn{app, version, 0}}) + "\n";
+  }
+  top += R"({"sidecar":{"path":"016ae953-37a9-438e-8683-9a9a4a79a395.parquet","sizeInBytes":)" +
+         std::to_string(sidecar->size()) + R"(,"modificationTime":1}})" "\n";
+  ASSERT_TRUE(store_->Put("v2/_delta_log/00000000000000000004.checkpoint.80a083e8-7026-4e79-81be-64bd76c43a11.json", top));
+  ASSERT_TRUE(store_->Delete("v2/_delta_log/_last_checkpoint"));
+  for (int v = 0; v <= 4; ++v) ASSERT_TRUE(store_->Delete("v2/" + CommitFileName(v)));
+  ASSERT_TRUE(store_->Put("v2/" + CommitFileName(5), R"({"commitInfo":{"timestamp":1,"operation":"WRITE"}})" "\n"));
+
+  auto opened = DeltaTable::Open(store_.get(), "v2");
+  ASSERT_TRUE(opened) << opened.error().ToString();
+  EXPECT_EQ((*opened)->version(), 5);
+  EXPECT_EQ((*opened)->snapshot().protocol.min_reader_version, 3);
+  EXPECT_EQ((*opened)->snapshot().files.size(), state.files.size());
+  EXPECT_EQ((*opened)->snapshot().app_versions, state.app_versions);
+  // Reading only: a commit or a checkpoint of ours is refused, naming the writer version.
+  CommitInfo info;
+  info.operation = "WRITE";
+  auto commit = (*opened)->Commit({MakeAdd("x.parquet", 1)}, info);
+  ASSERT_FALSE(commit);
+  EXPECT_EQ(commit.error().code(), ErrorCode::kUnsupported);
+  EXPECT_NE(commit.error().message().find("needs writer version 7"), std::string::npos) << commit.error().message();
+  EXPECT_FALSE((*opened)->Checkpoint());
+
+  // A sidecar that is gone is an error naming it, never a silently smaller table.
+  ASSERT_TRUE(store_->Delete("v2/_delta_log/_sidecars/016ae953-37a9-438e-8683-9a9a4a79a395.parquet"));
+  auto broken = DeltaTable::Open(store_.get(), "v2");
+  ASSERT_FALSE(broken);
+  EXPECT_NE(broken.error().message().find("016ae953"), std::string::npos) << broken.error().message();
+}
+
+TEST_F(CheckpointTest, V2CheckpointNeedingUnknownReaderFeatureIsRefused) {
+  auto table = TableWithCommits(1, "dv");
+  std::string top = R"({"checkpointMetadata":{"version":1}})" "\n";
+  top += R"({"protocol":{"minReaderVersion":3,"minWriterVersion":7,"readerFeatures":["v2Checkpoint","deletionVectors"],"writerFeatures":["v2Checkpoint","deletionVectors"]}})" "\n";
+  auto commit0 = table->ReadCommit(0);
+  ASSERT_TRUE(commit0);
+  for (const Action& action : commit0->actions) {
+    if (std::holds_alternative<Metadata>(action)) top += SerializeActions({action}) + "\n";
+  }
+  ASSERT_TRUE(store_->Put("dv/_delta_log/00000000000000000001.checkpoint.80a083e8-7026-4e79-81be-64bd76c43a11.json", top));
+  auto opened = DeltaTable::Open(store_.get(), "dv");
+  ASSERT_FALSE(opened);
+  EXPECT_EQ(opened.error().code(), ErrorCode::kUnsupported);
+  EXPECT_NE(opened.error().message().find("deletionVectors"), std::string::npos) << opened.error().message();
 }
 
 }  // namespace

@@ -53,7 +53,8 @@ TEST(Snapshot, NewerReaderProtocolIsUnsupportedAndLeavesSnapshotUntouched) {
   ASSERT_FALSE(status);
   EXPECT_EQ(status.error().code(), ErrorCode::kUnsupported);
   EXPECT_EQ(status.error().message(),
-            "table lake/t needs reader version 3; we support 1 (reader features: deletionVectors)");
+            "table lake/t needs reader version 3 with reader features we do not implement: deletionVectors "
+            "(we read reader version 1, and 3 with only v2Checkpoint)");
   EXPECT_EQ(snapshot.version, 0);
   EXPECT_TRUE(snapshot.files.empty());
 }
@@ -65,6 +66,21 @@ TEST(Snapshot, NewerWriterProtocolIsUnsupported) {
   EXPECT_TRUE(CheckProtocolSupported(Protocol{1, 1}, "t"));
 }
 
+TEST(Snapshot, V2CheckpointTablesAreReadableButNotWritable) {
+  const Protocol v2{3, 7, {"v2Checkpoint"}, {"v2Checkpoint", "appendOnly", "invariants"}};
+  EXPECT_TRUE(CheckReadSupported(v2, "t"));
+  auto write = CheckProtocolSupported(v2, "t");
+  ASSERT_FALSE(write);
+  EXPECT_EQ(write.error().code(), ErrorCode::kUnsupported);
+  Snapshot snapshot;
+  EXPECT_TRUE(ApplyCommit(0, {v2, SomeMetadata()}, "t", &snapshot));
+  // Reader version 2 (column mapping) and unknown reader features stay refused.
+  EXPECT_FALSE(CheckReadSupported(Protocol{2, 5}, "t"));
+  auto mixed = CheckReadSupported(Protocol{3, 7, {"v2Checkpoint", "deletionVectors"}, {}}, "t");
+  ASSERT_FALSE(mixed);
+  EXPECT_NE(mixed.error().message().find("we do not implement: deletionVectors ("), std::string::npos);
+}
+
 TEST(Snapshot, ParseCommitReportsProtocolBeforeUnparseableSchema) {
   constexpr std::string_view text =
       R"({"protocol":{"minReaderVersion":3,"minWriterVersion":7,"readerFeatures":["timestampNtz"],"writerFeatures":["timestampNtz"]}})"
@@ -72,7 +88,9 @@ TEST(Snapshot, ParseCommitReportsProtocolBeforeUnparseableSchema) {
       R"({"metaData":{"id":"x","format":{"provider":"parquet","options":{}},"schemaString":"{\"type\":\"struct\",\"fields\":[{\"name\":\"t\",\"type\":\"timestamp_ntz\",\"nullable\":true,\"metadata\":{}}]}","partitionColumns":[],"configuration":{}}})";
   auto parsed = ParseCommit(text, "f.json", "t");
   ASSERT_FALSE(parsed);
-  EXPECT_EQ(parsed.error().message(), "table t needs reader version 3; we support 1 (reader features: timestampNtz)");
+  EXPECT_EQ(parsed.error().message(),
+            "table t needs reader version 3 with reader features we do not implement: timestampNtz "
+            "(we read reader version 1, and 3 with only v2Checkpoint)");
 }
 
 }  // namespace

@@ -35,10 +35,28 @@ TEST(VersionAtTimestamp, PicksLatestVersionCommittedAtOrBefore) {
   const std::vector<VersionTimestamp> timestamps = {{0, 1000}, {1, 2000}, {2, 3000}};
   EXPECT_EQ(*VersionAtTimestamp(timestamps, 1000, "t"), 0);
   EXPECT_EQ(*VersionAtTimestamp(timestamps, 2999, "t"), 1);
-  EXPECT_EQ(*VersionAtTimestamp(timestamps, 99999, "t"), 2);
+  EXPECT_EQ(*VersionAtTimestamp(timestamps, 3000, "t"), 2);
   auto early = VersionAtTimestamp(timestamps, 999, "t");
   ASSERT_FALSE(early);
   EXPECT_EQ(early.error().code(), ErrorCode::kNotFound);
+}
+
+TEST(VersionAtTimestamp, RefusesTimeAfterLatestCommit) {
+  const std::vector<VersionTimestamp> timestamps = {{0, 1000}, {1, 2000}, {2, 3000}};
+  auto late = VersionAtTimestamp(timestamps, 3001, "t");
+  ASSERT_FALSE(late);
+  EXPECT_EQ(late.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(late.error().message().find("after its latest commit (version 2"), std::string::npos)
+      << late.error().message();
+}
+
+TEST(VersionAtTimestamp, RefusesTimeBeforeFirstCommit) {
+  const std::vector<VersionTimestamp> timestamps = {{0, 1000}, {1, 2000}};
+  auto early = VersionAtTimestamp(timestamps, 999, "t");
+  ASSERT_FALSE(early);
+  EXPECT_EQ(early.error().code(), ErrorCode::kNotFound);
+  EXPECT_NE(early.error().message().find("earliest available version 0"), std::string::npos)
+      << early.error().message();
 }
 
 TEST_F(DeltaTableTest, CommitTimestampsIncreaseWithVersions) {
