@@ -32,52 +32,41 @@ Result<DateFormats::Format> DateFormats::Compile(std::string_view pattern) {
   Format format;
   int years = 0, months = 0, days = 0;
   size_t i = 0;
-  auto starts = [&](std::string_view token) { return pattern.substr(i, token.size()) == token; };
   while (i < pattern.size()) {
     const char c = pattern[i];
-    if (starts("YYYY")) {
+    // A run of one letter is one token: "MMM" or "YY" is unknown, not two tokens.
+    size_t run = 1;
+    const bool letter = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+    if (letter) {
+      while (i + run < pattern.size() && pattern[i + run] == c) ++run;
+    }
+    const std::string_view token = pattern.substr(i, run);
+    if (token == "YYYY") {
       format.steps.push_back({Op::kYear, 0});
       ++years;
-      i += 4;
-    } else if (starts("MM")) {
-      format.steps.push_back({Op::kMonth2, 0});
+    } else if (token == "MM" || token == "M") {
+      format.steps.push_back({run == 2 ? Op::kMonth2 : Op::kMonth12, 0});
       ++months;
-      i += 2;
-    } else if (c == 'M') {
-      format.steps.push_back({Op::kMonth12, 0});
-      ++months;
-      i += 1;
-    } else if (starts("DD")) {
-      format.steps.push_back({Op::kDay2, 0});
+    } else if (token == "DD" || token == "D") {
+      format.steps.push_back({run == 2 ? Op::kDay2 : Op::kDay12, 0});
       ++days;
-      i += 2;
-    } else if (c == 'D') {
-      format.steps.push_back({Op::kDay12, 0});
-      ++days;
-      i += 1;
-    } else if (starts("hh")) {
+    } else if (token == "hh") {
       format.steps.push_back({Op::kHour, 0});
-      i += 2;
-    } else if (starts("mm")) {
+    } else if (token == "mm") {
       format.steps.push_back({Op::kMinute, 0});
-      i += 2;
-    } else if (starts("ss")) {
+    } else if (token == "ss") {
       format.steps.push_back({Op::kSecond, 0});
-      i += 2;
     } else if (c == '*') {
       if (i + 1 != pattern.size()) return MakeError(ErrorCode::kInvalidArgument, "'*' must end the format");
       format.steps.push_back({Op::kRest, 0});
-      i += 1;
-    } else if ((c >= 'A' && c <= 'Z' && c != 'T') || (c >= 'a' && c <= 'z')) {
-      size_t end = i;
-      while (end < pattern.size() && pattern[end] == c) ++end;
+    } else if (letter && token != "T") {
       return MakeError(ErrorCode::kInvalidArgument,
-                       "unknown date-format token '" + std::string(pattern.substr(i, end - i)) +
+                       "unknown date-format token '" + std::string(token) +
                            "' (tokens: YYYY MM M DD D hh mm ss *, and T as a literal)");
     } else {
       format.steps.push_back({Op::kLiteral, c});
-      i += 1;
     }
+    i += run;
   }
   if (years != 1 || months != 1 || days != 1) {
     return MakeError(ErrorCode::kInvalidArgument, "a format needs exactly one YYYY, one month (M or MM) and one "
