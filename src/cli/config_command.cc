@@ -25,8 +25,9 @@ std::function<int()> RegisterConfigCommand(CLI::App* app) {
   CLI::App* config = app->add_subcommand("config", "Pipeline configuration files.");
   config->require_subcommand(1);
   CLI::App* check = config->add_subcommand(
-      "check", "Validate a TOML settings file: every key, type and expectation rule; mistakes are reported as\n"
-               "FILE:LINE:COLUMN. Exit code 0 when valid, 2 otherwise.");
+      "check", "Validate a TOML settings file: every key, type and expectation rule, and the normalization data\n"
+               "files its [normalization] section names; mistakes are reported as FILE:LINE:COLUMN (a data file's\n"
+               "as FILE:LINE). Exit code 0 when valid, 2 otherwise.");
   check->add_option("file", *path, "the settings file (e.g. config/pipeline.toml)")->required();
   return [path] { return Check(*path); };
 }
