@@ -63,21 +63,43 @@ Status RefineStage::RebuildProductNames() {
 
 void RefineStage::CanonicalizeProductNames() {
   // silver_batch_ holds the event spellings (whitespace collapsed) in product_name:
-  // count each row's spelling after the typo fixes, then write the canonical name.
+  // count each row's spelling after the typo fixes; rows whose canonical name
+  // differs from their spelling are noted, and only then is the column rewritten
+  // (the usual case, one spelling per product, leaves it untouched).
   Column& names = silver_batch_.column(kSilverProductName);
   Column& raw = silver_batch_.column(kSilverProductNameRaw);
   const Column& product_no = silver_batch_.column(kSilverProductNo);
-  std::swap(raw_names_, names);
-  names.Clear();
-  raw.Clear();
   const model::ProductNameRules& rules = tables_->product_names;
-  for (size_t row = 0; row < raw_names_.size(); ++row) {
-    const std::string_view spelling = raw_names_.StringAt(row);
+  renamed_rows_.clear();
+  renamed_chars_.clear();
+  const size_t rows = names.size();
+  for (size_t row = 0; row < rows; ++row) {
+    const std::string_view spelling = names.StringAt(row);
     const std::string_view canonical =
         product_names_->Count(product_no.StringAt(row), rules.FixTypos(spelling, &typo_scratch_));
-    names.AppendString(canonical);
-    if (canonical == spelling) raw.AppendNull();
-    else raw.AppendString(spelling);
+    if (canonical != spelling) {
+      renamed_rows_.push_back({row, renamed_chars_.size(), canonical.size()});
+      renamed_chars_.append(canonical);
+    }
+  }
+  raw.Clear();
+  if (renamed_rows_.empty()) {
+    for (size_t row = 0; row < rows; ++row) raw.AppendNull();
+    return;
+  }
+  std::swap(raw_names_, names);
+  names.Clear();
+  size_t next = 0;
+  for (size_t row = 0; row < rows; ++row) {
+    const std::string_view spelling = raw_names_.StringAt(row);
+    if (next < renamed_rows_.size() && renamed_rows_[next].row == row) {
+      const RenamedRow& renamed = renamed_rows_[next++];
+      names.AppendString(std::string_view(renamed_chars_).substr(renamed.offset, renamed.size));
+      raw.AppendString(spelling);
+    } else {
+      names.AppendString(spelling);
+      raw.AppendNull();
+    }
   }
 }
 

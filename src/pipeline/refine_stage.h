@@ -79,6 +79,14 @@ class RefineStage : public Stage {
   std::unique_ptr<ProductNames> product_names_;
   std::string typo_scratch_;
   Column raw_names_;  ///< product_name spellings of silver_batch_ while canonicalizing
+  /// A silver row whose canonical name differs from its spelling: the name is renamed_chars_[offset, +size).
+  struct RenamedRow {
+    size_t row;
+    size_t offset;
+    size_t size;
+  };
+  std::vector<RenamedRow> renamed_rows_;
+  std::string renamed_chars_;
   bool dedupe_dirty_ = false;
   RecordBatch silver_batch_;
   RecordBatch quarantine_batch_;
