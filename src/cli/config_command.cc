@@ -12,9 +12,12 @@ int Check(const std::string& path) {
     PrintError(options.error().message());
     return kExitUsage;
   }
-  std::printf("%s: ok (lakehouse %s, bootstrap %s, topic %s, %zu expectations)\n", path.c_str(),
-              options->lakehouse.c_str(), options->bootstrap.c_str(), options->topic.c_str(),
-              options->expectations.size());
+  const auto& tables = options->normalization ? options->normalization : model::DefaultNormalizationTables();
+  std::printf("%s: ok (lakehouse %s, bootstrap %s, topic %s, %zu expectations; normalization: %zu country aliases, "
+              "%zu date formats, %zu currency rates, %zu product-name overrides, %zu typo fixes)\n",
+              path.c_str(), options->lakehouse.c_str(), options->bootstrap.c_str(), options->topic.c_str(),
+              options->expectations.size(), tables->countries.size(), tables->date_formats.size(),
+              tables->currencies.size(), tables->product_names.overrides(), tables->product_names.typo_fixes());
   return kExitOk;
 }
 
