@@ -6,7 +6,7 @@ void InputOptions::Register(CLI::App* command, int64_t default_synthetic) {
   default_synthetic_ = default_synthetic;
   auto* input = command->add_option("--input", csv,
                                     "replay a CSV file (TransactionNo,Date,ProductNo,ProductName,Price,Quantity,"
-                                    "CustomerNo,Country) as order events, in file order")
+                                    "CustomerNo,Country[,Currency]) as order events, in file order")
                     ->check(CLI::ExistingFile);
   auto* generated = command->add_option("--synthetic", synthetic,
                                         "generate N synthetic orders shaped like the real data (default " +

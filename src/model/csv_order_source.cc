@@ -1,7 +1,9 @@
 // CsvOrderSource: the CSV export format of the real order data. Reads the file
 // in large blocks and splits lines with memchr; fields are assigned into the
 // caller's reused strings, so a warmed-up read allocates nothing per row.
-// Empty lines are skipped. A quoted field may span lines (RFC 4180).
+// Empty lines are skipped. A quoted field may span lines (RFC 4180). A header
+// with a ninth column `Currency` (docs/normalization.md) adds an optional ISO
+// 4217 code per line; empty = none (GBP).
 
 #include <cerrno>
 #include <cstring>
@@ -16,7 +18,8 @@ constexpr std::string_view kHeader =
     "TransactionNo,Date,ProductNo,ProductName,Price,Quantity,CustomerNo,Country";
 constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 constexpr size_t kBlockBytes = 1 << 20;
-constexpr size_t kFieldCount = 8;
+constexpr std::string_view kCurrencyColumn = ",Currency";
+constexpr size_t kFieldCount = 9;  ///< with the optional Currency
 
 }  // namespace
 
@@ -36,9 +39,12 @@ Result<std::unique_ptr<CsvOrderSource>> CsvOrderSource::Open(const std::string& 
     return MakeError(ErrorCode::kInvalidArgument, "'" + path + "' is empty: no CSV header");
   }
   if (header.starts_with(kUtf8Bom)) header.remove_prefix(kUtf8Bom.size());
-  if (header != kHeader) {
+  if (header.starts_with(kHeader) && header.substr(kHeader.size()) == kCurrencyColumn) {
+    source->fields_ = kFieldCount;
+  } else if (header != kHeader) {
     return MakeError(ErrorCode::kInvalidArgument, "'" + path + "' line 1: header is '" + std::string(header) +
-                                                      "', expected '" + std::string(kHeader) + "'");
+                                                      "', expected '" + std::string(kHeader) + "' (optionally + '" +
+                                                      std::string(kCurrencyColumn) + "')");
   }
   return source;
 }
@@ -108,7 +114,9 @@ bool CsvOrderSource::Next(OrderRecord* record) {
   std::string* const fields[kFieldCount] = {
       &record->transaction_no, &record->date,     &record->product_no,  &record->product,
       &record->price,          &record->quantity, &record->customer_no, &record->country,
+      &record->currency,
   };
+  if (fields_ < kFieldCount) record->currency.clear();
   std::string_view line;
   bool had_cr = false;
   do {
@@ -119,7 +127,7 @@ bool CsvOrderSource::Next(OrderRecord* record) {
   size_t count = 0;
   size_t pos = 0;
   while (true) {
-    std::string* field = count < kFieldCount ? fields[count] : &extra_field_;
+    std::string* field = count < fields_ ? fields[count] : &extra_field_;
     ++count;
     if (pos < line.size() && line[pos] == '"') {
       field->clear();
@@ -161,8 +169,8 @@ bool CsvOrderSource::Next(OrderRecord* record) {
       pos = comma + 1;
     }
   }
-  if (count != kFieldCount) {
-    Fail(record_line, "expected 8 fields, found " + std::to_string(count));
+  if (count != fields_) {
+    Fail(record_line, "expected " + std::to_string(fields_) + " fields, found " + std::to_string(count));
     return false;
   }
   return true;

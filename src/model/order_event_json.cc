@@ -56,6 +56,10 @@ void AppendOrderEventJson(const OrderRecord& record, std::string* out) {
   AppendJsonString(record.customer_no, out);
   out->append(",\"Country\":");
   AppendJsonString(record.country, out);
+  if (!record.currency.empty()) {
+    out->append(",\"Currency\":");
+    AppendJsonString(record.currency, out);
+  }
   out->push_back('}');
 }
 

@@ -7,7 +7,11 @@
 // Product, Price, Quantity, CustomerNo, Country.
 //
 // Duplicate keys: the first occurrence wins and later ones are ignored, as are
-// unknown keys (e.g. an optional Currency). Keys are compared after unescaping.
+// unknown keys. Keys are compared after unescaping. The optional Currency (ISO
+// 4217; absent, null or "GBP" = GBP) converts the price to GBP with the rate of
+// the order date (currency_rates.h); an unknown currency or a date without a rate
+// is not a reject: the order carries the status and the refine stage quarantines it.
+// Country aliases and date formats come from the NormalizationTables given.
 //
 // The views of a NormalizedOrder point into the padded copy of the event (strings
 // without escapes are used in place), the simdjson parser's string buffer
@@ -26,6 +30,7 @@
 #include <string>
 
 #include "model/json_number.h"
+#include "model/normalization_tables.h"
 #include "model/normalize_text.h"
 
 namespace jsm::model {
@@ -42,11 +47,13 @@ enum Field : int {
   kQuantity,
   kCustomerNo,
   kCountry,
+  kRequiredFieldCount,
+  kCurrency = kRequiredFieldCount,  ///< optional
   kFieldCount,
 };
 
 constexpr std::string_view kFieldNames[kFieldCount] = {
-    "TransactionNo", "Date", "ProductNo", "Product", "Price", "Quantity", "CustomerNo", "Country",
+    "TransactionNo", "Date", "ProductNo", "Product", "Price", "Quantity", "CustomerNo", "Country", "Currency",
 };
 
 /// Index of the order field named `key` (unescaped), or -1.
@@ -74,6 +81,7 @@ int RawFieldIndex(const char* raw) {
     case 'C':
       if (JSM_KEY_IS("CustomerNo")) return kCustomerNo;
       if (JSM_KEY_IS("Country")) return kCountry;
+      if (JSM_KEY_IS("Currency")) return kCurrency;
       return -1;
     default: return -1;
   }
@@ -174,7 +182,9 @@ struct OrderParser::Impl {
   size_t capacity = 0;
   std::string product_no_scratch;
   std::string product_name_scratch;
+  std::string currency_scratch;
   RawField fields[kFieldCount];
+  std::shared_ptr<const NormalizationTables> tables;
   // The last country looked up: events of a batch mostly share a few countries.
   std::string last_country;
   std::string_view last_country_name;
@@ -183,7 +193,7 @@ struct OrderParser::Impl {
   /// Canonical name and code of the trimmed `country` (itself, with no code, if unknown).
   void ResolveCountry(std::string_view country, std::string_view* name, std::string_view* code) {
     if (country != last_country || last_country.empty()) {
-      if (!CanonicalCountry(country, &last_country_name, &last_country_code)) {
+      if (!tables->countries.Lookup(country, &last_country_name, &last_country_code)) {
         // Unknown: the name is the raw text, which does not outlive this event.
         last_country.clear();
         *name = country;
@@ -214,8 +224,10 @@ struct OrderParser::Impl {
   }
 };
 
-OrderParser::OrderParser(size_t max_event_bytes)
-    : impl_(std::make_unique<Impl>()), max_event_bytes_(max_event_bytes) {}
+OrderParser::OrderParser(size_t max_event_bytes, std::shared_ptr<const NormalizationTables> tables)
+    : impl_(std::make_unique<Impl>()), max_event_bytes_(max_event_bytes) {
+  impl_->tables = tables ? std::move(tables) : DefaultNormalizationTables();
+}
 
 OrderParser::~OrderParser() = default;
 
@@ -307,14 +319,15 @@ RejectReason OrderParser::Parse(std::string_view json, NormalizedOrder* out) {
     return reject(RejectReason::kNotJson, "not valid JSON: content after the object");
   }
 
-  // Pass 2: every field present.
-  for (int i = 0; i < kFieldCount; ++i) {
+  // Pass 2: every required field present.
+  const bool has_currency = (seen & (1u << kCurrency)) != 0;
+  for (int i = 0; i < kRequiredFieldCount; ++i) {
     if ((seen & (1u << i)) == 0) {
       return reject(RejectReason::kMissingField, "missing field ", kFieldNames[i]);
     }
   }
   // Literals and numbers were only peeked at by On-Demand: check their spelling.
-  for (int i = 0; i < kFieldCount; ++i) {
+  for (int i = 0; i < (has_currency ? kFieldCount : kRequiredFieldCount); ++i) {
     const RawField& raw = impl.fields[i];
     const bool well_formed = raw.type == json_type::number    ? IsJsonNumber(raw.text)
                              : raw.type == json_type::boolean ? (raw.text == "true" || raw.text == "false")
@@ -350,7 +363,7 @@ RejectReason OrderParser::Parse(std::string_view json, NormalizedOrder* out) {
   out->is_cancellation = !out->transaction_no.empty() && out->transaction_no[0] == 'C';
 
   const std::string_view date = TrimAsciiWhitespace(impl.fields[kDate].text);
-  if (!ParseOrderDate(date, &out->order_date)) {
+  if (!impl.tables->date_formats.ToDays(date, &out->order_date)) {
     return bad_text(kDate, date, " is not M/D/YYYY or ISO 8601");
   }
 
@@ -369,6 +382,28 @@ RejectReason OrderParser::Parse(std::string_view json, NormalizedOrder* out) {
     }
   } else {
     return wrong_type(kPrice, "a number or a numeric string");
+  }
+
+  out->currency = {};
+  out->currency_status = CurrencyStatus::kOk;
+  out->original_unit_price_cents = 0;
+  if (has_currency) {
+    const RawField& currency = impl.fields[kCurrency];
+    if (currency.type == json_type::string) {
+      const std::string_view code = UpperAscii(TrimAsciiWhitespace(currency.text), &impl.currency_scratch);
+      if (code != "GBP") {
+        out->currency = code;
+        out->original_unit_price_cents = out->unit_price_cents;
+        int64_t rate_e9 = 0;
+        out->currency_status = impl.tables->currencies.RateOn(code, out->order_date, &rate_e9);
+        if (out->currency_status == CurrencyStatus::kOk &&
+            !ConvertCents(out->original_unit_price_cents, rate_e9, &out->unit_price_cents)) {
+          return bad_text(kPrice, price.text, " is out of range once converted to GBP");
+        }
+      }
+    } else if (currency.type != json_type::null) {
+      return wrong_type(kCurrency, "a string (an ISO 4217 code) or null");
+    }
   }
 
   const RawField& quantity = impl.fields[kQuantity];

@@ -9,7 +9,11 @@
 #include <string>
 #include <string_view>
 
+#include "model/currency_rates.h"
+
 namespace jsm::model {
+
+struct NormalizationTables;
 
 /// Why a message cannot become an order at all (it goes to the dead-letter topic).
 enum class RejectReason {
@@ -37,6 +41,11 @@ struct NormalizedOrder {
   std::string_view customer_no;     ///< empty = null ("NA" or empty in the event)
   std::string_view country;         ///< canonical English name; empty = null (e.g. "Unspecified")
   std::string_view country_code;    ///< ISO 3166-1 alpha-2; empty = null
+  std::string_view currency;        ///< ISO 4217 code of the event's price, upper-cased; empty = GBP
+  int64_t original_unit_price_cents = 0;  ///< the price in `currency` (2 decimals); 0 when GBP
+  /// kOk: unit_price_cents is in GBP. Otherwise the price could not be converted
+  /// (unit_price_cents is still in `currency`) and the order belongs in quarantine.
+  CurrencyStatus currency_status = CurrencyStatus::kOk;
 };
 
 /// Data-quality rules an order can break; it then goes to quarantine with their names.
@@ -56,8 +65,10 @@ std::string QualityRuleNames(uint32_t mask);
 /// Parses and normalizes order events. One per thread.
 class OrderParser {
  public:
-  /// `max_event_bytes`: larger events are rejected as oversize.
-  explicit OrderParser(size_t max_event_bytes = 64 * 1024);
+  /// `max_event_bytes`: larger events are rejected as oversize. `tables`: the
+  /// country aliases, date formats and currency rates to use (null = the built-in ones).
+  explicit OrderParser(size_t max_event_bytes = 64 * 1024,
+                       std::shared_ptr<const NormalizationTables> tables = nullptr);
   ~OrderParser();
   OrderParser(const OrderParser&) = delete;
   OrderParser& operator=(const OrderParser&) = delete;
@@ -74,13 +85,15 @@ class OrderParser {
   std::string error_;
 };
 
-/// Canonical country for a raw name: returns false if unknown. `name`/`code`
-/// are set to static strings; code may be empty (e.g. "European Community"),
+/// Canonical country for a raw name, by the built-in country table
+/// (config/normalization/countries.csv): returns false if unknown. `name`/`code`
+/// are set to strings that live as long as the program; code may be empty (e.g. "European Community"),
 /// and for "Unspecified" both are empty.
 bool CanonicalCountry(std::string_view raw, std::string_view* name, std::string_view* code);
 
 /// Parses "M/D/YYYY" or ISO "YYYY-MM-DD" (optionally followed by 'T' and a time)
-/// into days since 1970-01-01; false if not a valid calendar date.
+/// into days since 1970-01-01 by the built-in date formats
+/// (config/normalization/date_formats.txt); false if not a valid calendar date.
 bool ParseOrderDate(std::string_view text, int32_t* days);
 
 /// Parses a decimal number text into cents (rounded half away from zero); false if invalid.

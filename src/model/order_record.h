@@ -17,11 +17,13 @@ struct OrderRecord {
   std::string quantity;     ///< integer text, e.g. "-12"
   std::string customer_no;  ///< digits, or "NA"
   std::string country;
+  std::string currency;     ///< ISO 4217 code; empty = the event carries no Currency (GBP)
 };
 
 /// Appends the JSON order event for `record` to `out` (not cleared):
 /// {"TransactionNo":"...","Date":"...","ProductNo":"...","Product":"...",
-///  "Price":21.47,"Quantity":12,"CustomerNo":"17490","Country":"..."}.
+///  "Price":21.47,"Quantity":12,"CustomerNo":"17490","Country":"..."}, plus
+/// ,"Currency":"EUR" before the brace when `record.currency` is not empty.
 /// Price and Quantity are JSON numbers when their text is a valid number, else strings.
 void AppendOrderEventJson(const OrderRecord& record, std::string* out);
 

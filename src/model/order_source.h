@@ -28,7 +28,8 @@ class OrderSource {
 };
 
 /// Reads `TransactionNo,Date,ProductNo,ProductName,Price,Quantity,CustomerNo,Country`
-/// CSV (RFC 4180 quoting, CRLF or LF line ends, header required).
+/// CSV (RFC 4180 quoting, CRLF or LF line ends, header required), optionally
+/// with a ninth column `Currency` (ISO 4217; an empty field means none).
 class CsvOrderSource : public OrderSource {
  public:
   /// Opens the file and checks its header; kNotFound / kInvalidArgument otherwise.
@@ -55,7 +56,8 @@ class CsvOrderSource : public OrderSource {
   size_t end_ = 0;
   bool eof_ = false;
   bool failed_ = false;
-  std::string extra_field_;  ///< sink for fields beyond the eighth
+  std::string extra_field_;  ///< sink for fields beyond the last
+  size_t fields_ = 8;        ///< 9 when the header has the optional Currency column
   Status status_;
 };
 

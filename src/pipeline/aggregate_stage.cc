@@ -5,6 +5,7 @@
 #include "common/clock.h"
 #include "common/logging.h"
 #include "delta/rewrite.h"
+#include "pipeline/silver_table.h"
 #include "pipeline/table_schemas.h"
 
 namespace jsm::pipeline {
@@ -13,8 +14,7 @@ Result<std::unique_ptr<AggregateStage>> AggregateStage::Create(storage::ObjectSt
                                                                const PipelineOptions& options) {
   std::unique_ptr<AggregateStage> stage(new AggregateStage());
   stage->options_ = options;
-  JSM_ASSIGN_OR_RETURN(stage->silver_,
-                       delta::DeltaTable::OpenOrCreate(store, kSilverTable, "pedidos_silver", SilverSchema()));
+  JSM_ASSIGN_OR_RETURN(stage->silver_, OpenSilverTable(store));
   struct GoldTable {
     const char* path;
     const char* name;

@@ -36,6 +36,11 @@ RecordKey OrderRecordKey(const model::NormalizedOrder& order, std::string* scrat
   // Null customer and null country differ from any string: a one-byte marker.
   if (order.customer_no.empty()) scratch->push_back('\0'); else AppendField(order.customer_no, scratch);
   if (order.country.empty()) scratch->push_back('\0'); else AppendField(order.country, scratch);
+  // A foreign-currency order also by its currency and original price (GBP orders keep their old keys).
+  if (!order.currency.empty()) {
+    AppendField(order.currency, scratch);
+    AppendNumber(order.original_unit_price_cents, scratch);
+  }
   XXH128_hash_t hash = XXH3_128bits(scratch->data(), scratch->size());
   return RecordKey{hash.high64, hash.low64};
 }

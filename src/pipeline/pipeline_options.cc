@@ -2,6 +2,8 @@
 
 #include <toml++/toml.h>
 
+#include <filesystem>
+
 #include "pipeline/table_schemas.h"
 
 
@@ -144,6 +146,24 @@ Result<PipelineOptions> LoadPipelineOptions(const std::string& path, PipelineOpt
         if (status && options.pseudonym_key_env.empty()) {
           status = MakeError(ErrorCode::kInvalidArgument, Where(path, node.source()) + ": 'privacy.key_env' is empty");
         }
+      } else if (section == "normalization") {
+        std::string* target = key == "countries"                ? &options.normalization_paths.countries
+                               : key == "date_formats"           ? &options.normalization_paths.date_formats
+                               : key == "currencies"             ? &options.normalization_paths.currencies
+                               : key == "product_name_overrides" ? &options.normalization_paths.product_name_overrides
+                               : key == "typo_fixes"             ? &options.normalization_paths.typo_fixes
+                                                                 : nullptr;
+        if (target == nullptr) {
+          status = MakeError(ErrorCode::kInvalidArgument,
+                             Where(path, item_key.source()) + ": unknown setting '" + full +
+                                 "' (countries, date_formats, currencies, product_name_overrides, typo_fixes)");
+        } else {
+          status = Read(node, path, full, target);
+          // Relative paths are relative to the folder of the config file.
+          if (status && !target->empty() && std::filesystem::path(*target).is_relative()) {
+            *target = (std::filesystem::path(path).parent_path() / *target).lexically_normal().string();
+          }
+        }
       } else if (full == "parquet.compression") {
         status = ReadCompression(node, path, &options.parquet.compression);
       } else if (full == "parquet.row_group_bytes") {
@@ -158,6 +178,7 @@ Result<PipelineOptions> LoadPipelineOptions(const std::string& path, PipelineOpt
   if (options.ingest_commit_messages <= 0 || options.ingest_commit_interval_ms <= 0 || options.refine_max_rows <= 0) {
     return MakeError(ErrorCode::kInvalidArgument, path + ": commit sizes and intervals must be positive");
   }
+  JSM_ASSIGN_OR_RETURN(options.normalization, model::LoadNormalizationTables(options.normalization_paths));
   JSM_RETURN_IF_ERROR(ValidatePipelineOptions(options));
   return options;
 }

@@ -3,9 +3,11 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 
 #include "common/status.h"
+#include "model/normalization_tables.h"
 #include "parquet/writer.h"
 #include "pipeline/expectations.h"
 
@@ -36,10 +38,17 @@ struct PipelineOptions {
 
   /// Expectations of silver rows; `[[expectations]]` in a config file replaces the defaults.
   std::vector<ExpectationSpec> expectations = DefaultExpectationSpecs();
+
+  /// `[normalization]`: the data files of the normalization tables, as given
+  /// (resolved against the config file's folder); empty = the built-in copy.
+  model::NormalizationPaths normalization_paths;
+  /// The tables loaded from `normalization_paths` (null = the built-in tables).
+  std::shared_ptr<const model::NormalizationTables> normalization;
 };
 
 /// Reads a TOML file over the defaults. Unknown keys and wrong types are
-/// kInvalidArgument naming the file, line and column.
+/// kInvalidArgument naming the file, line and column. Loads the normalization
+/// tables `[normalization]` names; a bad row of one is "DATAFILE:LINE: ...".
 Result<PipelineOptions> LoadPipelineOptions(const std::string& path, PipelineOptions defaults = {});
 
 /// Checks what LoadPipelineOptions cannot see alone: every expectation's rule

@@ -6,6 +6,7 @@
 #include "common/logging.h"
 #include "delta/rewrite.h"
 #include "pipeline/erase.h"
+#include "pipeline/silver_table.h"
 #include "pipeline/table_schemas.h"
 
 namespace jsm::pipeline {
@@ -26,11 +27,12 @@ Result<std::unique_ptr<RefineStage>> RefineStage::Create(storage::ObjectStore* s
   stage->dead_letters_ = dead_letters;
   JSM_ASSIGN_OR_RETURN(stage->bronze_,
                        delta::DeltaTable::OpenOrCreate(store, kBronzeTable, "pedidos_bronze", BronzeSchema()));
-  JSM_ASSIGN_OR_RETURN(stage->silver_,
-                       delta::DeltaTable::OpenOrCreate(store, kSilverTable, "pedidos_silver", SilverSchema()));
+  JSM_ASSIGN_OR_RETURN(stage->silver_, OpenSilverTable(store));
   JSM_ASSIGN_OR_RETURN(stage->quarantine_, delta::DeltaTable::OpenOrCreate(store, kQuarantineTable,
                                                                          "pedidos_quarantine", QuarantineSchema()));
-  stage->parser_ = std::make_unique<model::OrderParser>(options.max_event_bytes);
+  stage->tables_ = options.normalization ? options.normalization : model::DefaultNormalizationTables();
+  stage->parser_ = std::make_unique<model::OrderParser>(options.max_event_bytes, stage->tables_);
+  stage->product_names_ = std::make_unique<ProductNames>(&stage->tables_->product_names);
   if (options.pseudonymize_customer) {
     JSM_ASSIGN_OR_RETURN(stage->pseudonymizer_, Pseudonymizer::FromEnvironment(options.pseudonym_key_env));
   }
@@ -40,7 +42,85 @@ Result<std::unique_ptr<RefineStage>> RefineStage::Create(storage::ObjectStore* s
   stage->quarantine_batch_ = RecordBatch(QuarantineSchema());
   JSM_ASSIGN_OR_RETURN(stage->event_log_, EventLog::Open(store, options));
   JSM_RETURN_IF_ERROR(stage->RebuildDedupeIndex());
+  JSM_RETURN_IF_ERROR(stage->RebuildProductNames());
   return stage;
+}
+
+Status RefineStage::RebuildProductNames() {
+  const double started = MonotonicSeconds();
+  product_names_->Clear();
+  const model::ProductNameRules& rules = tables_->product_names;
+  for (const auto& [path, add] : silver_->snapshot().files) {
+    JSM_ASSIGN_OR_RETURN(RecordBatch rows, silver_->ReadDataFile(path, {"product_no", "product_name", "product_name_raw"}));
+    const Column& product_no = rows.column(0);
+    const Column& name = rows.column(1);
+    const Column& raw = rows.column(2);
+    for (size_t row = 0; row < product_no.size(); ++row) {
+      // product_name_raw is null when the event's spelling was the canonical name.
+      const std::string_view spelling = raw.IsValid(row) ? raw.StringAt(row) : name.StringAt(row);
+      product_names_->Count(product_no.StringAt(row), rules.FixTypos(spelling, &typo_scratch_));
+    }
+  }
+  Log().info(R"("product names rebuilt","stage":"refine","products":{},"spellings":{},"seconds":{:.3f})",
+             product_names_->products(), product_names_->spellings(), MonotonicSeconds() - started);
+  return Status::Ok();
+}
+
+void RefineStage::CanonicalizeProductNames() {
+  // silver_batch_ holds the event spellings (whitespace collapsed) in product_name:
+  // count each row's spelling after the typo fixes; rows whose canonical name
+  // differs from their spelling are noted, and only then is the column rewritten
+  // (the usual case, one spelling per product, leaves it untouched).
+  Column& names = silver_batch_.column(kSilverProductName);
+  Column& raw = silver_batch_.column(kSilverProductNameRaw);
+  const Column& product_no = silver_batch_.column(kSilverProductNo);
+  const model::ProductNameRules& rules = tables_->product_names;
+  renamed_rows_.clear();
+  renamed_chars_.clear();
+  const size_t rows = names.size();
+  for (size_t row = 0; row < rows; ++row) {
+    const std::string_view spelling = names.StringAt(row);
+    const std::string_view canonical =
+        product_names_->Count(product_no.StringAt(row), rules.FixTypos(spelling, &typo_scratch_));
+    if (canonical != spelling) {
+      renamed_rows_.push_back({row, renamed_chars_.size(), canonical.size()});
+      renamed_chars_.append(canonical);
+    }
+  }
+  raw.Clear();
+  if (renamed_rows_.empty()) {
+    for (size_t row = 0; row < rows; ++row) raw.AppendNull();
+    return;
+  }
+  std::swap(raw_names_, names);
+  names.Clear();
+  size_t next = 0;
+  for (size_t row = 0; row < rows; ++row) {
+    const std::string_view spelling = raw_names_.StringAt(row);
+    if (next < renamed_rows_.size() && renamed_rows_[next].row == row) {
+      const RenamedRow& renamed = renamed_rows_[next++];
+      names.AppendString(std::string_view(renamed_chars_).substr(renamed.offset, renamed.size));
+      raw.AppendString(spelling);
+    } else {
+      names.AppendString(spelling);
+      raw.AppendNull();
+    }
+  }
+}
+
+void RefineStage::QuarantineCurrency(const RecordBatch& bronze, size_t row, const model::NormalizedOrder& order) {
+  RecordBatch& q = quarantine_batch_;
+  q.column(0).AppendString(bronze.column(kBronzeValue).StringAt(row));
+  q.column(1).AppendString(model::CurrencyStatusCode(order.currency_status));
+  q.column(2).AppendString(order.transaction_no);
+  q.column(3).AppendInt(order.order_date);
+  q.column(4).AppendString(order.product_no);
+  q.column(5).AppendNull();  // unit_price is GBP, which this order has none of
+  q.column(6).AppendInt(order.quantity);
+  q.column(7).AppendFrom(bronze.column(kBronzeTopic), row);
+  q.column(8).AppendFrom(bronze.column(kBronzePartition), row);
+  q.column(9).AppendFrom(bronze.column(kBronzeOffset), row);
+  q.column(10).AppendFrom(bronze.column(kBronzeIngestedAt), row);
 }
 
 Status RefineStage::RebuildDedupeIndex() {
@@ -91,6 +171,14 @@ void RefineStage::AppendCandidate(const RecordBatch& bronze, size_t row, const m
   hex_scratch_.clear();
   AppendRecordKeyHex(key, &hex_scratch_);
   s.column(kSilverRecordId).AppendString(hex_scratch_);
+  if (order.currency.empty()) {
+    s.column(kSilverCurrency).AppendNull();
+    s.column(kSilverOriginalUnitPrice).AppendNull();
+  } else {
+    s.column(kSilverCurrency).AppendString(order.currency);
+    s.column(kSilverOriginalUnitPrice).AppendInt(order.original_unit_price_cents);
+  }
+  s.column(kSilverProductNameRaw).AppendNull();  // set by CanonicalizeProductNames
   keys_.push_back(key);
   raw_values_.push_back(bronze.column(kBronzeValue).StringAt(row));
 }
@@ -118,6 +206,11 @@ Status RefineStage::ParseBronzeFile(const RecordBatch& bronze, RefineCounts* cou
       letter.original_timestamp_ms = kafka_timestamps.IsNull(row) ? -1 : kafka_timestamps.IntAt(row) / 1000;
       JSM_RETURN_IF_ERROR(dead_letters_->Send(letter));
       ++counts->dead_letters;
+      continue;
+    }
+    if (order.currency_status != model::CurrencyStatus::kOk) {
+      QuarantineCurrency(bronze, row, order);
+      ++counts->quarantined;
       continue;
     }
     ++counts->parsed;
@@ -168,6 +261,7 @@ Status RefineStage::SplitCandidates(RefineCounts* counts) {
     }
   }
   silver_batch_.AppendSelected(candidates_, keep);
+  CanonicalizeProductNames();
   counts->silver_rows = static_cast<int64_t>(silver_batch_.num_rows());
   return Status::Ok();
 }
@@ -181,7 +275,10 @@ Result<StepResult> RefineStage::Step() {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     return result;
   }
-  if (dedupe_dirty_) JSM_RETURN_IF_ERROR(RebuildDedupeIndex());
+  if (dedupe_dirty_) {
+    JSM_RETURN_IF_ERROR(RebuildDedupeIndex());
+    JSM_RETURN_IF_ERROR(RebuildProductNames());  // counted rows of a batch that did not land
+  }
   // A quarantine commit ahead of silver means a crash between the two commits:
   // redo exactly that range, without writing its quarantine rows again.
   const int64_t quarantine_done = quarantine_->AppVersion(kRefineAppId);

@@ -19,6 +19,7 @@
 #include "pipeline/expectations.h"
 #include "pipeline/pipeline_options.h"
 #include "pipeline/pseudonymizer.h"
+#include "pipeline/product_names.h"
 #include "pipeline/stage.h"
 
 namespace jsm::pipeline {
@@ -55,6 +56,12 @@ class RefineStage : public Stage {
  private:
   RefineStage() = default;
   Status RebuildDedupeIndex();
+  /// Recounts product-name spellings from silver (see product_names.h).
+  Status RebuildProductNames();
+  /// Quarantines an order whose currency cannot be converted to GBP.
+  void QuarantineCurrency(const RecordBatch& bronze, size_t row, const model::NormalizedOrder& order);
+  /// Rewrites silver_batch_'s product_name with canonical names (and product_name_raw).
+  void CanonicalizeProductNames();
   /// Parses one bronze file: orders become candidate rows, the rest dead letters.
   Status ParseBronzeFile(const RecordBatch& bronze, RefineCounts* counts);
   void AppendCandidate(const RecordBatch& bronze, size_t row, const model::NormalizedOrder& order);
@@ -71,6 +78,18 @@ class RefineStage : public Stage {
   std::unique_ptr<model::OrderParser> parser_;
   std::unique_ptr<Pseudonymizer> pseudonymizer_;  ///< set when [privacy] pseudonymize_customer is on
   DedupeIndex dedupe_;
+  std::shared_ptr<const model::NormalizationTables> tables_;
+  std::unique_ptr<ProductNames> product_names_;
+  std::string typo_scratch_;
+  Column raw_names_;  ///< product_name spellings of silver_batch_ while canonicalizing
+  /// A silver row whose canonical name differs from its spelling: the name is renamed_chars_[offset, +size).
+  struct RenamedRow {
+    size_t row;
+    size_t offset;
+    size_t size;
+  };
+  std::vector<RenamedRow> renamed_rows_;
+  std::string renamed_chars_;
   bool dedupe_dirty_ = false;
   RecordBatch silver_batch_;
   RecordBatch quarantine_batch_;

@@ -41,8 +41,17 @@ const Schema& SilverSchema() {
       Col("_offset", DataType::kInt64),
       Col("_ingested_at", DataType::kTimestamp),
       Col("_record_id", DataType::kString),
+      // Added by schema evolution (docs/normalization.md): nullable, appended.
+      Col("currency", DataType::kString, true),
+      Money("original_unit_price", true),
+      Col("product_name_raw", DataType::kString, true),
   }};
   return schema;
+}
+
+std::vector<Field> SilverNormalizationColumns() {
+  const Schema& schema = SilverSchema();
+  return {schema.fields.begin() + kSilverCurrency, schema.fields.end()};
 }
 
 const Schema& QuarantineSchema() {

@@ -20,6 +20,10 @@ inline constexpr int kMoneyScale = 2;
 const Schema& BronzeSchema();
 /// silver/pedidos: one clean, normalized, deduplicated order line.
 const Schema& SilverSchema();
+/// The nullable columns silver gained after its first release (currency,
+/// original_unit_price, product_name_raw): an older silver table gets them by
+/// schema evolution (OpenSilverTable in silver_table.h).
+std::vector<Field> SilverNormalizationColumns();
 /// silver/pedidos_quarantine: parsed lines that broke a quality rule, with the rules.
 const Schema& QuarantineSchema();
 /// gold/daily_sales: per order date and country.
@@ -37,6 +41,7 @@ enum BronzeColumn { kBronzeValue, kBronzeKey, kBronzeTopic, kBronzePartition, kB
 enum SilverColumn { kSilverTransactionNo, kSilverIsCancellation, kSilverOrderDate, kSilverProductNo,
                     kSilverProductName, kSilverUnitPrice, kSilverQuantity, kSilverLineTotal,
                     kSilverCustomerNo, kSilverCountry, kSilverCountryCode, kSilverTopic,
-                    kSilverPartition, kSilverOffset, kSilverIngestedAt, kSilverRecordId };
+                    kSilverPartition, kSilverOffset, kSilverIngestedAt, kSilverRecordId,
+                    kSilverCurrency, kSilverOriginalUnitPrice, kSilverProductNameRaw };
 
 }  // namespace jsm::pipeline

@@ -162,6 +162,29 @@ TEST(CsvOrderSource, WrongHeaderIsInvalidArgument) {
   EXPECT_NE(source.error().message().find("header"), std::string::npos);
 }
 
+TEST(CsvOrderSource, AnOptionalCurrencyColumnIsRead) {
+  const auto path = WriteFile("currency", std::string(kHeader) + ",Currency\n"
+                                          "1,12/9/2019,22485,Crates,21.47,12,17490,France,EUR\n"
+                                          "2,12/9/2019,22485,Crates,21.47,12,17490,United Kingdom,\n");
+  auto source = CsvOrderSource::Open(path);
+  ASSERT_TRUE(source) << source.error().message();
+  const auto records = ReadAll(**source);
+  ASSERT_TRUE((*source)->status());
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[0].country, "France");
+  EXPECT_EQ(records[0].currency, "EUR");
+  EXPECT_EQ(records[1].currency, "");
+}
+
+TEST(CsvOrderSource, WithoutTheCurrencyColumnANinthFieldIsAnError) {
+  const auto path = WriteFile("ninth", std::string(kHeader) + "\n1,12/9/2019,22485,Crates,21.47,12,17490,France,EUR\n");
+  auto source = CsvOrderSource::Open(path);
+  ASSERT_TRUE(source);
+  EXPECT_TRUE(ReadAll(**source).empty());
+  ASSERT_FALSE((*source)->status());
+  EXPECT_NE((*source)->status().error().message().find("expected 8 fields, found 9"), std::string::npos);
+}
+
 TEST(CsvOrderSource, EmptyFileIsInvalidArgument) {
   auto source = CsvOrderSource::Open(WriteFile("empty", ""));
   ASSERT_FALSE(source);

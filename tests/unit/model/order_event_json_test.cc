@@ -19,6 +19,14 @@ TEST(OrderEventJson, EncodesTheDocumentedShapeInKeyOrder) {
             R"("CustomerNo":"17490","Country":"United Kingdom"})");
 }
 
+TEST(OrderEventJson, ACurrencyIsAppendedLast) {
+  OrderRecord record = SampleRecord();
+  record.currency = "EUR";
+  std::string out;
+  AppendOrderEventJson(record, &out);
+  EXPECT_TRUE(out.ends_with(R"("Country":"United Kingdom","Currency":"EUR"})")) << out;
+}
+
 TEST(OrderEventJson, AppendsWithoutClearing) {
   std::string out = "[";
   AppendOrderEventJson(SampleRecord(), &out);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "model/normalization_tables.h"
 #include "model/order_record.h"
 #include "model/order_source.h"
 
@@ -395,6 +396,12 @@ TEST_F(OrderParserTest, AllocatesNothingOnceWarmedUp) {
   events.push_back(With("Country", R"("Atlantis")"));
   events.push_back(With("ProductNo", R"("85123a")"));
   events.push_back(With("Date", R"("13/45/2019")"));  // a reject on the way
+  std::string euro = kEvent;
+  euro.insert(1, R"("Currency":"eur",)");
+  events.push_back(euro);
+  std::string unknown = kEvent;
+  unknown.insert(1, R"("Currency":"XYZ",)");
+  events.push_back(unknown);
   for (const std::string& event : events) Parse(event);  // warm up
   const int64_t before = g_allocations.load();
   ASSERT_GT(before, 0) << "the counting operator new is not in use";
@@ -402,6 +409,75 @@ TEST_F(OrderParserTest, AllocatesNothingOnceWarmedUp) {
   for (const std::string& event : events) accepted += Parse(event) == RejectReason::kNone;
   EXPECT_EQ(g_allocations.load() - before, 0);
   EXPECT_EQ(accepted, static_cast<int64_t>(events.size()) - 1);
+}
+
+// Currency.
+
+/// kEvent with `"Currency":<value>` inserted first.
+std::string WithCurrency(std::string_view value) {
+  std::string json = kEvent;
+  json.insert(1, "\"Currency\":" + std::string(value) + ",");
+  return json;
+}
+
+TEST_F(OrderParserTest, AbsentNullOrGbpCurrencyIsGbp) {
+  for (const std::string& json : {std::string(kEvent), WithCurrency("null"), WithCurrency(R"(" gbp ")")}) {
+    ASSERT_EQ(Parse(json), RejectReason::kNone) << parser_.error();
+    EXPECT_TRUE(order_.currency.empty()) << json;
+    EXPECT_EQ(order_.currency_status, CurrencyStatus::kOk);
+    EXPECT_EQ(order_.unit_price_cents, 2147);
+    EXPECT_EQ(order_.original_unit_price_cents, 0);
+  }
+}
+
+TEST_F(OrderParserTest, ForeignCurrencyIsConvertedWithTheRateOfTheOrderDate) {
+  auto rates = CurrencyRates::Parse("r.csv", "currency,valid_from,rate_to_gbp\nEUR,2019-01-01,0.8563\n"
+                                             "EUR,2019-12-10,0.5\n");
+  ASSERT_TRUE(rates) << rates.error().message();
+  auto tables = std::make_shared<NormalizationTables>(*DefaultNormalizationTables());
+  tables->currencies = *rates;
+  OrderParser parser(64 * 1024, tables);
+  NormalizedOrder order;
+  ASSERT_EQ(parser.Parse(WithCurrency(R"("eur")"), &order), RejectReason::kNone) << parser.error();
+  EXPECT_EQ(order.currency, "EUR");
+  EXPECT_EQ(order.currency_status, CurrencyStatus::kOk);
+  EXPECT_EQ(order.original_unit_price_cents, 2147);
+  EXPECT_EQ(order.unit_price_cents, 1838);  // 21.47 x 0.8563 = 18.384761
+  EXPECT_EQ(order.line_total_cents, 1838 * 12);
+}
+
+TEST_F(OrderParserTest, UnknownCurrencyOrMissingRateIsAStatusNotAReject) {
+  ASSERT_EQ(Parse(WithCurrency(R"("XYZ")")), RejectReason::kNone) << parser_.error();
+  EXPECT_EQ(order_.currency, "XYZ");
+  EXPECT_EQ(order_.currency_status, CurrencyStatus::kUnknownCurrency);
+  ASSERT_EQ(Parse(WithCurrency(R"("")")), RejectReason::kNone);
+  EXPECT_EQ(order_.currency_status, CurrencyStatus::kUnknownCurrency);
+  std::string old = With("Date", R"("1/1/2001")");
+  old.insert(1, R"("Currency":"EUR",)");
+  ASSERT_EQ(Parse(old), RejectReason::kNone) << parser_.error();
+  EXPECT_EQ(order_.currency_status, CurrencyStatus::kNoRate);
+  EXPECT_EQ(CurrencyStatusCode(CurrencyStatus::kUnknownCurrency), "unknown_currency");
+  EXPECT_EQ(CurrencyStatusCode(CurrencyStatus::kNoRate), "no_currency_rate");
+}
+
+TEST_F(OrderParserTest, NonStringCurrencyIsWrongType) {
+  EXPECT_EQ(Parse(WithCurrency("978")), RejectReason::kWrongType);
+  EXPECT_EQ(parser_.error(), "Currency must be a string (an ISO 4217 code) or null, got a number");
+}
+
+TEST_F(OrderParserTest, TablesGivenReplaceCountriesAndDateFormats) {
+  auto tables = std::make_shared<NormalizationTables>(*DefaultNormalizationTables());
+  auto countries = CountryTable::Parse("c.csv", "alias,name,code\nunited kingdom,UK,GB\n");
+  auto formats = DateFormats::Parse("d.txt", "D.M.YYYY\n");
+  ASSERT_TRUE(countries && formats);
+  tables->countries = std::move(*countries);
+  tables->date_formats = std::move(*formats);
+  OrderParser parser(64 * 1024, tables);
+  NormalizedOrder order;
+  EXPECT_EQ(parser.Parse(kEvent, &order), RejectReason::kWrongType);  // 12/9/2019 is no longer accepted
+  ASSERT_EQ(parser.Parse(With("Date", R"("9.12.2019")"), &order), RejectReason::kNone) << parser.error();
+  EXPECT_EQ(order.order_date, DaysFromCivil(2019, 12, 9));
+  EXPECT_EQ(order.country, "UK");
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 
 namespace jsm::pipeline {
@@ -100,6 +101,39 @@ TEST(PipelineOptions, ExpectationMistakesPointAtFileLineColumnAndRulePosition) {
   ASSERT_FALSE(unknown_key);
   EXPECT_NE(unknown_key.error().message().find("badkey.toml:3:1: unknown expectation key 'rul'"), std::string::npos)
       << unknown_key.error().message();
+}
+
+std::string Normal(const std::string& path) { return std::filesystem::path(path).lexically_normal().string(); }
+
+TEST(PipelineOptions, NormalizationFilesAreRelativeToTheConfigAndLoaded) {
+  WriteConfig("my_overrides.csv", "# mine\nproduct_no,product_name\n22485,Crates\n");
+  auto options = LoadPipelineOptions(WriteConfig("normalization.toml",
+      "[normalization]\nproduct_name_overrides = \"my_overrides.csv\"\n"));
+  ASSERT_TRUE(options) << options.error().ToString();
+  EXPECT_EQ(options->normalization_paths.product_name_overrides, Normal(::testing::TempDir() + "/my_overrides.csv"));
+  ASSERT_NE(options->normalization, nullptr);
+  EXPECT_EQ(options->normalization->product_names.Override("22485"), "Crates");
+  EXPECT_GE(options->normalization->countries.size(), 38u);  // the other tables stay built in
+}
+
+TEST(PipelineOptions, ABadNormalizationRowIsReportedWithItsFileAndLine) {
+  WriteConfig("bad_countries.csv", "alias,name,code\nuk,United Kingdom,GB\nUK,Ukraine,UA\n");
+  auto options = LoadPipelineOptions(WriteConfig("bad_normalization.toml",
+      "[normalization]\ncountries = \"bad_countries.csv\"\n"));
+  ASSERT_FALSE(options);
+  EXPECT_EQ(options.error().message(),
+            Normal(::testing::TempDir() + "/bad_countries.csv") + ":3: duplicate alias 'uk' (first on line 2)");
+  auto unknown = LoadPipelineOptions(WriteConfig("unknown_normalization.toml", "[normalization]\ncurrency = \"x\"\n"));
+  ASSERT_FALSE(unknown);
+  EXPECT_NE(unknown.error().message().find("unknown_normalization.toml:2:"), std::string::npos);
+}
+
+TEST(PipelineOptions, TheShippedConfigNamesTheShippedTables) {
+  auto options = LoadPipelineOptions(std::string(JSM_SOURCE_DIR) + "/config/pipeline.toml");
+  ASSERT_TRUE(options) << options.error().ToString();
+  EXPECT_EQ(options->normalization_paths.countries,
+            std::string(JSM_SOURCE_DIR) + "/config/normalization/countries.csv");
+  EXPECT_EQ(options->normalization->countries.size(), model::DefaultNormalizationTables()->countries.size());
 }
 
 }  // namespace
