@@ -62,6 +62,8 @@ void GoldAggregator::Add(const RecordBatch& silver) {
     if (name == p.name_counts.end()) p.name_counts.emplace_back(name_id, 1);
     else name->second++;
 
+    const uint32_t transaction_id = transaction_ids_.Intern(transaction.StringAt(row));
+    const uint32_t customer_id = customer.IsValid(row) ? customer_ids_.Intern(customer.StringAt(row)) : kNoCustomer;
     if (cancelled) {
       const int64_t refund = total < 0 ? -total : total;
       d.money.cancelled += refund;
@@ -69,8 +71,8 @@ void GoldAggregator::Add(const RecordBatch& silver) {
       c.money.cancelled += refund;
       p.units_cancelled += units < 0 ? -units : units;
       p.cancellation_lines++;
+      p.cancellations += product_cancellations_.insert(Pair(product_id, transaction_id)).second;
     } else {
-      const uint32_t transaction_id = transaction_ids_.Intern(transaction.StringAt(row));
       d.lines++;
       d.units += units;
       d.money.gross += total;
@@ -82,12 +84,13 @@ void GoldAggregator::Add(const RecordBatch& silver) {
       c.units += units;
       c.money.gross += total;
       c.transactions += country_transactions_.insert(Pair(country_id, transaction_id)).second;
-      if (customer.IsValid(row)) {
-        const uint32_t customer_id = customer_ids_.Intern(customer.StringAt(row));
+      if (customer_id != kNoCustomer) {
         d.customers += daily_customers_.insert(Pair(daily_id, customer_id)).second;
         c.customers += country_customers_.insert(Pair(country_id, customer_id)).second;
       }
     }
+    rfm_.Add(customer_id, transaction_id, day, cancelled, total);
+    monthly_.Add(customer_id, transaction_id, day, cancelled, units, total);
     ++rows_added_;
   }
 }
@@ -148,6 +151,9 @@ RecordBatch GoldAggregator::ProductPerformance() const {
     out.column(7).AppendInt(p.money.net());
     out.column(8).AppendInt(p.cancellation_lines);
     out.column(9).AppendInt(++rank);
+    out.column(10).AppendInt(p.cancellations);
+    out.column(11).AppendDouble(static_cast<double>(p.cancellations) /
+                                static_cast<double>(p.transactions + p.cancellations));
   }
   return out;
 }
