@@ -68,12 +68,16 @@ Status AggregateStage::RewriteGoldTable(delta::DeltaTable* table, const Schema& 
     remove.partition_values = add.partition_values;
     actions.push_back(std::move(remove));
   }
-  JSM_ASSIGN_OR_RETURN(delta::AddFile add, table->WriteDataFile(rows, options_.parquet));
+  // Gold tables are unpartitioned; the file has the new schema, which this very commit installs.
+  const bool new_schema = table->schema() != schema;
+  JSM_ASSIGN_OR_RETURN(delta::AddFile add, new_schema ? table->WritePartitionFile(rows, {}, options_.parquet)
+                                                      : table->WriteDataFile(rows, options_.parquet));
   actions.push_back(std::move(add));
   actions.push_back(delta::Txn{kAggregateAppId, silver_version, now});
   delta::CommitInfo info;
   info.operation = "WRITE";
   info.operation_parameters["mode"] = "Overwrite";
+  if (new_schema) info.operation_parameters["overwriteSchema"] = "true";
   info.operation_parameters["silverVersion"] = std::to_string(silver_version);
   info.operation_metrics["numOutputRows"] = std::to_string(rows.num_rows());
   info.engine_info = "jsm-pipeline/" JSM_VERSION;

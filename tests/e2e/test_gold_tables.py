@@ -107,7 +107,7 @@ def test_gold_column_types_suit_power_bi(streamed):
                          "cancellation_rate": pa.float64()},
     }
     for name, columns in expected.items():
-        schema = gold[name].schema().to_pyarrow()
+        schema = gold[name].to_pyarrow_table().schema
         for column, arrow_type in columns.items():
             assert schema.field(column).type == arrow_type, f"{name}.{column}"
 
