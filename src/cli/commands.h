@@ -49,6 +49,8 @@ std::function<int()> RegisterQualityCommand(CLI::App* app);
 std::function<int()> RegisterConfigCommand(CLI::App* app);
 /// `jsm topics ensure`.
 std::function<int()> RegisterTopicsCommand(CLI::App* app);
+/// `jsm serve`.
+std::function<int()> RegisterServeCommand(CLI::App* app);
 
 /// Settings from `config` (defaults when empty) with the command-line overrides
 /// that are not empty applied; prints the error and returns nullopt on a bad file.

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
       {"quality", jsm::cli::RegisterQualityCommand(&app)},
       {"config", jsm::cli::RegisterConfigCommand(&app)},
       {"topics", jsm::cli::RegisterTopicsCommand(&app)},
+      {"serve", jsm::cli::RegisterServeCommand(&app)},
   };
   try {
     app.parse(argc, argv);
