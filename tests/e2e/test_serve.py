@@ -188,3 +188,37 @@ def test_token_guards_a_server_beyond_loopback(lakehouse):
         assert s.get("/metrics?token=let-me-in")[0] == 200
     finally:
         s.stop()
+
+
+def test_run_serve_shows_gold_while_the_pipeline_runs(tmp_path):
+    from conftest import wait_for
+    lakehouse = tmp_path / "lakehouse"
+    proc = subprocess.Popen([JSM, "run", "--synthetic", "20000", "--lakehouse", str(lakehouse), "--serve", "127.0.0.1:0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        url = None
+        for _ in range(20):
+            line = proc.stdout.readline()
+            match = re.search(r"serving (http://\S+)", line)
+            if match:
+                url = match.group(1)
+                break
+        assert url, "jsm run --serve printed no URL"
+
+        def gold_rows():
+            try:
+                with urllib.request.urlopen(url + "/api/tables/gold/daily_sales?limit=1", timeout=10) as response:
+                    return len(json.loads(response.read())["rows"]) > 0
+            except urllib.error.HTTPError:
+                return False  # 404 until the aggregate stage has created the table
+        wait_for(gold_rows, 300, "gold rows through jsm run --serve")
+        with urllib.request.urlopen(url + "/metrics", timeout=10) as response:
+            samples = parse_prometheus(response.read().decode())
+        assert samples['jsm_stage_batches_total{stage="aggregate"}'] >= 1
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
