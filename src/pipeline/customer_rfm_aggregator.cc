@@ -43,7 +43,7 @@ void CustomerRfmAggregator::Add(uint32_t customer, uint32_t transaction, int32_t
   c.gross += line_total;
   c.first_day = std::min(c.first_day, day);
   c.last_day = std::max(c.last_day, day);
-  c.frequency += customer_transactions_.insert((uint64_t{customer} << 32) | transaction).second;
+  c.frequency += customer_transactions_.Insert((uint64_t{customer} << 32) | transaction);
 }
 
 RecordBatch CustomerRfmAggregator::Table(const StringInterner& customers) const {

@@ -6,10 +6,10 @@
 
 #include <cstdint>
 #include <string_view>
-#include <unordered_set>
 #include <vector>
 
 #include "common/record_batch.h"
+#include "pipeline/gold_pair_set.h"
 #include "pipeline/string_interner.h"
 
 namespace jsm::pipeline {
@@ -50,7 +50,7 @@ class CustomerRfmAggregator {
     int64_t cancelled = 0;          ///< Σ |line_total| of cancellation lines, cents
   };
   std::vector<CustomerState> customers_;  ///< by customer id
-  std::unordered_set<uint64_t> customer_transactions_;  ///< (customer id, transaction id)
+  GoldPairSet customer_transactions_;  ///< (customer id, transaction id)
   int32_t reference_day_ = INT32_MIN;
 };
 

@@ -7,11 +7,11 @@
 #include <cstdint>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
 #include "common/record_batch.h"
+#include "pipeline/gold_pair_set.h"
 #include "pipeline/customer_rfm_aggregator.h"
 #include "pipeline/monthly_kpi_aggregator.h"
 #include "pipeline/string_interner.h"
@@ -90,9 +90,9 @@ class GoldAggregator {
   std::vector<DailyState> daily_;
   std::vector<ProductState> products_;    ///< by product id
   std::vector<CountryState> countries_;   ///< by country id
-  std::unordered_set<uint64_t> daily_transactions_, daily_customers_;
-  std::unordered_set<uint64_t> product_transactions_, product_cancellations_;
-  std::unordered_set<uint64_t> country_transactions_, country_customers_;
+  GoldPairSet daily_transactions_, daily_customers_;
+  GoldPairSet product_transactions_, product_cancellations_;
+  GoldPairSet country_transactions_, country_customers_;
   CustomerRfmAggregator rfm_;
   MonthlyKpiAggregator monthly_;
   int64_t rows_added_ = 0;

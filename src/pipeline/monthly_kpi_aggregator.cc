@@ -39,15 +39,15 @@ void MonthlyKpiAggregator::Add(uint32_t customer, uint32_t transaction, int32_t 
   if (cancelled) {
     m.cancellation_lines++;
     m.cancelled += line_total < 0 ? -line_total : line_total;
-    m.cancellations += cancellations_.insert(Pair(index, transaction)).second;
+    m.cancellations += cancellations_.Insert(Pair(index, transaction));
     return;
   }
   m.lines++;
   m.units += quantity;
   m.gross += line_total;
-  m.orders += orders_.insert(Pair(index, transaction)).second;
+  m.orders += orders_.Insert(Pair(index, transaction));
   if (customer == kNoCustomer) return;
-  m.customers += customers_.insert(Pair(index, customer)).second;
+  m.customers += customers_.Insert(Pair(index, customer));
   if (customer >= first_purchase_.size()) first_purchase_.resize(customer + 1, INT32_MAX);
   first_purchase_[customer] = std::min(first_purchase_[customer], day);
 }

@@ -6,10 +6,10 @@
 
 #include <cstdint>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "common/record_batch.h"
+#include "pipeline/gold_pair_set.h"
 
 namespace jsm::pipeline {
 
@@ -50,7 +50,7 @@ class MonthlyKpiAggregator {
   std::vector<MonthState> months_;
   int32_t cached_day_ = INT32_MIN;  ///< the last day looked up, and its month index
   uint32_t cached_month_ = 0;
-  std::unordered_set<uint64_t> orders_, cancellations_, customers_;  ///< (month index, id)
+  GoldPairSet orders_, cancellations_, customers_;  ///< (month index, id)
   std::vector<int32_t> first_purchase_;  ///< by customer id: day of the first purchase, INT32_MAX if none
 };
 
