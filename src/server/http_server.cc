@@ -2,6 +2,8 @@
 
 #include <httplib.h>
 
+#include <chrono>
+
 namespace jsm::server {
 namespace {
 
@@ -48,6 +50,18 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(ApiRouter* router, const L
                                                   " (address in use or not local?)");
   }
   server->thread_ = std::thread([&http] { http.listen_after_bind(); });
+  // stop() only ends a listener that is running: wait for it, so an early Stop cannot miss it.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!http.is_running()) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      // The thread may still start listening later and could not then be joined:
+      // leave it and the server it uses alive rather than risk a hang or a dangling reference.
+      server->thread_.detach();
+      (void)server.release();
+      return MakeError(ErrorCode::kInternal, "the HTTP listener did not start within 10 s");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   return server;
 }
 
