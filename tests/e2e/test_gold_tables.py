@@ -153,3 +153,24 @@ def test_monthly_kpis_equal_recompute_from_silver(streamed):
     assert all(isinstance(r["month"], datetime.date) and r["month"].day == 1 for r in data)
     total = sum((r["net_revenue"] for r in data), decimal.Decimal(0))
     assert total == sum((price * qty for _, _, _, _, price, qty, _, _ in rows), decimal.Decimal(0))
+
+
+def test_spark_reads_every_gold_table_with_the_same_rows_and_types(streamed, spark):
+    from pyspark.sql.types import DateType, DecimalType, DoubleType
+    lakehouse, *_, gold, _ = streamed
+    for name in GOLD:
+        frame = spark.read.format("delta").load(str(lakehouse / "gold" / name))
+        fields = {f.name: f.dataType for f in frame.schema.fields}
+        ours = gold[name].to_pyarrow_table()
+        assert list(fields) == ours.schema.names, name
+        assert frame.count() == ours.num_rows, name
+        for column in ours.schema.names:
+            arrow_type = str(ours.schema.field(column).type)
+            if arrow_type == "decimal128(18, 2)":
+                assert fields[column] == DecimalType(18, 2), (name, column)
+            elif arrow_type == "date32[day]":
+                assert isinstance(fields[column], DateType), (name, column)
+            elif arrow_type == "double":
+                assert isinstance(fields[column], DoubleType), (name, column)
+    spark_net = spark.read.format("delta").load(str(lakehouse / "gold/monthly_kpis")).agg({"net_revenue": "sum"}).collect()[0][0]
+    assert spark_net == sum((r["net_revenue"] for r in gold["monthly_kpis"].to_pyarrow_table().to_pylist()), decimal.Decimal(0))
