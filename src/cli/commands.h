@@ -53,6 +53,16 @@ std::function<int()> RegisterTopicsCommand(CLI::App* app);
 std::function<int()> RegisterDlqCommand(CLI::App* app);
 /// `jsm erase`.
 std::function<int()> RegisterEraseCommand(CLI::App* app);
+/// `jsm serve`.
+std::function<int()> RegisterServeCommand(CLI::App* app);
+/// A running `jsm serve` listener (also started by `jsm run --serve`); stops when released.
+struct ServeSession;
+/// Starts serving `lakehouse` on `listen` (token: `token`, else JSM_SERVE_TOKEN); null
+/// with the message printed and `*exit_code` set when it cannot. `session->url` is its base URL.
+std::shared_ptr<ServeSession> StartServing(const std::string& lakehouse, const std::string& listen,
+                                           const std::string& token, int* exit_code);
+/// The base URL of a session.
+const std::string& ServeUrl(const ServeSession& session);
 
 /// Settings from `config` (defaults when empty) with the command-line overrides
 /// that are not empty applied; prints the error and returns nullopt on a bad file.

@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
       {"topics", jsm::cli::RegisterTopicsCommand(&app)},
       {"dlq", jsm::cli::RegisterDlqCommand(&app)},
       {"erase", jsm::cli::RegisterEraseCommand(&app)},
+      {"serve", jsm::cli::RegisterServeCommand(&app)},
   };
   try {
     app.parse(argc, argv);

@@ -16,6 +16,7 @@ struct RunArgs {
   bool until_drained = false;
   bool available_now = false;
   std::string stage = "all";
+  std::string serve;  ///< --serve HOST:PORT, empty = no server
 };
 
 void PrintReconciliation(const pipeline::RunReport& report) {
@@ -76,6 +77,13 @@ int Run(RunArgs& args) {
     return kExitUsage;
   }
   request.options = options;
+  std::shared_ptr<ServeSession> serving;
+  if (!args.serve.empty()) {
+    int exit_code = kExitOk;
+    serving = StartServing(options.lakehouse, args.serve, "", &exit_code);
+    if (!serving) return exit_code;
+    std::printf("serving %s (see docs/serve.md)\n", ServeUrl(*serving).c_str());
+  }
   std::printf("lakehouse %s, topic %s, stages %s, mode %s\n", options.lakehouse.c_str(), options.topic.c_str(),
               args.stage.c_str(),
               args.available_now ? "available-now" : args.until_drained ? "until-drained" : "continuous (Ctrl-C stops)");
@@ -120,6 +128,9 @@ std::function<int()> RegisterRunCommand(CLI::App* app) {
   drained->excludes(now);
   now->excludes(command->get_option("--input"));
   now->excludes(command->get_option("--synthetic"));
+  command->add_option("--serve", args->serve,
+                      "also serve the lakehouse over HTTP while running (HOST:PORT, as `jsm serve --listen`; "
+                      "beyond loopback the token comes from JSM_SERVE_TOKEN)");
   command->add_option("--stage", args->stage, "run only one stage: ingest, refine or aggregate (default all)")
       ->check(CLI::IsMember({"all", "ingest", "refine", "aggregate"}));
   return [args] { return Run(*args); };

@@ -22,18 +22,45 @@ Result<std::unique_ptr<AggregateStage>> AggregateStage::Create(storage::ObjectSt
   };
   const GoldTable tables[] = {{kDailySalesTable, "daily_sales", DailySalesSchema()},
                               {kProductPerformanceTable, "product_performance", ProductPerformanceSchema()},
-                              {kCountrySummaryTable, "country_summary", CountrySummarySchema()}};
+                              {kCountrySummaryTable, "country_summary", CountrySummarySchema()},
+                              {kCustomerRfmTable, "customer_rfm", CustomerRfmSchema()},
+                              {kMonthlyKpisTable, "monthly_kpis", MonthlyKpisSchema()}};
   JSM_ASSIGN_OR_RETURN(stage->event_log_, EventLog::Open(store, options));
   for (const GoldTable& table : tables) {
-    JSM_ASSIGN_OR_RETURN(auto opened, delta::DeltaTable::OpenOrCreate(store, table.path, table.name, table.schema));
-    stage->gold_.push_back(std::move(opened));
+    auto opened = delta::DeltaTable::OpenOrCreate(store, table.path, table.name, table.schema);
+    // A gold table of an older schema: derived data, so the next rewrite replaces its schema too.
+    if (!opened && opened.error().code() == ErrorCode::kInvalidArgument) opened = delta::DeltaTable::Open(store, table.path);
+    if (!opened) return std::unexpected(opened.error());
+    stage->gold_.push_back(std::move(*opened));
+    stage->gold_schemas_.push_back(&table.schema);
   }
   return stage;
 }
 
-Status AggregateStage::RewriteGoldTable(delta::DeltaTable* table, const RecordBatch& rows, int64_t silver_version) {
+bool AggregateStage::GoldBehind(size_t i, int64_t version) const {
+  return gold_[i]->AppVersion(kAggregateAppId) < version || gold_[i]->schema() != *gold_schemas_[i];
+}
+
+std::vector<RecordBatch> AggregateStage::GoldOutputs() const {
+  std::vector<RecordBatch> outputs;
+  outputs.reserve(gold_.size());
+  outputs.push_back(aggregator_.DailySales());
+  outputs.push_back(aggregator_.ProductPerformance());
+  outputs.push_back(aggregator_.CountrySummary());
+  outputs.push_back(aggregator_.CustomerRfm());
+  outputs.push_back(aggregator_.MonthlyKpis());
+  return outputs;
+}
+
+Status AggregateStage::RewriteGoldTable(delta::DeltaTable* table, const Schema& schema, const RecordBatch& rows,
+                                        int64_t silver_version) {
   std::vector<delta::Action> actions;
   const int64_t now = NowMillis();
+  if (table->schema() != schema) {
+    delta::Metadata metadata = table->snapshot().metadata;
+    metadata.schema = schema;
+    actions.push_back(std::move(metadata));
+  }
   for (const auto& [path, add] : table->snapshot().files) {
     delta::RemoveFile remove;
     remove.path = path;
@@ -42,12 +69,16 @@ Status AggregateStage::RewriteGoldTable(delta::DeltaTable* table, const RecordBa
     remove.partition_values = add.partition_values;
     actions.push_back(std::move(remove));
   }
-  JSM_ASSIGN_OR_RETURN(delta::AddFile add, table->WriteDataFile(rows, options_.parquet));
+  // Gold tables are unpartitioned; the file has the new schema, which this very commit installs.
+  const bool new_schema = table->schema() != schema;
+  JSM_ASSIGN_OR_RETURN(delta::AddFile add, new_schema ? table->WritePartitionFile(rows, {}, options_.parquet)
+                                                      : table->WriteDataFile(rows, options_.parquet));
   actions.push_back(std::move(add));
   actions.push_back(delta::Txn{kAggregateAppId, silver_version, now});
   delta::CommitInfo info;
   info.operation = "WRITE";
   info.operation_parameters["mode"] = "Overwrite";
+  if (new_schema) info.operation_parameters["overwriteSchema"] = "true";
   info.operation_parameters["silverVersion"] = std::to_string(silver_version);
   info.operation_metrics["numOutputRows"] = std::to_string(rows.num_rows());
   info.engine_info = "jsm-pipeline/" JSM_VERSION;
@@ -60,7 +91,7 @@ Result<StepResult> AggregateStage::Step() {
   JSM_RETURN_IF_ERROR(silver_->Refresh());
   const int64_t latest = silver_->version();
   bool gold_behind = false;
-  for (const auto& table : gold_) gold_behind |= table->AppVersion(kAggregateAppId) < latest;
+  for (size_t i = 0; i < gold_.size(); ++i) gold_behind |= GoldBehind(i, latest);
   if (latest <= applied_version_ && !gold_behind) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     return result;
@@ -90,11 +121,12 @@ Result<StepResult> AggregateStage::Step() {
     result.rows_in += static_cast<int64_t>(rows.num_rows());
   }
   applied_version_ = latest;
-  const RecordBatch outputs[] = {aggregator_.DailySales(), aggregator_.ProductPerformance(),
-                                 aggregator_.CountrySummary()};
+  const std::vector<RecordBatch> outputs = GoldOutputs();
+  int64_t rows_out = 0;
   for (size_t i = 0; i < gold_.size(); ++i) {
-    if (gold_[i]->AppVersion(kAggregateAppId) >= latest) continue;
-    JSM_RETURN_IF_ERROR(RewriteGoldTable(gold_[i].get(), outputs[i], latest));
+    rows_out += static_cast<int64_t>(outputs[i].num_rows());
+    if (!GoldBehind(i, latest)) continue;
+    JSM_RETURN_IF_ERROR(RewriteGoldTable(gold_[i].get(), *gold_schemas_[i], outputs[i], latest));
   }
   result.committed = true;
   BatchEvent event;
@@ -103,7 +135,7 @@ Result<StepResult> AggregateStage::Step() {
   event.target_version = latest;  // the silver version gold now reflects
   event.source_range = "silver " + std::to_string(first_version) + "-" + std::to_string(latest);
   event.rows_in = result.rows_in;
-  event.rows_out = static_cast<int64_t>(outputs[0].num_rows() + outputs[1].num_rows() + outputs[2].num_rows());
+  event.rows_out = rows_out;
   event.duration_ms = static_cast<int64_t>((MonotonicSeconds() - started) * 1000);
   if (auto logged = event_log_->Append(event); !logged) {
     Log().warn(R"("event log append failed","stage":"aggregate","error":"{}")", logged.error().ToString());

@@ -1,8 +1,11 @@
 #pragma once
-/// The aggregate stage: new silver versions -> gold tables. Gold tables are
-/// small and rewritten whole (remove + add in one commit) with txn appId
-/// "jsm-aggregate" = the silver version they reflect, so a replay after a crash
-/// simply writes the same result again.
+/// The aggregate stage: new silver versions -> gold tables. The aggregates are
+/// kept in memory and updated from the new silver rows only (rebuilt from all of
+/// silver when the stage starts); gold tables are small and rewritten whole
+/// (remove + add in one commit) with txn appId "jsm-aggregate" = the silver
+/// version they reflect, so a replay after a crash simply writes the same result
+/// again. A gold table written with an older schema is overwritten with the
+/// current one (a metaData action in the rewrite commit).
 
 #include <memory>
 #include <string>
@@ -31,11 +34,17 @@ class AggregateStage : public Stage {
 
  private:
   AggregateStage() = default;
-  Status RewriteGoldTable(delta::DeltaTable* table, const RecordBatch& rows, int64_t silver_version);
+  Status RewriteGoldTable(delta::DeltaTable* table, const Schema& schema, const RecordBatch& rows,
+                          int64_t silver_version);
+  /// True if gold table `i` does not yet reflect silver version `version` or has an older schema.
+  bool GoldBehind(size_t i, int64_t version) const;
+  /// Every gold table's rows from the current state, in the order of gold_.
+  std::vector<RecordBatch> GoldOutputs() const;
 
   PipelineOptions options_;
   std::unique_ptr<delta::DeltaTable> silver_;
-  std::vector<std::unique_ptr<delta::DeltaTable>> gold_;  ///< daily, product, country
+  std::vector<std::unique_ptr<delta::DeltaTable>> gold_;  ///< daily, product, country, rfm, monthly
+  std::vector<const Schema*> gold_schemas_;               ///< the current schema of each gold table
   GoldAggregator aggregator_;
   int64_t applied_version_ = -1;  ///< silver version the in-memory state reflects
   int64_t target_version_ = -1;

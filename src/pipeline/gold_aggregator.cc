@@ -13,6 +13,22 @@ void AppendOptionalString(Column& column, const std::string& value) {
   else column.AppendString(value);
 }
 
+/// Interns through a one-entry cache: consecutive silver lines mostly share their
+/// transaction, customer, country and day, so most lookups are one string compare.
+/// Lives for one batch (it keeps a view into the batch).
+struct LastIntern {
+  std::string_view text;
+  uint32_t id = 0;
+  bool valid = false;
+  uint32_t Get(StringInterner& interner, std::string_view value) {
+    if (valid && value == text) return id;
+    id = interner.Intern(value);
+    text = value;
+    valid = true;
+    return id;
+  }
+};
+
 }  // namespace
 
 const std::vector<std::string>& GoldInputColumns() {
@@ -34,13 +50,16 @@ void GoldAggregator::Add(const RecordBatch& silver) {
   const Column& customer = silver.column("customer_no");
   const Column& country = silver.column("country");
   const Column& country_code = silver.column("country_code");
+  LastIntern last_country, last_transaction, last_customer;
+  uint64_t last_daily_key = UINT64_MAX;
+  uint32_t last_daily_id = 0;
   for (size_t row = 0; row < silver.num_rows(); ++row) {
     const bool cancelled = cancellation.IntAt(row) != 0;
     const int32_t day = static_cast<int32_t>(date.IntAt(row));
     const int64_t units = quantity.IntAt(row);
     const int64_t total = line_total.IntAt(row);
 
-    const uint32_t country_id = country_ids_.Intern(country.IsNull(row) ? std::string_view() : country.StringAt(row));
+    const uint32_t country_id = last_country.Get(country_ids_, country.IsNull(row) ? std::string_view() : country.StringAt(row));
     if (country_id == countries_.size()) countries_.emplace_back();
     CountryState& c = countries_[country_id];
     if (c.code.empty() && country_code.IsValid(row)) c.code = std::string(country_code.StringAt(row));
@@ -48,9 +67,13 @@ void GoldAggregator::Add(const RecordBatch& silver) {
     c.last_date = std::max(c.last_date, day);
 
     const uint64_t daily_key = (uint64_t{static_cast<uint32_t>(day)} << 32) | country_id;
-    auto [slot, inserted] = daily_index_.try_emplace(daily_key, static_cast<uint32_t>(daily_.size()));
-    if (inserted) daily_.push_back(DailyState{day, country_id});
-    const uint32_t daily_id = slot->second;
+    if (daily_key != last_daily_key) {
+      auto [slot, inserted] = daily_index_.try_emplace(daily_key, static_cast<uint32_t>(daily_.size()));
+      if (inserted) daily_.push_back(DailyState{day, country_id});
+      last_daily_key = daily_key;
+      last_daily_id = slot->second;
+    }
+    const uint32_t daily_id = last_daily_id;
     DailyState& d = daily_[daily_id];
 
     const uint32_t product_id = product_ids_.Intern(product.StringAt(row));
@@ -62,6 +85,8 @@ void GoldAggregator::Add(const RecordBatch& silver) {
     if (name == p.name_counts.end()) p.name_counts.emplace_back(name_id, 1);
     else name->second++;
 
+    const uint32_t transaction_id = last_transaction.Get(transaction_ids_, transaction.StringAt(row));
+    const uint32_t customer_id = customer.IsValid(row) ? last_customer.Get(customer_ids_, customer.StringAt(row)) : kNoCustomer;
     if (cancelled) {
       const int64_t refund = total < 0 ? -total : total;
       d.money.cancelled += refund;
@@ -69,25 +94,26 @@ void GoldAggregator::Add(const RecordBatch& silver) {
       c.money.cancelled += refund;
       p.units_cancelled += units < 0 ? -units : units;
       p.cancellation_lines++;
+      p.cancellations += product_cancellations_.Insert(Pair(product_id, transaction_id));
     } else {
-      const uint32_t transaction_id = transaction_ids_.Intern(transaction.StringAt(row));
       d.lines++;
       d.units += units;
       d.money.gross += total;
-      d.transactions += daily_transactions_.insert(Pair(daily_id, transaction_id)).second;
+      d.transactions += daily_transactions_.Insert(Pair(daily_id, transaction_id));
       p.units_sold += units;
       p.money.gross += total;
-      p.transactions += product_transactions_.insert(Pair(product_id, transaction_id)).second;
+      p.transactions += product_transactions_.Insert(Pair(product_id, transaction_id));
       c.lines++;
       c.units += units;
       c.money.gross += total;
-      c.transactions += country_transactions_.insert(Pair(country_id, transaction_id)).second;
-      if (customer.IsValid(row)) {
-        const uint32_t customer_id = customer_ids_.Intern(customer.StringAt(row));
-        d.customers += daily_customers_.insert(Pair(daily_id, customer_id)).second;
-        c.customers += country_customers_.insert(Pair(country_id, customer_id)).second;
+      c.transactions += country_transactions_.Insert(Pair(country_id, transaction_id));
+      if (customer_id != kNoCustomer) {
+        d.customers += daily_customers_.Insert(Pair(daily_id, customer_id));
+        c.customers += country_customers_.Insert(Pair(country_id, customer_id));
       }
     }
+    rfm_.Add(customer_id, transaction_id, day, cancelled, total);
+    monthly_.Add(customer_id, transaction_id, day, cancelled, units, total);
     ++rows_added_;
   }
 }
@@ -148,6 +174,9 @@ RecordBatch GoldAggregator::ProductPerformance() const {
     out.column(7).AppendInt(p.money.net());
     out.column(8).AppendInt(p.cancellation_lines);
     out.column(9).AppendInt(++rank);
+    out.column(10).AppendInt(p.cancellations);
+    out.column(11).AppendDouble(static_cast<double>(p.cancellations) /
+                                static_cast<double>(p.transactions + p.cancellations));
   }
   return out;
 }

@@ -7,11 +7,13 @@
 #include <cstdint>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
 #include "common/record_batch.h"
+#include "pipeline/gold_pair_set.h"
+#include "pipeline/customer_rfm_aggregator.h"
+#include "pipeline/monthly_kpi_aggregator.h"
 #include "pipeline/string_interner.h"
 
 namespace jsm::pipeline {
@@ -19,11 +21,14 @@ namespace jsm::pipeline {
 /// Silver columns the aggregator reads.
 const std::vector<std::string>& GoldInputColumns();
 
-/// Aggregates silver rows into daily_sales, product_performance and country_summary.
+/// Aggregates silver rows into every gold table: daily_sales, product_performance,
+/// country_summary, customer_rfm and monthly_kpis. A full recompute from silver is
+/// Clear() then Add() of every silver data file.
 class GoldAggregator {
  public:
   /// Adds rows of a batch holding (at least) GoldInputColumns(), by name.
   void Add(const RecordBatch& silver);
+  /// Forgets every row (the state of an empty silver table).
   void Clear();
 
   /// gold/daily_sales rows, ordered by order_date, country (null first).
@@ -32,6 +37,10 @@ class GoldAggregator {
   RecordBatch ProductPerformance() const;
   /// gold/country_summary rows, ordered by net revenue descending then country.
   RecordBatch CountrySummary() const;
+  /// gold/customer_rfm rows, ordered by customer_no.
+  RecordBatch CustomerRfm() const { return rfm_.Table(customer_ids_); }
+  /// gold/monthly_kpis rows, ordered by month.
+  RecordBatch MonthlyKpis() const { return monthly_.Table(); }
 
   int64_t rows_added() const { return rows_added_; }
 
@@ -56,6 +65,7 @@ class GoldAggregator {
     int64_t units_sold = 0;
     int64_t units_cancelled = 0;
     int64_t cancellation_lines = 0;
+    int64_t cancellations = 0;  ///< distinct cancellation transactions
     Money money;
   };
   struct CountryState {
@@ -80,9 +90,11 @@ class GoldAggregator {
   std::vector<DailyState> daily_;
   std::vector<ProductState> products_;    ///< by product id
   std::vector<CountryState> countries_;   ///< by country id
-  std::unordered_set<uint64_t> daily_transactions_, daily_customers_;
-  std::unordered_set<uint64_t> product_transactions_;
-  std::unordered_set<uint64_t> country_transactions_, country_customers_;
+  GoldPairSet daily_transactions_, daily_customers_;
+  GoldPairSet product_transactions_, product_cancellations_;
+  GoldPairSet country_transactions_, country_customers_;
+  CustomerRfmAggregator rfm_;
+  MonthlyKpiAggregator monthly_;
   int64_t rows_added_ = 0;
 };
 

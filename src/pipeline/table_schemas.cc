@@ -98,6 +98,8 @@ const Schema& ProductPerformanceSchema() {
       Money("net_revenue"),
       Col("cancellation_lines", DataType::kInt64),
       Col("revenue_rank", DataType::kInt64),
+      Col("cancellations", DataType::kInt64),
+      Col("cancellation_rate", DataType::kDouble),
   }};
   return schema;
 }
@@ -115,6 +117,44 @@ const Schema& CountrySummarySchema() {
       Money("net_revenue"),
       Col("first_order_date", DataType::kDate),
       Col("last_order_date", DataType::kDate),
+  }};
+  return schema;
+}
+
+const Schema& CustomerRfmSchema() {
+  static const Schema schema{{
+      Col("customer_no", DataType::kString),
+      Col("first_order_date", DataType::kDate),
+      Col("last_order_date", DataType::kDate),
+      Col("reference_date", DataType::kDate),
+      Col("recency_days", DataType::kInt32),
+      Col("frequency", DataType::kInt64),
+      Money("monetary"),
+      Col("r_score", DataType::kInt32),
+      Col("f_score", DataType::kInt32),
+      Col("m_score", DataType::kInt32),
+      Col("rfm_score", DataType::kInt32),
+      Col("segment", DataType::kString),
+  }};
+  return schema;
+}
+
+const Schema& MonthlyKpisSchema() {
+  static const Schema schema{{
+      Col("month", DataType::kDate),
+      Col("orders", DataType::kInt64),
+      Col("lines", DataType::kInt64),
+      Col("units", DataType::kInt64),
+      Money("gross_revenue"),
+      Money("cancelled_revenue"),
+      Money("net_revenue"),
+      Money("average_order_value", true),
+      Col("customers", DataType::kInt64),
+      Col("new_customers", DataType::kInt64),
+      Col("returning_customers", DataType::kInt64),
+      Col("cancellations", DataType::kInt64),
+      Col("cancellation_lines", DataType::kInt64),
+      Col("cancellation_rate", DataType::kDouble),
   }};
   return schema;
 }

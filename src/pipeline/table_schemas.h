@@ -11,6 +11,8 @@ inline constexpr const char* kQuarantineTable = "silver/pedidos_quarantine";
 inline constexpr const char* kDailySalesTable = "gold/daily_sales";
 inline constexpr const char* kProductPerformanceTable = "gold/product_performance";
 inline constexpr const char* kCountrySummaryTable = "gold/country_summary";
+inline constexpr const char* kCustomerRfmTable = "gold/customer_rfm";
+inline constexpr const char* kMonthlyKpisTable = "gold/monthly_kpis";
 
 /// Money columns: DECIMAL(18,2), GBP.
 inline constexpr int kMoneyPrecision = 18;
@@ -32,6 +34,10 @@ const Schema& DailySalesSchema();
 const Schema& ProductPerformanceSchema();
 /// gold/country_summary: per country.
 const Schema& CountrySummarySchema();
+/// gold/customer_rfm: per customer, recency/frequency/monetary, quintile scores and segment.
+const Schema& CustomerRfmSchema();
+/// gold/monthly_kpis: per calendar month.
+const Schema& MonthlyKpisSchema();
 
 /// Column positions of the bronze schema.
 enum BronzeColumn { kBronzeValue, kBronzeKey, kBronzeTopic, kBronzePartition, kBronzeOffset,

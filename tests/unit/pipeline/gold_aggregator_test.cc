@@ -73,13 +73,16 @@ TEST(GoldAggregator, ResultDoesNotDependOnBatchBoundaries) {
   GoldAggregator whole, pieces;
   whole.Add(Silver(kLines));
   for (const Line& line : kLines) pieces.Add(Silver({line}));
-  for (auto make : {&GoldAggregator::DailySales, &GoldAggregator::ProductPerformance, &GoldAggregator::CountrySummary}) {
+  for (auto make : {&GoldAggregator::DailySales, &GoldAggregator::ProductPerformance, &GoldAggregator::CountrySummary,
+                    &GoldAggregator::CustomerRfm, &GoldAggregator::MonthlyKpis}) {
     RecordBatch a = (whole.*make)(), b = (pieces.*make)();
     ASSERT_EQ(a.num_rows(), b.num_rows());
     for (size_t c = 0; c < a.num_columns(); ++c) {
       for (size_t r = 0; r < a.num_rows(); ++r) {
         ASSERT_EQ(a.column(c).IsNull(r), b.column(c).IsNull(r));
+        if (a.column(c).IsNull(r)) continue;
         if (a.column(c).type() == DataType::kString) EXPECT_EQ(a.column(c).StringAt(r), b.column(c).StringAt(r));
+        else if (a.column(c).type() == DataType::kDouble) EXPECT_EQ(a.column(c).DoubleAt(r), b.column(c).DoubleAt(r));
         else EXPECT_EQ(a.column(c).IntAt(r), b.column(c).IntAt(r));
       }
     }
@@ -100,6 +103,42 @@ TEST(GoldAggregator, ProductsRankedByNetRevenueWithMostFrequentName) {
   EXPECT_EQ(products.column(8).IntAt(0), 1);     // cancellation lines
   EXPECT_EQ(products.column(9).IntAt(0), 1);
   EXPECT_EQ(products.column(9).IntAt(1), 2);
+  EXPECT_EQ(products.column(10).IntAt(0), 1);  // cancellations: C103
+  EXPECT_DOUBLE_EQ(products.column(11).DoubleAt(0), 1.0 / 4.0);
+  EXPECT_EQ(products.column(10).IntAt(1), 0);
+  EXPECT_DOUBLE_EQ(products.column(11).DoubleAt(1), 0.0);
+}
+
+TEST(GoldAggregator, ClearThenAddIsAFullRecompute) {
+  GoldAggregator gold;
+  gold.Add(Silver(kLines));
+  gold.Clear();
+  EXPECT_EQ(gold.rows_added(), 0);
+  EXPECT_EQ(gold.CustomerRfm().num_rows(), 0u);
+  gold.Add(Silver({kLines[0]}));
+  RecordBatch monthly = gold.MonthlyKpis();
+  ASSERT_EQ(monthly.num_rows(), 1u);
+  EXPECT_EQ(monthly.column(1).IntAt(0), 1);     // orders
+  EXPECT_EQ(monthly.column(4).IntAt(0), 2000);  // gross
+  RecordBatch rfm = gold.CustomerRfm();
+  ASSERT_EQ(rfm.num_rows(), 1u);
+  EXPECT_EQ(rfm.column(0).StringAt(0), "1");
+}
+
+TEST(GoldAggregator, FeedsCustomerRfmAndMonthlyKpis) {
+  GoldAggregator gold;
+  gold.Add(Silver(kLines));
+  RecordBatch rfm = gold.CustomerRfm();
+  ASSERT_EQ(rfm.num_rows(), 3u);  // customers 1, 2, 3 (null customer not a row)
+  EXPECT_EQ(rfm.column(0).StringAt(0), "1");
+  EXPECT_EQ(rfm.column(5).IntAt(0), 1);            // frequency: transaction 100
+  EXPECT_EQ(rfm.column(6).IntAt(0), 2550 - 2000);  // monetary: net of purchase and cancellation
+  EXPECT_EQ(rfm.column(3).IntAt(0), 11);           // reference date: latest order date
+  EXPECT_EQ(rfm.column(4).IntAt(0), 1);            // recency days
+  RecordBatch monthly = gold.MonthlyKpis();
+  ASSERT_EQ(monthly.num_rows(), 1u);
+  EXPECT_EQ(monthly.column(1).IntAt(0), 4);  // orders 100, 101, 102, 104
+  EXPECT_EQ(monthly.column(11).IntAt(0), 1);  // cancellations
 }
 
 TEST(GoldAggregator, CountrySummaryCoversAllDaysOfACountry) {

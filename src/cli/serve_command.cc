@@ -1,0 +1,110 @@
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <thread>
+
+#include "cli/commands.h"
+#include "server/access_control.h"
+#include "server/api_router.h"
+#include "server/http_server.h"
+
+namespace jsm::cli {
+namespace {
+
+}  // namespace
+
+struct ServeSession {
+  std::unique_ptr<storage::ObjectStore> store;
+  std::unique_ptr<server::ApiRouter> router;
+  std::unique_ptr<server::HttpServer> http;
+  std::string url;
+};
+
+std::shared_ptr<ServeSession> StartServing(const std::string& lakehouse, const std::string& listen,
+                                           const std::string& flag_token, int* exit_code) {
+  auto address = server::ParseListenAddress(listen);
+  if (!address) {
+    PrintError(address.error().message());
+    *exit_code = kExitUsage;
+    return nullptr;
+  }
+  std::string token = flag_token;
+  if (token.empty()) {
+    if (const char* env = std::getenv("JSM_SERVE_TOKEN")) token = env;
+  }
+  server::AccessControl access(token, server::IsLoopbackHost(address->host));
+  if (auto valid = access.Validate(); !valid) {
+    PrintError(valid.error().message());
+    *exit_code = kExitUsage;
+    return nullptr;
+  }
+  auto session = std::make_shared<ServeSession>();
+  auto store = storage::OpenStore(lakehouse);
+  if (!store) {
+    PrintError(store.error().ToString());
+    *exit_code = kExitError;
+    return nullptr;
+  }
+  session->store = std::move(*store);
+  session->router = std::make_unique<server::ApiRouter>(session->store.get(), access);
+  auto http = server::HttpServer::Start(session->router.get(), *address);
+  if (!http) {
+    PrintError(http.error().message());
+    *exit_code = kExitError;
+    return nullptr;
+  }
+  session->http = std::move(*http);
+  const bool v6 = address->host.find(':') != std::string::npos;
+  session->url = "http://" + std::string(v6 ? "[" : "") + address->host + (v6 ? "]" : "") + ":" +
+                 std::to_string(session->http->port());
+  return session;
+}
+
+const std::string& ServeUrl(const ServeSession& session) { return session.url; }
+
+namespace {
+
+struct ServeArgs {
+  std::string lakehouse = "lakehouse";
+  std::string listen = "127.0.0.1:8080";
+  std::string token;
+};
+
+int Serve(const ServeArgs& args) {
+  if (!std::filesystem::is_directory(args.lakehouse)) {
+    PrintError("no lakehouse at " + args.lakehouse + " (give --lakehouse DIR)");
+    return kExitError;
+  }
+  int exit_code = kExitOk;
+  auto session = StartServing(args.lakehouse, args.listen, args.token, &exit_code);
+  if (!session) return exit_code;
+  // The first line is the base URL alone, for scripts (useful with port 0).
+  std::printf("%s\n", session->url.c_str());
+  std::printf("serving %s: /api/tables, /metrics, /healthz, /readyz; Ctrl-C stops\n", args.lakehouse.c_str());
+  std::fflush(stdout);
+  while (!StopRequested().load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  session->http->Stop();
+  return kExitOk;
+}
+
+}  // namespace
+
+std::function<int()> RegisterServeCommand(CLI::App* app) {
+  auto args = std::make_shared<ServeArgs>();
+  CLI::App* command = app->add_subcommand(
+      "serve",
+      "Serve the lakehouse over HTTP: /api/tables (JSON list), /api/tables/<layer>/<name>?limit=&order=&filter=&version=\n"
+      "&format=json|csv, /metrics (Prometheus text), /healthz, /readyz. See docs/serve.md.");
+  command->add_option("--lakehouse", args->lakehouse, "lakehouse root directory")->capture_default_str();
+  command->add_option("--listen", args->listen,
+                      "HOST:PORT to listen on (port 0 = any free port, printed on the first line); beyond loopback a "
+                      "token is required")
+      ->capture_default_str();
+  command->add_option("--token", args->token,
+                      "token every request but /healthz must carry (Authorization: Bearer TOKEN or ?token=); "
+                      "default: the JSM_SERVE_TOKEN environment variable");
+  return [args] { return Serve(*args); };
+}
+
+}  // namespace jsm::cli

@@ -1,0 +1,129 @@
+#include "server/api_router.h"
+
+#include "delta/json_writer.h"
+#include "delta/table.h"
+#include "server/table_catalog.h"
+#include "server/table_query.h"
+
+namespace jsm::server {
+
+HttpResponse ErrorResponse(int status, std::string_view message) {
+  delta::JsonWriter json;
+  json.BeginObject();
+  json.Member("error", message);
+  json.EndObject();
+  HttpResponse response;
+  response.status = status;
+  response.body = json.Take() + "\n";
+  return response;
+}
+
+int StatusOf(const Error& error) {
+  switch (error.code()) {
+    case ErrorCode::kInvalidArgument: return 400;
+    case ErrorCode::kNotFound: return 404;
+    case ErrorCode::kUnavailable: return 503;
+    default: return 500;
+  }
+}
+
+HttpResponse ApiRouter::Handle(const HttpRequest& request) {
+  if (request.method != "GET" && request.method != "HEAD") {
+    HttpResponse response = ErrorResponse(405, "only GET is served");
+    response.headers.emplace_back("Allow", "GET, HEAD");
+    return response;
+  }
+  if (request.path == "/healthz") {
+    HttpResponse response;
+    response.content_type = "text/plain";
+    response.body = "ok\n";
+    return response;
+  }
+  const auto token = request.params.find("token");
+  if (!access_.Allows(request.path, request.authorization, token == request.params.end() ? "" : token->second)) {
+    HttpResponse response = ErrorResponse(401, "a valid token is required: Authorization: Bearer <token>");
+    response.headers.emplace_back("WWW-Authenticate", "Bearer");
+    return response;
+  }
+  if (request.path == "/readyz") return ReadyResponse();
+  if (request.path == "/metrics") return MetricsResponse();
+  if (request.path == "/api/tables" || request.path == "/api/tables/") return ListTablesResponse();
+  constexpr std::string_view kTablePrefix = "/api/tables/";
+  if (request.path.starts_with(kTablePrefix)) {
+    return TableResponse(request, std::string_view(request.path).substr(kTablePrefix.size()));
+  }
+  return ErrorResponse(404, "no route " + request.path + " (try /api/tables, /metrics, /healthz, /readyz)");
+}
+
+HttpResponse ApiRouter::ReadyResponse() {
+  auto tables = ListTables(store_);
+  if (!tables) return ErrorResponse(503, "the lakehouse cannot be listed: " + tables.error().ToString());
+  delta::JsonWriter json;
+  json.BeginObject();
+  json.Member("ready", true);
+  json.Member("tables", static_cast<int64_t>(tables->size()));
+  json.EndObject();
+  HttpResponse response;
+  response.body = json.Take() + "\n";
+  return response;
+}
+
+HttpResponse ApiRouter::ListTablesResponse() {
+  auto tables = ListTables(store_);
+  if (!tables) return ErrorResponse(StatusOf(tables.error()), tables.error().ToString());
+  delta::JsonWriter json;
+  json.BeginObject();
+  json.Key("tables");
+  json.BeginArray();
+  for (const TableRef& ref : *tables) {
+    auto table = delta::DeltaTable::Open(store_, ref.path());
+    if (!table) continue;  // being created: listed once it has a commit
+    int64_t rows = 0;
+    for (const auto& [path, add] : (*table)->snapshot().files) rows += std::max<int64_t>(add.num_records, 0);
+    json.BeginObject();
+    json.Member("layer", std::string_view(ref.layer));
+    json.Member("name", std::string_view(ref.name));
+    json.Member("version", (*table)->version());
+    json.Member("rows", rows);
+    json.Member("files", static_cast<int64_t>((*table)->snapshot().files.size()));
+    json.EndObject();
+  }
+  json.EndArray();
+  json.EndObject();
+  HttpResponse response;
+  response.body = json.Take() + "\n";
+  return response;
+}
+
+HttpResponse ApiRouter::TableResponse(const HttpRequest& request, std::string_view rest) {
+  const size_t slash = rest.find('/');
+  if (slash == std::string_view::npos || rest.find('/', slash + 1) != std::string_view::npos) {
+    return ErrorResponse(404, "use /api/tables/<layer>/<name>");
+  }
+  auto ref = FindTable(store_, rest.substr(0, slash), rest.substr(slash + 1));
+  if (!ref) return ErrorResponse(StatusOf(ref.error()), ref.error().message());
+  auto query = ParseTableQuery(request.params, request.accept);
+  if (!query) return ErrorResponse(400, query.error().message());
+  auto rows = QueryTable(store_, ref->path(), *query);
+  if (!rows) return ErrorResponse(StatusOf(rows.error()), rows.error().message());
+  HttpResponse response;
+  if (query->csv) {
+    response.content_type = "text/csv; charset=utf-8";
+    response.body = RowsToCsv(*rows);
+  } else {
+    response.body = RowsToJson(ref->path(), *rows) + "\n";
+  }
+  response.headers.emplace_back("X-Delta-Version", std::to_string(rows->version));
+  return response;
+}
+
+HttpResponse ApiRouter::MetricsResponse() {
+  auto text = metrics_.Render();
+  if (!text) return ErrorResponse(500, text.error().ToString());
+  HttpResponse response;
+  response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  response.body = std::move(*text);
+  return response;
+}
+
+}  // namespace jsm::server

@@ -1,0 +1,59 @@
+#pragma once
+/// The routes of `jsm serve`, independent of the HTTP library so they can be
+/// tested without sockets: /healthz, /readyz, /metrics, /api/tables and
+/// /api/tables/<layer>/<name>. Only GET (and HEAD) are served.
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "server/access_control.h"
+#include "server/prometheus_metrics.h"
+#include "storage/object_store.h"
+
+namespace jsm::server {
+
+/// A request as the router needs it (path and parameters already URL-decoded).
+struct HttpRequest {
+  std::string method = "GET";
+  std::string path;
+  std::multimap<std::string, std::string> params;
+  std::string accept;         ///< the Accept header
+  std::string authorization;  ///< the Authorization header
+};
+
+/// A response to send.
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+/// Routes requests to the lakehouse's tables and metrics. Thread-safe.
+class ApiRouter {
+ public:
+  /// `store` must outlive the router.
+  ApiRouter(storage::ObjectStore* store, AccessControl access) : store_(store), access_(std::move(access)), metrics_(store) {}
+
+  HttpResponse Handle(const HttpRequest& request);
+
+ private:
+  HttpResponse ListTablesResponse();
+  HttpResponse TableResponse(const HttpRequest& request, std::string_view rest);
+  HttpResponse MetricsResponse();
+  HttpResponse ReadyResponse();
+
+  storage::ObjectStore* store_;
+  AccessControl access_;
+  MetricsCollector metrics_;
+};
+
+/// A JSON error body {"error": message} with `status`.
+HttpResponse ErrorResponse(int status, std::string_view message);
+
+/// The HTTP status of an error: 400 invalid argument, 404 not found, 503 unavailable, 500 otherwise.
+int StatusOf(const Error& error);
+
+}  // namespace jsm::server

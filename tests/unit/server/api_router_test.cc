@@ -1,0 +1,100 @@
+#include "server/api_router.h"
+
+#include <gtest/gtest.h>
+
+#include "unit/server/test_lakehouse.h"
+
+namespace jsm::server {
+namespace {
+
+class ApiRouterTest : public LakehouseTest {
+ protected:
+  HttpResponse Get(ApiRouter& router, const std::string& path, std::multimap<std::string, std::string> params = {},
+                   const std::string& authorization = "") {
+    HttpRequest request;
+    request.path = path;
+    request.params = std::move(params);
+    request.authorization = authorization;
+    return router.Handle(request);
+  }
+};
+
+TEST_F(ApiRouterTest, HealthAndReadiness) {
+  ApiRouter router(store_.get(), AccessControl("", true));
+  EXPECT_EQ(Get(router, "/healthz").status, 200);
+  HttpResponse ready = Get(router, "/readyz");
+  EXPECT_EQ(ready.status, 200);
+  EXPECT_NE(ready.body.find(R"("tables":2)"), std::string::npos) << ready.body;
+}
+
+TEST_F(ApiRouterTest, ListsTablesWithVersionAndRows) {
+  ApiRouter router(store_.get(), AccessControl("", true));
+  HttpResponse response = Get(router, "/api/tables");
+  ASSERT_EQ(response.status, 200);
+  EXPECT_EQ(response.content_type, "application/json");
+  EXPECT_NE(response.body.find(R"({"layer":"gold","name":"things","version":2,"rows":3,"files":2})"), std::string::npos)
+      << response.body;
+  EXPECT_NE(response.body.find(R"("layer":"_system","name":"event_log")"), std::string::npos) << response.body;
+}
+
+TEST_F(ApiRouterTest, ServesTableRowsAsJsonOrCsv) {
+  ApiRouter router(store_.get(), AccessControl("", true));
+  HttpResponse json = Get(router, "/api/tables/gold/things", {{"order", "-units"}, {"limit", "1"}});
+  ASSERT_EQ(json.status, 200) << json.body;
+  EXPECT_NE(json.body.find(R"("rows":[{"name":"fig \"big\"")"), std::string::npos) << json.body;
+  EXPECT_NE(json.body.find(R"("truncated":true)"), std::string::npos) << json.body;
+  HttpResponse csv = Get(router, "/api/tables/gold/things", {{"format", "csv"}, {"version", "1"}, {"order", "name"}});
+  ASSERT_EQ(csv.status, 200) << csv.body;
+  EXPECT_EQ(csv.content_type, "text/csv; charset=utf-8");
+  EXPECT_EQ(csv.body.substr(0, csv.body.find("\r\n")), "name,units,price,day,rate");
+  EXPECT_EQ(std::count(csv.body.begin(), csv.body.end(), '\n'), 3);
+}
+
+TEST_F(ApiRouterTest, ClearClientErrors) {
+  ApiRouter router(store_.get(), AccessControl("", true));
+  EXPECT_EQ(Get(router, "/api/tables/gold/nothing").status, 404);
+  EXPECT_EQ(Get(router, "/api/tables/gold").status, 404);
+  EXPECT_EQ(Get(router, "/api/tables/gold/things/extra").status, 404);
+  EXPECT_EQ(Get(router, "/nowhere").status, 404);
+  HttpResponse bad = Get(router, "/api/tables/gold/things", {{"limit", "lots"}});
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("limit=lots"), std::string::npos) << bad.body;
+  EXPECT_EQ(Get(router, "/api/tables/gold/things", {{"order", "missing"}}).status, 400);
+  EXPECT_EQ(Get(router, "/api/tables/gold/things", {{"version", "42"}}).status, 404);
+  HttpRequest post;
+  post.method = "POST";
+  post.path = "/api/tables";
+  EXPECT_EQ(router.Handle(post).status, 405);
+}
+
+TEST_F(ApiRouterTest, PathTraversalNeverLeavesTheTables) {
+  ApiRouter router(store_.get(), AccessControl("", true));
+  for (const char* path : {"/api/tables/../_system/event_log", "/api/tables/gold/..", "/api/tables/../../etc",
+                           "/api/tables/gold/..%2f..%2fetc", "/api/tables//things", "/api/tables/gold/./things"}) {
+    const int status = Get(router, path).status;
+    EXPECT_TRUE(status == 400 || status == 404) << path << " -> " << status;
+  }
+}
+
+TEST_F(ApiRouterTest, TokenGuardsEverythingButHealthz) {
+  ApiRouter router(store_.get(), AccessControl("tok", false));
+  EXPECT_EQ(Get(router, "/healthz").status, 200);
+  for (const char* path : {"/readyz", "/metrics", "/api/tables", "/api/tables/gold/things", "/nowhere"}) {
+    HttpResponse denied = Get(router, path);
+    EXPECT_EQ(denied.status, 401) << path;
+  }
+  EXPECT_EQ(Get(router, "/api/tables", {}, "Bearer tok").status, 200);
+  EXPECT_EQ(Get(router, "/api/tables/gold/things", {{"token", "tok"}}).status, 200);
+  EXPECT_EQ(Get(router, "/metrics", {}, "Bearer nope").status, 401);
+}
+
+TEST_F(ApiRouterTest, MetricsAreServedAsPrometheusText) {
+  ApiRouter router(store_.get(), AccessControl("", true));
+  HttpResponse metrics = Get(router, "/metrics");
+  ASSERT_EQ(metrics.status, 200) << metrics.body;
+  EXPECT_EQ(metrics.content_type, "text/plain; version=0.0.4; charset=utf-8");
+  EXPECT_NE(metrics.body.find("jsm_table_version{table=\"gold/things\"} 2\n"), std::string::npos) << metrics.body;
+}
+
+}  // namespace
+}  // namespace jsm::server

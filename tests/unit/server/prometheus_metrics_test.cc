@@ -1,0 +1,58 @@
+#include "server/prometheus_metrics.h"
+
+#include <gtest/gtest.h>
+
+#include "unit/server/test_lakehouse.h"
+
+namespace jsm::server {
+namespace {
+
+using MetricsTest = LakehouseTest;
+
+bool Has(const std::string& text, const std::string& line) { return text.find(line + "\n") != std::string::npos; }
+
+TEST_F(MetricsTest, SumsTheEventLogPerStageAndExpectation) {
+  MetricsCollector metrics(store_.get());
+  auto text = metrics.Render();
+  ASSERT_TRUE(text) << text.error().ToString();
+  EXPECT_TRUE(Has(*text, "# TYPE jsm_stage_events_in_total counter")) << *text;
+  EXPECT_TRUE(Has(*text, R"(jsm_stage_batches_total{stage="refine"} 1)")) << *text;
+  EXPECT_TRUE(Has(*text, R"(jsm_stage_events_in_total{stage="refine"} 10)")) << *text;
+  EXPECT_TRUE(Has(*text, R"(jsm_stage_events_out_total{stage="refine"} 8)")) << *text;
+  EXPECT_TRUE(Has(*text, R"(jsm_stage_dead_letters_total{stage="refine"} 1)")) << *text;
+  EXPECT_TRUE(Has(*text, R"(jsm_stage_quarantined_total{stage="refine"} 1)")) << *text;
+  EXPECT_TRUE(Has(*text, R"(jsm_expectation_passed_total{expectation="price_positive",action="drop"} 9)")) << *text;
+  EXPECT_TRUE(Has(*text, R"(jsm_expectation_failed_total{expectation="price_positive",action="drop"} 1)")) << *text;
+  // 0.3 s falls in the le=0.5 bucket, not in le=0.25.
+  EXPECT_TRUE(Has(*text, R"(jsm_batch_duration_seconds_bucket{stage="refine",le="0.25"} 0)")) << *text;
+  EXPECT_TRUE(Has(*text, R"(jsm_batch_duration_seconds_bucket{stage="refine",le="0.5"} 1)")) << *text;
+  EXPECT_TRUE(Has(*text, R"(jsm_batch_duration_seconds_bucket{stage="refine",le="+Inf"} 1)")) << *text;
+  EXPECT_TRUE(Has(*text, R"(jsm_batch_duration_seconds_count{stage="refine"} 1)")) << *text;
+  EXPECT_TRUE(Has(*text, R"(jsm_produce_to_visible_seconds_bucket{stage="refine",le="0.05"} 1)")) << *text;
+  EXPECT_TRUE(Has(*text, R"(jsm_table_rows{table="gold/things"} 3)")) << *text;
+  EXPECT_TRUE(Has(*text, R"(jsm_table_files{table="gold/things"} 2)")) << *text;
+}
+
+TEST_F(MetricsTest, ANewEventLogFileIsAddedToTheCachedTotals) {
+  MetricsCollector metrics(store_.get());
+  ASSERT_TRUE(metrics.Render());
+  pipeline::PipelineOptions options;
+  auto log = pipeline::EventLog::Open(store_.get(), options);
+  ASSERT_TRUE(log);
+  pipeline::BatchEvent event;
+  event.stage = "refine";
+  event.target_table = "silver/pedidos";
+  event.rows_in = 5;
+  ASSERT_TRUE((*log)->Append(event));
+  auto text = metrics.Render();
+  ASSERT_TRUE(text);
+  EXPECT_TRUE(Has(*text, R"(jsm_stage_batches_total{stage="refine"} 2)")) << *text;
+  EXPECT_TRUE(Has(*text, R"(jsm_stage_events_in_total{stage="refine"} 15)")) << *text;
+}
+
+TEST(EscapeLabel, EscapesBackslashQuoteAndNewline) {
+  EXPECT_EQ(EscapeLabel("a\\b\"c\nd"), "a\\\\b\\\"c\\nd");
+}
+
+}  // namespace
+}  // namespace jsm::server
