@@ -5,9 +5,9 @@
 #include <thread>
 
 #include "cli/commands.h"
-#include "server/access_control.h"
-#include "server/api_router.h"
-#include "server/http_server.h"
+#include "serve/access_control.h"
+#include "serve/api_router.h"
+#include "serve/http_server.h"
 
 namespace jsm::cli {
 namespace {
@@ -16,14 +16,14 @@ namespace {
 
 struct ServeSession {
   std::unique_ptr<storage::ObjectStore> store;
-  std::unique_ptr<server::ApiRouter> router;
-  std::unique_ptr<server::HttpServer> http;
+  std::unique_ptr<serve::ApiRouter> router;
+  std::unique_ptr<serve::HttpServer> http;
   std::string url;
 };
 
 std::shared_ptr<ServeSession> StartServing(const std::string& lakehouse, const std::string& listen,
                                            const std::string& flag_token, int* exit_code) {
-  auto address = server::ParseListenAddress(listen);
+  auto address = serve::ParseListenAddress(listen);
   if (!address) {
     PrintError(address.error().message());
     *exit_code = kExitUsage;
@@ -33,7 +33,7 @@ std::shared_ptr<ServeSession> StartServing(const std::string& lakehouse, const s
   if (token.empty()) {
     if (const char* env = std::getenv("JSM_SERVE_TOKEN")) token = env;
   }
-  server::AccessControl access(token, server::IsLoopbackHost(address->host));
+  serve::AccessControl access(token, serve::IsLoopbackHost(address->host));
   if (auto valid = access.Validate(); !valid) {
     PrintError(valid.error().message());
     *exit_code = kExitUsage;
@@ -47,8 +47,8 @@ std::shared_ptr<ServeSession> StartServing(const std::string& lakehouse, const s
     return nullptr;
   }
   session->store = std::move(*store);
-  session->router = std::make_unique<server::ApiRouter>(session->store.get(), access);
-  auto http = server::HttpServer::Start(session->router.get(), *address);
+  session->router = std::make_unique<serve::ApiRouter>(session->store.get(), access);
+  auto http = serve::HttpServer::Start(session->router.get(), *address);
   if (!http) {
     PrintError(http.error().message());
     *exit_code = kExitError;

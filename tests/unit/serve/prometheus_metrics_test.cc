@@ -1,10 +1,10 @@
-#include "server/prometheus_metrics.h"
+#include "serve/prometheus_metrics.h"
 
 #include <gtest/gtest.h>
 
-#include "unit/server/test_lakehouse.h"
+#include "unit/serve/test_lakehouse.h"
 
-namespace jsm::server {
+namespace jsm::serve {
 namespace {
 
 using MetricsTest = LakehouseTest;
@@ -55,4 +55,4 @@ TEST(EscapeLabel, EscapesBackslashQuoteAndNewline) {
 }
 
 }  // namespace
-}  // namespace jsm::server
+}  // namespace jsm::serve

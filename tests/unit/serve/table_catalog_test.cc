@@ -1,10 +1,10 @@
-#include "server/table_catalog.h"
+#include "serve/table_catalog.h"
 
 #include <gtest/gtest.h>
 
-#include "unit/server/test_lakehouse.h"
+#include "unit/serve/test_lakehouse.h"
 
-namespace jsm::server {
+namespace jsm::serve {
 namespace {
 
 TEST(IsSafeName, AcceptsTableNamesAndRejectsPathTricks) {
@@ -38,4 +38,4 @@ TEST_F(TableCatalogTest, FindsOnlyExistingTablesWithSafeNames) {
 }
 
 }  // namespace
-}  // namespace jsm::server
+}  // namespace jsm::serve

@@ -6,14 +6,14 @@
 #include <thread>
 
 #include "common/status.h"
-#include "server/access_control.h"
-#include "server/api_router.h"
+#include "serve/access_control.h"
+#include "serve/api_router.h"
 
 namespace httplib {
 class Server;
 }
 
-namespace jsm::server {
+namespace jsm::serve {
 
 /// Request line and headers are bounded by the library (8 KiB each); bodies by this.
 inline constexpr size_t kMaxRequestBodyBytes = 64 * 1024;
@@ -37,4 +37,4 @@ class HttpServer {
   int port_ = 0;
 };
 
-}  // namespace jsm::server
+}  // namespace jsm::serve

@@ -1,10 +1,10 @@
-#include "server/http_server.h"
+#include "serve/http_server.h"
 
 #include <httplib.h>
 
 #include <chrono>
 
-namespace jsm::server {
+namespace jsm::serve {
 namespace {
 
 void Serve(ApiRouter* router, const httplib::Request& in, httplib::Response& out) {
@@ -71,4 +71,4 @@ void HttpServer::Stop() {
   thread_.join();
 }
 
-}  // namespace jsm::server
+}  // namespace jsm::serve

@@ -1,8 +1,8 @@
-#include "server/access_control.h"
+#include "serve/access_control.h"
 
 #include <gtest/gtest.h>
 
-namespace jsm::server {
+namespace jsm::serve {
 namespace {
 
 TEST(IsLoopbackHost, KnowsTheLoopbackNames) {
@@ -50,4 +50,4 @@ TEST(AccessControl, BeyondLoopbackATokenIsRequired) {
 }
 
 }  // namespace
-}  // namespace jsm::server
+}  // namespace jsm::serve

@@ -12,7 +12,7 @@
 #include "storage/local_store.h"
 #include "unit/storage/temp_dir.h"
 
-namespace jsm::server {
+namespace jsm::serve {
 
 inline Schema ThingsSchema() {
   return Schema{{Field{"name", DataType::kString, false}, Field{"units", DataType::kInt64, false},
@@ -76,4 +76,4 @@ class LakehouseTest : public ::testing::Test {
   std::unique_ptr<storage::LocalStore> store_;
 };
 
-}  // namespace jsm::server
+}  // namespace jsm::serve

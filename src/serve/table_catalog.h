@@ -11,7 +11,7 @@
 #include "common/status.h"
 #include "storage/object_store.h"
 
-namespace jsm::server {
+namespace jsm::serve {
 
 /// One table of the lakehouse.
 struct TableRef {
@@ -34,4 +34,4 @@ Result<std::vector<TableRef>> ListTables(storage::ObjectStore* store);
 /// kInvalidArgument for an unsafe name, kNotFound for an unknown table.
 Result<TableRef> FindTable(storage::ObjectStore* store, std::string_view layer, std::string_view name);
 
-}  // namespace jsm::server
+}  // namespace jsm::serve

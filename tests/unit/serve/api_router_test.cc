@@ -1,10 +1,10 @@
-#include "server/api_router.h"
+#include "serve/api_router.h"
 
 #include <gtest/gtest.h>
 
-#include "unit/server/test_lakehouse.h"
+#include "unit/serve/test_lakehouse.h"
 
-namespace jsm::server {
+namespace jsm::serve {
 namespace {
 
 class ApiRouterTest : public LakehouseTest {
@@ -97,4 +97,4 @@ TEST_F(ApiRouterTest, MetricsAreServedAsPrometheusText) {
 }
 
 }  // namespace
-}  // namespace jsm::server
+}  // namespace jsm::serve

@@ -1,11 +1,11 @@
-#include "server/http_server.h"
+#include "serve/http_server.h"
 
 #include <gtest/gtest.h>
 #include <httplib.h>
 
-#include "unit/server/test_lakehouse.h"
+#include "unit/serve/test_lakehouse.h"
 
-namespace jsm::server {
+namespace jsm::serve {
 namespace {
 
 class HttpServerTest : public LakehouseTest {
@@ -67,4 +67,4 @@ TEST_F(HttpServerTest, StopEndsTheListener) {
 }
 
 }  // namespace
-}  // namespace jsm::server
+}  // namespace jsm::serve

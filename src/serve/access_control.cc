@@ -1,8 +1,8 @@
-#include "server/access_control.h"
+#include "serve/access_control.h"
 
 #include <charconv>
 
-namespace jsm::server {
+namespace jsm::serve {
 namespace {
 
 /// Compares without an early exit on the first differing byte (the length may show).
@@ -57,4 +57,4 @@ bool AccessControl::Allows(std::string_view path, std::string_view authorization
   return !query_token.empty() && ConstantTimeEquals(query_token, token_);
 }
 
-}  // namespace jsm::server
+}  // namespace jsm::serve

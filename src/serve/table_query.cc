@@ -1,4 +1,4 @@
-#include "server/table_query.h"
+#include "serve/table_query.h"
 
 #include <algorithm>
 #include <charconv>
@@ -9,7 +9,7 @@
 #include "delta/table.h"
 #include "delta/value_text.h"
 
-namespace jsm::server {
+namespace jsm::serve {
 namespace {
 
 Result<int64_t> ParseCount(std::string_view name, std::string_view text, int64_t min, int64_t max) {
@@ -184,4 +184,4 @@ std::string RowsToCsv(const TableRows& rows) {
   return out;
 }
 
-}  // namespace jsm::server
+}  // namespace jsm::serve

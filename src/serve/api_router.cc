@@ -1,11 +1,11 @@
-#include "server/api_router.h"
+#include "serve/api_router.h"
 
 #include "delta/json_writer.h"
 #include "delta/table.h"
-#include "server/table_catalog.h"
-#include "server/table_query.h"
+#include "serve/table_catalog.h"
+#include "serve/table_query.h"
 
-namespace jsm::server {
+namespace jsm::serve {
 
 HttpResponse ErrorResponse(int status, std::string_view message) {
   delta::JsonWriter json;
@@ -126,4 +126,4 @@ HttpResponse ApiRouter::MetricsResponse() {
   return response;
 }
 
-}  // namespace jsm::server
+}  // namespace jsm::serve

@@ -16,7 +16,7 @@
 #include "delta/table.h"
 #include "storage/object_store.h"
 
-namespace jsm::server {
+namespace jsm::serve {
 
 /// Bucket upper bounds, in seconds, of the histograms.
 const std::vector<double>& HistogramBounds();
@@ -63,4 +63,4 @@ class MetricsCollector {
 /// Escapes a label value (backslash, double quote, newline).
 std::string EscapeLabel(std::string_view value);
 
-}  // namespace jsm::server
+}  // namespace jsm::serve

@@ -1,8 +1,8 @@
-#include "server/table_catalog.h"
+#include "serve/table_catalog.h"
 
 #include <algorithm>
 
-namespace jsm::server {
+namespace jsm::serve {
 
 const std::vector<std::string>& Layers() {
   static const std::vector<std::string> layers = {"bronze", "silver", "gold", "_system"};
@@ -45,4 +45,4 @@ Result<TableRef> FindTable(storage::ObjectStore* store, std::string_view layer, 
                                              " in the lakehouse (GET /api/tables lists them)");
 }
 
-}  // namespace jsm::server
+}  // namespace jsm::serve

@@ -8,11 +8,11 @@
 #include <utility>
 #include <vector>
 
-#include "server/access_control.h"
-#include "server/prometheus_metrics.h"
+#include "serve/access_control.h"
+#include "serve/prometheus_metrics.h"
 #include "storage/object_store.h"
 
-namespace jsm::server {
+namespace jsm::serve {
 
 /// A request as the router needs it (path and parameters already URL-decoded).
 struct HttpRequest {
@@ -56,4 +56,4 @@ HttpResponse ErrorResponse(int status, std::string_view message);
 /// The HTTP status of an error: 400 invalid argument, 404 not found, 503 unavailable, 500 otherwise.
 int StatusOf(const Error& error);
 
-}  // namespace jsm::server
+}  // namespace jsm::serve

@@ -1,13 +1,13 @@
-#include "server/prometheus_metrics.h"
+#include "serve/prometheus_metrics.h"
 
 #include <algorithm>
 #include <charconv>
 
 #include "delta/table.h"
 #include "pipeline/event_log.h"
-#include "server/table_catalog.h"
+#include "serve/table_catalog.h"
 
-namespace jsm::server {
+namespace jsm::serve {
 namespace {
 
 void Header(std::string* out, const char* name, const char* type, const char* help) {
@@ -234,4 +234,4 @@ Result<std::string> MetricsCollector::Render() {
   return out;
 }
 
-}  // namespace jsm::server
+}  // namespace jsm::serve

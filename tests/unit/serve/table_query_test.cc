@@ -1,10 +1,10 @@
-#include "server/table_query.h"
+#include "serve/table_query.h"
 
 #include <gtest/gtest.h>
 
-#include "unit/server/test_lakehouse.h"
+#include "unit/serve/test_lakehouse.h"
 
-namespace jsm::server {
+namespace jsm::serve {
 namespace {
 
 using Params = std::multimap<std::string, std::string>;
@@ -117,4 +117,4 @@ TEST_F(QueryTableTest, RendersJsonAndCsv) {
 }
 
 }  // namespace
-}  // namespace jsm::server
+}  // namespace jsm::serve

@@ -7,7 +7,7 @@
 
 #include "common/status.h"
 
-namespace jsm::server {
+namespace jsm::serve {
 
 /// True for 127.0.0.0/8, ::1 and "localhost".
 bool IsLoopbackHost(std::string_view host);
@@ -39,4 +39,4 @@ class AccessControl {
   bool loopback_;
 };
 
-}  // namespace jsm::server
+}  // namespace jsm::serve

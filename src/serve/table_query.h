@@ -14,7 +14,7 @@
 #include "delta/predicate.h"
 #include "storage/object_store.h"
 
-namespace jsm::server {
+namespace jsm::serve {
 
 /// Rows a response holds when the request gives no limit, and at most.
 inline constexpr int64_t kDefaultRowLimit = 1000;
@@ -59,4 +59,4 @@ std::string RowsToJson(const std::string& table_path, const TableRows& rows);
 /// A header line and one line per row (RFC 4180 quoting; null = empty field).
 std::string RowsToCsv(const TableRows& rows);
 
-}  // namespace jsm::server
+}  // namespace jsm::serve
