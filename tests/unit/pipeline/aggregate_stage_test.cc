@@ -40,6 +40,9 @@ class AggregateStageTest : public ::testing::Test {
       batch.column(kSilverOffset).AppendInt(i);
       batch.column(kSilverIngestedAt).AppendInt(0);
       batch.column(kSilverRecordId).AppendString(std::to_string(i));
+      batch.column(kSilverCurrency).AppendNull();
+      batch.column(kSilverOriginalUnitPrice).AppendNull();
+      batch.column(kSilverProductNameRaw).AppendNull();
     }
     auto add = (*silver)->WriteDataFile(batch, parquet::WriterOptions{});
     ASSERT_TRUE(add) << add.error().ToString();
