@@ -15,6 +15,8 @@ namespace {
 /// How often a group member that has read its own partitions to the target
 /// re-reads bronze to see whether the other members have read theirs.
 constexpr double kBronzeCheckSeconds = 0.5;
+/// How many times a jump in a partition's offsets is re-read before it is taken as real.
+constexpr int kGapRereads = 3;
 
 std::string PartitionList(const std::vector<int32_t>& partitions) {
   std::string out = "[";
@@ -159,11 +161,32 @@ Result<StepResult> IngestStage::Step() {
   if (!messages_.empty() && batch_.num_rows() == 0) batch_started_ = MonotonicSeconds();
   const int64_t now = NowMicros();
   int64_t taken = 0;
+  reread_.clear();
   for (const kafka::Message& message : messages_) {
-    // Defensive: never take an offset twice (a fetch from before a seek).
-    if (auto it = pending_offsets_.find(message.partition);
-        it != pending_offsets_.end() && message.offset < it->second) {
-      continue;
+    if (!reread_.empty() && reread_.contains(message.partition)) continue;
+    if (auto it = pending_offsets_.find(message.partition); it != pending_offsets_.end()) {
+      // Never take an offset twice (a fetch from before a seek).
+      if (message.offset < it->second) continue;
+      // A jump past the position we read up to. librdkafka 2.0.2 can drop
+      // prefetched messages when a rebalance pauses and resumes the partitions
+      // we keep, and resume past them. Offsets may also jump legitimately
+      // (compaction, transaction markers): so seek back, up to kGapRereads
+      // times; if the log really has nothing in between, the same jump comes
+      // again and is then taken.
+      if (message.offset > it->second) {
+        auto& [position, times] = gap_checked_[message.partition];
+        if (position != it->second) {
+          position = it->second;
+          times = 0;
+        }
+        if (++times <= kGapRereads) {
+          reread_[message.partition] = it->second;
+          Log().warn(
+              R"("offset jump, re-reading","stage":"ingest","topic":"{}","partition":{},"expected":{},"got":{},"reread":{})",
+              options_.topic, message.partition, it->second, message.offset, times);
+          continue;
+        }
+      }
     }
     batch_.column(kBronzeValue).AppendString(message.value);
     if (message.has_key) batch_.column(kBronzeKey).AppendString(message.key);
@@ -179,6 +202,7 @@ Result<StepResult> IngestStage::Step() {
     ++taken;
   }
   result.rows_in = taken;
+  if (!reread_.empty()) JSM_RETURN_IF_ERROR(consumer_->Seek(reread_));
   const bool full = batch_.num_rows() >= static_cast<size_t>(options_.ingest_commit_messages);
   const bool due = batch_.num_rows() > 0 &&
                    (MonotonicSeconds() - batch_started_) * 1000 >= static_cast<double>(options_.ingest_commit_interval_ms);

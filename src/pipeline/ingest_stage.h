@@ -85,6 +85,8 @@ class IngestStage : public Stage {
   std::map<int32_t, int64_t> next_offsets_;      ///< committed position per owned partition
   std::map<int32_t, int64_t> pending_offsets_;   ///< position including the open batch
   std::map<int32_t, int64_t> target_offsets_;    ///< high watermarks of non-empty partitions, from MarkTarget
+  std::map<int32_t, std::pair<int64_t, int>> gap_checked_;  ///< per partition: position whose jump was re-read, and how often
+  std::map<int32_t, int64_t> reread_;           ///< partitions to seek back to their position after this poll
   bool rewind_ = false;                          ///< a rebalance took partitions with buffered rows
   bool own_target_committed_ = false;
   double last_bronze_check_ = 0;
