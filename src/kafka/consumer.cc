@@ -2,7 +2,9 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <atomic>
 #include <cstring>
+#include <mutex>
 #include <optional>
 
 #include "kafka/client_conf.h"
@@ -51,6 +53,48 @@ struct Consumer::Impl {
   std::set<int32_t> owned;                // partitions assigned to us now
   RebalanceHandler handler;               // set by Subscribe
   bool rebalanced = false;                // during the current Poll
+  std::atomic<bool> all_brokers_down{false};  // set by the error callback, cleared by Poll
+  std::atomic<bool> permanent_seen{false};
+  std::mutex error_mutex;                     // the error callback runs on a librdkafka thread
+  std::optional<Error> permanent_error;       // e.g. authentication failed
+
+  /// librdkafka's error events. Most are informational (it keeps retrying); two
+  /// matter to the caller: all brokers down (Poll then reports kUnavailable until
+  /// one answers again) and errors no retry fixes (authentication, fatal).
+  void OnError(rd_kafka_resp_err_t err, const char* reason) {
+    const Error error = RdKafkaError(err, "Kafka consumer", reason != nullptr ? reason : "");
+    if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) {
+      all_brokers_down = true;
+    } else if (err == RD_KAFKA_RESP_ERR__FATAL || error.code() == ErrorCode::kInvalidArgument) {
+      std::lock_guard<std::mutex> lock(error_mutex);
+      if (!permanent_error) permanent_error = error;
+      permanent_seen = true;
+    }
+    LogText(spdlog::level::warn, error.message());
+  }
+
+  static void OnErrorEvent(rd_kafka_t*, int err, const char* reason, void* opaque) {
+    static_cast<Impl*>(opaque)->OnError(static_cast<rd_kafka_resp_err_t>(err), reason);
+  }
+
+  /// While all brokers are down: kUnavailable until a metadata request succeeds.
+  Status CheckBrokers() {
+    if (permanent_seen) {
+      std::lock_guard<std::mutex> lock(error_mutex);
+      return std::unexpected(*permanent_error);
+    }
+    if (!all_brokers_down) return Status::Ok();
+    const rd_kafka_metadata_t* metadata = nullptr;
+    const rd_kafka_resp_err_t err = rd_kafka_metadata(rk, /*all_topics=*/0, nullptr, &metadata, 1000);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      return MakeError(ErrorCode::kUnavailable,
+                       "Kafka consumer: all brokers are down or unreachable (" + std::string(rd_kafka_err2name(err)) +
+                           "); librdkafka keeps reconnecting");
+    }
+    rd_kafka_metadata_destroy(metadata);
+    all_brokers_down = false;
+    return Status::Ok();
+  }
 
   void ReleaseHeld() {
     for (rd_kafka_message_t* m : held) rd_kafka_message_destroy(m);
@@ -176,6 +220,7 @@ Result<std::unique_ptr<Consumer>> Consumer::Create(const ClientConfig& config, s
   JSM_ASSIGN_OR_RETURN(RdKafkaConfPtr conf, NewClientConf(config, defaults));
   rd_kafka_conf_set_offset_commit_cb(conf.get(), OnOffsetCommit);
   rd_kafka_conf_set_rebalance_cb(conf.get(), &Impl::OnRebalance);
+  rd_kafka_conf_set_error_cb(conf.get(), &Impl::OnErrorEvent);
   auto impl = std::make_unique<Impl>();
   rd_kafka_conf_set_opaque(conf.get(), impl.get());
   JSM_ASSIGN_OR_RETURN(impl->rk, NewClient(RD_KAFKA_CONSUMER, std::move(conf)));
@@ -309,6 +354,7 @@ Status Consumer::Poll(size_t max_messages, int timeout_ms, std::vector<Message>*
   out->clear();
   impl_->ReleaseHeld();
   impl_->rebalanced = false;
+  JSM_RETURN_IF_ERROR(impl_->CheckBrokers());
   if (impl_->pending_error) {
     Error error = std::move(*impl_->pending_error);
     impl_->pending_error.reset();

@@ -107,6 +107,10 @@ class Consumer {
   /// batch holds both messages and an error, the messages are returned first
   /// and the error by the next Poll, so nothing before the error is lost.
   /// Messages of partitions this consumer does not own (any more) are never returned.
+  /// After librdkafka reported all brokers down, every Poll is kUnavailable until
+  /// a metadata request succeeds again (so the caller's retry loop sees the outage);
+  /// an error no retry fixes (authentication failed, a fatal client error) is
+  /// returned by every Poll, with the code RdKafkaErrorCode gives it.
   Status Poll(size_t max_messages, int timeout_ms, std::vector<Message>* out);
 
   /// Commits `next_offsets` (partition -> next offset to read) of owned
