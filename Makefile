@@ -7,7 +7,7 @@ JOBS ?= $(shell nproc)
 DATA_CSV ?= ../shared/data/sales_transactions_v4a.csv
 
 .PHONY: all deps venv build run test unit pytest bench clean spark-jars
-.PHONY: kafka-jars kafka-up kafka-down
+.PHONY: kafka-jars kafka-up kafka-down bench-ingest
 
 all: build
 
@@ -70,6 +70,11 @@ pytest: build venv spark-jars kafka-jars
 
 bench: build venv
 	JSM_BIN=$(abspath $(BUILD)/jsm) $(VENV)/bin/python bench/pipeline_bench.py --input $(DATA_CSV)
+	$(MAKE) bench-ingest
+
+# Ingest from a real broker (started on free ports by deploy/kafka/up.sh) with one and two consumer processes.
+bench-ingest: build venv kafka-jars
+	JSM_BIN=$(abspath $(BUILD)/jsm) $(VENV)/bin/python bench/ingest_bench.py --input $(DATA_CSV)
 
 clean:
 	rm -rf $(BUILD)

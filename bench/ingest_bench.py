@@ -2,7 +2,8 @@
 """Ingest benchmark against a REAL Apache Kafka broker: the order file (or synthetic
 orders) produced once to a 6-partition topic, then `jsm run --stage ingest
 --available-now` into a fresh lakehouse by one, then by two consumer processes of
-one consumer group. Prints events/s and MB/s (message bytes) for each, both over
+one consumer group (the input is produced --copies times, so that the second
+process joins the group while there is still plenty to read). Prints events/s and MB/s (message bytes) for each, both over
 the whole wall time (process start, group join, reading, last commit) and between
 the first and the last bronze commit. Figures are printed, never asserted.
 
@@ -87,6 +88,9 @@ def main():
     parser.add_argument("--input", help="CSV file to produce (default: synthetic orders)")
     parser.add_argument("--synthetic", type=int, default=500000, help="synthetic orders when no --input")
     parser.add_argument("--bootstrap", help="a running cluster (default: start one broker)")
+    parser.add_argument("--copies", type=int, default=4,
+                        help="produce the input this many times (a topic that takes one consumer a few seconds "
+                             "gives the second time to join the group)")
     parser.add_argument("--runs", type=int, default=1)
     args = parser.parse_args()
     source = ["--input", args.input] if args.input and pathlib.Path(args.input).exists() else \
@@ -106,9 +110,10 @@ def main():
         try:
             topic = f"bench-ingest-{os.getpid()}"
             jsm("--log-level", "warn", "topics", "ensure", "--bootstrap", bootstrap, "--topic", topic)
-            started = time.monotonic()
-            produced = jsm("--log-level", "warn", "produce", "--bootstrap", bootstrap, "--topic", topic, *source)
-            print(f"produce: {produced.stdout.strip().splitlines()[-1]} ({time.monotonic() - started:.2f} s wall)")
+            for _ in range(args.copies):
+                started = time.monotonic()
+                produced = jsm("--log-level", "warn", "produce", "--bootstrap", bootstrap, "--topic", topic, *source)
+                print(f"produce: {produced.stdout.strip().splitlines()[-1]} ({time.monotonic() - started:.2f} s wall)")
             for run in range(args.runs):
                 for consumers in (1, 2):
                     run_ingest(bootstrap, topic, consumers, work, f"{consumers}c-{run}")
