@@ -15,6 +15,8 @@ namespace {
 /// How often a group member that has read its own partitions to the target
 /// re-reads bronze to see whether the other members have read theirs.
 constexpr double kBronzeCheckSeconds = 0.5;
+/// librdkafka's mock cluster (our embedded broker) names itself "mockCluster<hex>".
+constexpr std::string_view kMockClusterIdPrefix = "mockCluster";
 /// How many times a jump in a partition's offsets is re-read before it is taken as real.
 constexpr int kGapRereads = 3;
 
@@ -35,7 +37,6 @@ Result<std::unique_ptr<IngestStage>> IngestStage::Create(storage::ObjectStore* s
                                                          IngestAssignment assignment) {
   std::unique_ptr<IngestStage> stage(new IngestStage());
   stage->options_ = options;
-  stage->assignment_ = assignment;
   JSM_ASSIGN_OR_RETURN(stage->bronze_,
                        delta::DeltaTable::OpenOrCreate(store, kBronzeTable, "pedidos_bronze", BronzeSchema()));
   JSM_ASSIGN_OR_RETURN(stage->consumer_, kafka::Consumer::Create(client, GroupId(options)));
@@ -45,6 +46,11 @@ Result<std::unique_ptr<IngestStage>> IngestStage::Create(storage::ObjectStore* s
     stage->cluster_id_ = std::move(source_id);
   }
   JSM_ASSIGN_OR_RETURN(stage->partitions_, stage->consumer_->PartitionCount(options.topic));
+  if (assignment == IngestAssignment::kAuto) {
+    JSM_ASSIGN_OR_RETURN(const std::string reported, stage->consumer_->ClusterId());
+    assignment = reported.starts_with(kMockClusterIdPrefix) ? IngestAssignment::kExplicit : IngestAssignment::kGroup;
+  }
+  stage->assignment_ = assignment;
   stage->batch_ = RecordBatch(BronzeSchema());
   JSM_ASSIGN_OR_RETURN(stage->event_log_, EventLog::Open(store, options));
   IngestStage* self = stage.get();

@@ -16,7 +16,8 @@
 ///   the batch started from is refused (checked on the latest snapshot, and by the
 ///   Delta conflict check for commits that land meanwhile), so two writers of one
 ///   partition range can never both succeed.
-/// - kExplicit (the embedded broker): every partition assigned to this process.
+/// - kExplicit (the embedded broker, also when shared by `jsm broker`): every
+///   partition assigned to this process.
 
 #include <atomic>
 #include <map>
@@ -36,6 +37,10 @@ namespace jsm::pipeline {
 enum class IngestAssignment {
   kGroup,     ///< consumer group, cooperative-sticky (real clusters; several processes share the topic)
   kExplicit,  ///< every partition, assigned by this process alone (embedded broker)
+  /// kGroup, except on librdkafka's mock cluster (the embedded broker, in process or
+  /// `jsm broker`): it keeps a member that left until its session times out (45 s),
+  /// so a restarted process would wait that long, and it serves one process anyway.
+  kAuto,
 };
 
 /// Consumes the topic into bronze.

@@ -152,8 +152,8 @@ Result<RunReport> RunPipeline(RunRequest request) {
   }
   if (run_ingest) {
     // A real cluster is consumed as a group (several processes can share the
-    // topic); the embedded broker, private to this process, by explicit assignment.
-    const IngestAssignment assignment = broker ? IngestAssignment::kExplicit : IngestAssignment::kGroup;
+    // topic); the embedded broker by explicit assignment.
+    const IngestAssignment assignment = broker ? IngestAssignment::kExplicit : IngestAssignment::kAuto;
     Backoff backoff;
     while (true) {
       auto created = IngestStage::Create(store.get(), options, client,
