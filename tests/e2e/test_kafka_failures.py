@@ -339,3 +339,13 @@ def test_all_brokers_down_for_30_s_the_pipeline_waits_and_resumes(cluster, tmp_p
     both.write_text("".join(lines + second.read_text().splitlines(keepends=True)[1:]))
     assert_silver_exact(lakehouse, both)
     assert dead_letter_count(cluster.bootstrap, topic) == 0
+
+
+def test_a_topic_that_does_not_exist_stops_ingest_at_once_with_a_clear_error(cluster, tmp_path):
+    started = time.monotonic()
+    proc = run_jsm("run", "--bootstrap", cluster.bootstrap, "--topic", "no-such-topic", "--stage", "ingest",
+                   "--lakehouse", tmp_path / "lakehouse", check=False, timeout=120)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "not_found" in proc.stderr and "no-such-topic" in proc.stderr, proc.stderr[-2000:]
+    assert "retrying" not in proc.stderr, "a permanent failure was retried"
+    assert time.monotonic() - started < 60

@@ -5,9 +5,11 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 
+#include "common/backoff.h"
 #include "kafka/embedded_broker.h"
 #include "kafka/producer.h"
 #include "pipeline/table_schemas.h"
@@ -17,6 +19,42 @@ namespace jsm::pipeline {
 namespace {
 
 constexpr char kTopic[] = "orders";
+
+/// A store that can be made to fail: every write refused (an outage), or the next
+/// Delta log write performed but reported as failed (a commit whose outcome is unknown).
+class FlakyStore : public storage::ObjectStore {
+ public:
+  explicit FlakyStore(std::unique_ptr<storage::ObjectStore> inner) : inner_(std::move(inner)) {}
+  bool down = false;
+  bool lose_next_log_ack = false;
+  int refused = 0;
+
+  Result<std::string> Get(std::string_view path) override { return inner_->Get(path); }
+  Status Put(std::string_view path, std::string_view data) override {
+    if (down) return Refuse(path);
+    return inner_->Put(path, data);
+  }
+  Status PutIfAbsent(std::string_view path, std::string_view data) override {
+    if (down) return Refuse(path);
+    Status status = inner_->PutIfAbsent(path, data);
+    if (status && lose_next_log_ack && path.find("_delta_log/") != std::string_view::npos &&
+        path.find("bronze") != std::string_view::npos) {
+      lose_next_log_ack = false;
+      return MakeError(ErrorCode::kUnavailable, "connection reset after the write (test)");
+    }
+    return status;
+  }
+  Result<std::vector<storage::ObjectInfo>> List(std::string_view prefix) override { return inner_->List(prefix); }
+  Status Delete(std::string_view path) override { return inner_->Delete(path); }
+  std::string Describe() const override { return "flaky " + inner_->Describe(); }
+
+ private:
+  Status Refuse(std::string_view path) {
+    ++refused;
+    return MakeError(ErrorCode::kUnavailable, "store unavailable (test): " + std::string(path));
+  }
+  std::unique_ptr<storage::ObjectStore> inner_;
+};
 
 /// An embedded broker with `partitions` partitions holding `count` messages, and a fresh lakehouse.
 class IngestStageTest : public ::testing::Test {
@@ -39,7 +77,9 @@ class IngestStageTest : public ::testing::Test {
     std::filesystem::remove_all(lakehouse_);
     auto store = storage::OpenStore(lakehouse_.string());
     ASSERT_TRUE(store) << store.error().ToString();
-    store_ = std::move(*store);
+    auto flaky = std::make_unique<FlakyStore>(std::move(*store));
+    flaky_ = flaky.get();
+    store_ = std::move(flaky);
     options_.lakehouse = lakehouse_.string();
     options_.bootstrap = broker_->bootstrap_servers();
     options_.topic = kTopic;
@@ -85,6 +125,7 @@ class IngestStageTest : public ::testing::Test {
   kafka::ClientConfig client_;
   std::filesystem::path lakehouse_;
   std::unique_ptr<storage::ObjectStore> store_;
+  FlakyStore* flaky_ = nullptr;
   PipelineOptions options_;
 };
 
@@ -156,6 +197,54 @@ TEST_F(IngestStageTest, ASecondWriterOfTheSamePartitionRangeIsRefusedAndNothingI
   // Both read everything, yet the rows they committed add up to the input: every
   // batch of the slower writer over a range already in bronze was refused.
   EXPECT_EQ(first->committed_rows() + second->committed_rows(), kCount);
+}
+
+TEST_F(IngestStageTest, AStorageOutageFailsTheStepTransientlyAndTheRetryCommitsEverythingOnce) {
+  constexpr int kCount = 1500;
+  SetUpWith(2, kCount);
+  auto stage = NewStage(IngestAssignment::kExplicit);
+  ASSERT_NE(stage, nullptr);
+  flaky_->down = true;
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  std::optional<Error> failure;
+  while (!failure && std::chrono::steady_clock::now() < until) {
+    auto step = stage->Step();
+    if (!step) failure = step.error();
+  }
+  ASSERT_TRUE(failure) << "no commit was attempted during the outage";
+  EXPECT_TRUE(IsTransient(*failure)) << failure->ToString();
+  EXPECT_GT(flaky_->refused, 0);
+  flaky_->down = false;  // the cause is gone: the same stage goes on
+  until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (stage->committed_rows() < kCount && std::chrono::steady_clock::now() < until) ASSERT_TRUE(stage->Step());
+  ASSERT_TRUE(stage->Flush());
+  const auto coordinates = BronzeCoordinates();
+  for (const auto& [coordinate, times] : coordinates) ASSERT_EQ(times, 1);
+  EXPECT_EQ(coordinates.size(), static_cast<size_t>(kCount));
+}
+
+TEST_F(IngestStageTest, ACommitThatLandedButReportedFailureIsNotWrittenTwice) {
+  constexpr int kCount = 1500;
+  SetUpWith(2, kCount);
+  auto stage = NewStage(IngestAssignment::kExplicit);
+  ASSERT_NE(stage, nullptr);
+  flaky_->lose_next_log_ack = true;
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  bool failed_once = false;
+  while (std::chrono::steady_clock::now() < until && BronzeRows() < kCount) {
+    auto step = stage->Step();
+    if (!step) {
+      ASSERT_TRUE(IsTransient(step.error())) << step.error().ToString();
+      failed_once = true;  // the runner would retry: so does the test
+    }
+  }
+  ASSERT_TRUE(stage->Flush());
+  EXPECT_TRUE(failed_once);
+  const auto coordinates = BronzeCoordinates();
+  for (const auto& [coordinate, times] : coordinates) {
+    ASSERT_EQ(times, 1) << "partition " << coordinate.first << " offset " << coordinate.second << " twice";
+  }
+  EXPECT_EQ(coordinates.size(), static_cast<size_t>(kCount));
 }
 
 }  // namespace
