@@ -52,7 +52,6 @@ struct Consumer::Impl {
   std::optional<Error> pending_error;     // seen after messages of the same batch
   std::set<int32_t> owned;                // partitions assigned to us now
   RebalanceHandler handler;               // set by Subscribe
-  bool rebalanced = false;                // during the current Poll
   std::atomic<bool> all_brokers_down{false};  // set by the error callback, cleared by Poll
   std::atomic<bool> permanent_seen{false};
   std::mutex error_mutex;                     // the error callback runs on a librdkafka thread
@@ -114,7 +113,6 @@ struct Consumer::Impl {
 
   /// Serves a group rebalance (librdkafka calls it from inside a poll).
   void Rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* list) {
-    rebalanced = true;
     const bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
     const std::vector<int32_t> partitions = Partitions(list);
     if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
@@ -348,12 +346,10 @@ Status Consumer::Seek(const std::map<int32_t, int64_t>& next_offsets, int timeou
 
 const std::set<int32_t>& Consumer::owned_partitions() const { return impl_->owned; }
 
-bool Consumer::rebalanced_in_last_poll() const { return impl_->rebalanced; }
 
 Status Consumer::Poll(size_t max_messages, int timeout_ms, std::vector<Message>* out) {
   out->clear();
   impl_->ReleaseHeld();
-  impl_->rebalanced = false;
   JSM_RETURN_IF_ERROR(impl_->CheckBrokers());
   if (impl_->pending_error) {
     Error error = std::move(*impl_->pending_error);

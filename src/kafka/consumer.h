@@ -95,9 +95,6 @@ class Consumer {
   /// The partitions this consumer reads now (all of them after AssignAll).
   const std::set<int32_t>& owned_partitions() const;
 
-  /// True when the last Poll served a rebalance (an assignment or revocation).
-  bool rebalanced_in_last_poll() const;
-
   /// Waits up to `timeout_ms` for messages and returns up to `max_messages` of
   /// them in `out` (cleared first). A consumer error (e.g. an offset out of range)
   /// is returned as an Error naming topic and partition.
