@@ -331,7 +331,7 @@ TEST(ConsumerGroup, SubscribingToAMissingTopicIsNotFound) {
   EXPECT_EQ(status.error().code(), ErrorCode::kNotFound);
 }
 
-TEST(ConsumerGroup, AMemberStartsEachAssignedPartitionWhereOnAssignSays) {
+TEST(ConsumerGroup, AMemberStartsEachAssignedPartitionWhereOnAssignSaysAndCommitsOnlyOwnedOffsets) {
   const std::string topic = CreateTestTopic(2);
   ProduceNumbered(SharedBroker(), topic, 20, 0);
   ProduceNumbered(SharedBroker(), topic, 20, 1);
@@ -349,6 +349,18 @@ TEST(ConsumerGroup, AMemberStartsEachAssignedPartitionWhereOnAssignSays) {
   EXPECT_EQ(member.got.begin()->first, (std::pair<int32_t, int64_t>{0, 15}));
   EXPECT_TRUE(member.got.contains({1, 0}));
   EXPECT_TRUE(member.got.contains({1, 19}));
+
+  // Group offsets for lag tools: owned partitions are committed, others skipped.
+  ASSERT_TRUE(member.consumer->CommitOffsets({{0, 20}, {1, 17}, {7, 3}}));
+  std::map<int32_t, int64_t> committed;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (committed.size() < 2 && std::chrono::steady_clock::now() < deadline) {
+    member.PollOnce();  // serves the asynchronous commit's reply
+    auto fetched = member.consumer->CommittedOffsets(topic);
+    ASSERT_TRUE(fetched) << fetched.error().ToString();
+    committed = *fetched;
+  }
+  EXPECT_EQ(committed, (std::map<int32_t, int64_t>{{0, 20}, {1, 17}}));
 }
 
 TEST(ConsumerGroup, TwoMembersSplitThePartitionsAndTheSurvivorTakesOverOnLeave) {
