@@ -65,8 +65,13 @@ struct Consumer::Impl {
     if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) {
       all_brokers_down = true;
     } else if (err == RD_KAFKA_RESP_ERR__FATAL || error.code() == ErrorCode::kInvalidArgument) {
+      // A fatal client error maps to io_error, which retry loops treat as
+      // transient: it is reported as internal, so the stage stops.
+      Error permanent = err == RD_KAFKA_RESP_ERR__FATAL
+                            ? Error(ErrorCode::kInternal, "fatal Kafka consumer error: " + error.message())
+                            : error;
       std::lock_guard<std::mutex> lock(error_mutex);
-      if (!permanent_error) permanent_error = error;
+      if (!permanent_error) permanent_error = std::move(permanent);
       permanent_seen = true;
     }
     LogText(spdlog::level::warn, error.message());
@@ -187,8 +192,17 @@ struct Consumer::Impl {
     }
     Error error = RdKafkaError(
         m->err, where + (m->offset >= 0 ? " at offset " + std::to_string(m->offset) : ""), detail);
-    if (error.code() == ErrorCode::kDataLoss || error.code() == ErrorCode::kTimeout) return error;
-    return Error(ErrorCode::kUnavailable, error.message());
+    // Kept: data loss, timeouts, a topic or partition that is gone, authentication
+    // and authorization failures (the latter two stop ingest; retrying cannot help).
+    switch (error.code()) {
+      case ErrorCode::kDataLoss:
+      case ErrorCode::kTimeout:
+      case ErrorCode::kNotFound:
+      case ErrorCode::kInvalidArgument:
+        return error;
+      default:
+        return Error(ErrorCode::kUnavailable, error.message());
+    }
   }
 };
 

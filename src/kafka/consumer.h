@@ -99,8 +99,10 @@ class Consumer {
   /// them in `out` (cleared first). A consumer error (e.g. an offset out of range)
   /// is returned as an Error naming topic and partition.
   /// It returns as soon as `max_messages` are gathered, else when `timeout_ms`
-  /// has passed. An offset out of range (retention overtook us) is kDataLoss,
-  /// other consumer errors kUnavailable (librdkafka keeps retrying). When a
+  /// has passed. An offset out of range (retention overtook us) is kDataLoss, a
+  /// topic or partition that disappeared kNotFound, an authentication or
+  /// authorization failure kInvalidArgument, other consumer errors kUnavailable
+  /// (librdkafka keeps retrying). When a
   /// batch holds both messages and an error, the messages are returned first
   /// and the error by the next Poll, so nothing before the error is lost.
   /// Messages of partitions this consumer does not own (any more) are never returned.
