@@ -3,6 +3,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstring>
 #include <mutex>
 #include <optional>
@@ -52,6 +53,8 @@ struct Consumer::Impl {
   std::optional<Error> pending_error;     // seen after messages of the same batch
   std::set<int32_t> owned;                // partitions assigned to us now
   RebalanceHandler handler;               // set by Subscribe
+  bool subscribed = false;
+  bool assigned_once = false;             // a group assignment was received
   std::atomic<bool> all_brokers_down{false};  // set by the error callback, cleared by Poll
   std::atomic<bool> permanent_seen{false};
   std::mutex error_mutex;                     // the error callback runs on a librdkafka thread
@@ -143,6 +146,7 @@ struct Consumer::Impl {
       if (!assigned) return KeepFirstError(assigned.error());
       if (!cooperative) owned.clear();
       owned.insert(partitions.begin(), partitions.end());
+      assigned_once = true;
       return;
     }
     // Revocation (or a rebalance error): tell the owner first, then let go.
@@ -167,6 +171,16 @@ struct Consumer::Impl {
     // consumer_close serves a last revocation: the handler's owner may be half
     // destroyed by now, so it is not told.
     handler = {};
+    // librdkafka 2.0.2 aborts (an assertion in the cooperative-sticky assignor,
+    // fixed upstream in 2.3.0) when a subscribed consumer is destroyed before its
+    // first assignment: wait for it, bounded, serving the rebalance without a handler.
+    if (subscribed && !assigned_once && rk != nullptr) {
+      ReleaseHeld();
+      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+      while (!assigned_once && std::chrono::steady_clock::now() < deadline) {
+        if (rd_kafka_message_t* m = rd_kafka_consumer_poll(rk, 100)) rd_kafka_message_destroy(m);
+      }
+    }
     ReleaseHeld();
     if (queue != nullptr) rd_kafka_queue_destroy(queue);
     if (rk != nullptr) {
@@ -331,6 +345,7 @@ Status Consumer::Subscribe(const std::string& topic, RebalanceHandler handler) {
   (void)partitions;
   impl_->handler = std::move(handler);
   impl_->topic = topic;
+  impl_->subscribed = true;
   PartitionListPtr list(rd_kafka_topic_partition_list_new(1));
   rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), RD_KAFKA_PARTITION_UA);
   const rd_kafka_resp_err_t err = rd_kafka_subscribe(impl_->rk, list.get());
