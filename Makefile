@@ -7,7 +7,7 @@ JOBS ?= $(shell nproc)
 DATA_CSV ?= ../shared/data/sales_transactions_v4a.csv
 
 .PHONY: all deps venv build run test unit pytest bench clean spark-jars
-.PHONY: kafka-jars kafka-up kafka-down azurite-install azurite-up azurite-down bench-azure
+.PHONY: kafka-jars kafka-up kafka-down azurite-install azurite-up azurite-down bench-azure bench-ingest
 
 all: build
 
@@ -83,10 +83,15 @@ bench: build venv
 	JSM_BIN=$(abspath $(BUILD)/jsm) $(VENV)/bin/python bench/pipeline_bench.py --input $(DATA_CSV)
 	JSM_BIN=$(abspath $(BUILD)/jsm) $(VENV)/bin/python bench/parquet_vs_pyarrow.py --input $(DATA_CSV)
 	JSM_BIN=$(abspath $(BUILD)/jsm) $(VENV)/bin/python bench/delta_log_bench.py --commits 10000
+	$(MAKE) bench-ingest
 
 # Local disk against Azure Blob Storage on Azurite, same data (see docs/azure.md).
 bench-azure: build venv azurite-install
 	JSM_BIN=$(abspath $(BUILD)/jsm) $(VENV)/bin/python bench/azure_bench.py --input $(DATA_CSV)
+
+# Ingest from a real broker (started on free ports by deploy/kafka/up.sh) with one and two consumer processes.
+bench-ingest: build venv kafka-jars
+	JSM_BIN=$(abspath $(BUILD)/jsm) $(VENV)/bin/python bench/ingest_bench.py --input $(DATA_CSV)
 
 clean:
 	rm -rf $(BUILD)

@@ -39,3 +39,40 @@ kafka_classpath() {
     kafka_die "broker jars missing in $KAFKA_LIB_DIR: run deploy/kafka/fetch.sh (or make kafka-jars)"
   echo "$KAFKA_LIB_DIR/*"
 }
+
+# Starts node $1 of the cluster in $KAFKA_STATE_DIR (configured and formatted by
+# up.sh) in the background, in a session of its own; writes its pid file.
+kafka_start_node() {
+  local i="$1" node_dir="$KAFKA_STATE_DIR/node-$1" classpath
+  [[ -f "$node_dir/server.properties" ]] || kafka_die "node $i is not configured in $KAFKA_STATE_DIR (run up.sh first)"
+  if [[ -f "$node_dir/kafka.pid" ]] && kill -0 "$(cat "$node_dir/kafka.pid")" 2>/dev/null; then
+    kafka_die "node $i is already running (pid $(cat "$node_dir/kafka.pid"))"
+  fi
+  classpath="$(kafka_classpath)"
+  # shellcheck disable=SC2086  # KAFKA_HEAP_OPTS is a list of JVM flags.
+  setsid "$JAVA" ${KAFKA_HEAP_OPTS:--Xms256m -Xmx1g} -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
+      -Djava.awt.headless=true -Dkafka.logs.dir="$node_dir" \
+      -Dlog4j2.configurationFile="$KAFKA_DEPLOY_DIR/log4j2.properties" \
+      -cp "$classpath" kafka.Kafka "$node_dir/server.properties" \
+      >>"$node_dir/stdout.log" 2>&1 </dev/null &
+  echo $! >"$node_dir/kafka.pid"
+}
+
+# Stops node $1 with signal $2 (TERM: controlled shutdown; KILL: a crash) and
+# waits until it has exited (a TERM becomes a KILL after 30 s). Keeps its data.
+kafka_stop_node() {
+  local i="$1" signal="${2:-TERM}" pid_file="$KAFKA_STATE_DIR/node-$1/kafka.pid" pid deadline
+  [[ -f "$pid_file" ]] || return 0
+  pid="$(cat "$pid_file")"
+  kill -0 "$pid" 2>/dev/null || { rm -f "$pid_file"; return 0; }
+  kill -"$signal" "$pid" 2>/dev/null || true
+  deadline=$(($(date +%s) + 30))
+  while kill -0 "$pid" 2>/dev/null; do
+    if (($(date +%s) >= deadline)); then
+      kafka_log "node $i (pid $pid) did not stop within 30s; killing it"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+    sleep 0.1
+  done
+  rm -f "$pid_file"
+}

@@ -54,16 +54,7 @@ for ((i = 1; i <= brokers; i++)); do
   wait "${format_pids[i - 1]}" || kafka_die "formatting node $i failed: $(tail -5 "$KAFKA_STATE_DIR/node-$i/format.log")"
 done
 
-for ((i = 1; i <= brokers; i++)); do
-  node_dir="$KAFKA_STATE_DIR/node-$i"
-  # shellcheck disable=SC2086  # KAFKA_HEAP_OPTS is a list of JVM flags.
-  setsid "$JAVA" ${KAFKA_HEAP_OPTS:--Xms256m -Xmx1g} -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
-      -Djava.awt.headless=true -Dkafka.logs.dir="$node_dir" \
-      -Dlog4j2.configurationFile="$KAFKA_DEPLOY_DIR/log4j2.properties" \
-      -cp "$classpath" kafka.Kafka "$node_dir/server.properties" \
-      >"$node_dir/stdout.log" 2>&1 </dev/null &
-  echo $! >"$node_dir/kafka.pid"
-done
+for ((i = 1; i <= brokers; i++)); do kafka_start_node "$i"; done
 
 "$KAFKA_DEPLOY_DIR/wait.sh" "$brokers"
 elapsed_ms=$(($(date +%s%N) / 1000000 - started_ms))

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdlib>
 
 #include "kafka/rdkafka_log.h"
 
@@ -17,6 +18,41 @@ bool IsSensitiveProperty(std::string_view name) {
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return std::any_of(kMarkers.begin(), kMarkers.end(),
                      [&](std::string_view marker) { return lower.find(marker) != std::string::npos; });
+}
+
+Result<std::string> ExpandEnvironment(std::string_view value, std::string_view property) {
+  std::string out;
+  out.reserve(value.size());
+  for (size_t i = 0; i < value.size(); ++i) {
+    if (value[i] != '$' || i + 1 >= value.size()) {
+      out += value[i];
+      continue;
+    }
+    if (value[i + 1] == '$') {
+      out += '$';
+      ++i;
+      continue;
+    }
+    if (value[i + 1] != '{') {
+      out += value[i];
+      continue;
+    }
+    const size_t close = value.find('}', i + 2);
+    if (close == std::string_view::npos) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "librdkafka property '" + std::string(property) + "': '${' without a closing '}'");
+    }
+    const std::string name(value.substr(i + 2, close - i - 2));
+    const char* env = name.empty() ? nullptr : std::getenv(name.c_str());
+    if (env == nullptr) {
+      return MakeError(ErrorCode::kInvalidArgument, "librdkafka property '" + std::string(property) +
+                                                        "' refers to environment variable '" + name +
+                                                        "', which is not set");
+    }
+    out += env;
+    i = close;
+  }
+  return out;
 }
 
 Status SetProperty(rd_kafka_conf_t* conf, const std::string& name, const std::string& value) {
@@ -43,8 +79,10 @@ Result<RdKafkaConfPtr> NewClientConf(const ClientConfig& config, const PropertyL
     JSM_RETURN_IF_ERROR(SetProperty(conf.get(), "bootstrap.servers", config.bootstrap_servers));
   }
   for (const auto& [name, value] : defaults) JSM_RETURN_IF_ERROR(SetProperty(conf.get(), name, value));
-  for (const auto& [name, value] : config.properties)
-    JSM_RETURN_IF_ERROR(SetProperty(conf.get(), name, value));
+  for (const auto& [name, value] : config.properties) {
+    JSM_ASSIGN_OR_RETURN(const std::string expanded, ExpandEnvironment(value, name));
+    JSM_RETURN_IF_ERROR(SetProperty(conf.get(), name, expanded));
+  }
   return conf;
 }
 

@@ -29,12 +29,19 @@ using PropertyList = std::vector<std::pair<std::string, std::string>>;
 /// (passwords, secrets, keys, tokens, SASL/OAuth settings).
 bool IsSensitiveProperty(std::string_view name);
 
+/// Expands environment references in a property value: "${NAME}" becomes the
+/// value of the environment variable NAME, "$$" a literal "$"; any other "$" is
+/// kept as is. An unset variable, or an unterminated "${", is kInvalidArgument
+/// naming `property` and the variable, never the value.
+Result<std::string> ExpandEnvironment(std::string_view value, std::string_view property);
+
 /// Sets one property; kInvalidArgument naming the property (and, unless it is
 /// sensitive, librdkafka's explanation) if the name or value is rejected.
 Status SetProperty(rd_kafka_conf_t* conf, const std::string& name, const std::string& value);
 
 /// A configuration with our log routing, `config.bootstrap_servers` (if set),
-/// then `defaults`, then `config.properties`.
+/// then `defaults`, then `config.properties` (their values through ExpandEnvironment,
+/// so secrets can stay in the environment: `sasl.password = "${KAFKA_SASL_PASSWORD}"`).
 Result<RdKafkaConfPtr> NewClientConf(const ClientConfig& config, const PropertyList& defaults);
 
 /// Creates a client of `type` from `conf` (consumed on success);

@@ -2,6 +2,10 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <atomic>
+#include <chrono>
+#include <cstring>
+#include <mutex>
 #include <optional>
 
 #include "kafka/client_conf.h"
@@ -44,16 +48,139 @@ void OnOffsetCommit(rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_topic_partiti
 struct Consumer::Impl {
   rd_kafka_t* rk = nullptr;
   rd_kafka_queue_t* queue = nullptr;
-  std::string topic;                      // of the current assignment
+  std::string topic;                      // of the current assignment or subscription
   std::vector<rd_kafka_message_t*> held;  // returned by the last Poll, destroyed by the next
   std::optional<Error> pending_error;     // seen after messages of the same batch
+  std::set<int32_t> owned;                // partitions assigned to us now
+  RebalanceHandler handler;               // set by Subscribe
+  bool subscribed = false;
+  bool assigned_once = false;             // a group assignment was received
+  std::atomic<bool> all_brokers_down{false};  // set by the error callback, cleared by Poll
+  std::atomic<bool> permanent_seen{false};
+  std::mutex error_mutex;                     // the error callback runs on a librdkafka thread
+  std::optional<Error> permanent_error;       // e.g. authentication failed
+
+  /// librdkafka's error events. Most are informational (it keeps retrying); two
+  /// matter to the caller: all brokers down (Poll then reports kUnavailable until
+  /// one answers again) and errors no retry fixes (authentication, fatal).
+  void OnError(rd_kafka_resp_err_t err, const char* reason) {
+    const Error error = RdKafkaError(err, "Kafka consumer", reason != nullptr ? reason : "");
+    if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) {
+      all_brokers_down = true;
+    } else if (err == RD_KAFKA_RESP_ERR__FATAL || error.code() == ErrorCode::kInvalidArgument) {
+      // A fatal client error maps to io_error, which retry loops treat as
+      // transient: it is reported as internal, so the stage stops.
+      Error permanent = err == RD_KAFKA_RESP_ERR__FATAL
+                            ? Error(ErrorCode::kInternal, "fatal Kafka consumer error: " + error.message())
+                            : error;
+      std::lock_guard<std::mutex> lock(error_mutex);
+      if (!permanent_error) permanent_error = std::move(permanent);
+      permanent_seen = true;
+    }
+    LogText(spdlog::level::warn, error.message());
+  }
+
+  static void OnErrorEvent(rd_kafka_t*, int err, const char* reason, void* opaque) {
+    static_cast<Impl*>(opaque)->OnError(static_cast<rd_kafka_resp_err_t>(err), reason);
+  }
+
+  /// While all brokers are down: kUnavailable until a metadata request succeeds.
+  Status CheckBrokers() {
+    if (permanent_seen) {
+      std::lock_guard<std::mutex> lock(error_mutex);
+      return std::unexpected(*permanent_error);
+    }
+    if (!all_brokers_down) return Status::Ok();
+    const rd_kafka_metadata_t* metadata = nullptr;
+    const rd_kafka_resp_err_t err = rd_kafka_metadata(rk, /*all_topics=*/0, nullptr, &metadata, 1000);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      return MakeError(ErrorCode::kUnavailable,
+                       "Kafka consumer: all brokers are down or unreachable (" + std::string(rd_kafka_err2name(err)) +
+                           "); librdkafka keeps reconnecting");
+    }
+    rd_kafka_metadata_destroy(metadata);
+    all_brokers_down = false;
+    return Status::Ok();
+  }
 
   void ReleaseHeld() {
     for (rd_kafka_message_t* m : held) rd_kafka_message_destroy(m);
     held.clear();
   }
 
+  static std::vector<int32_t> Partitions(const rd_kafka_topic_partition_list_t* list) {
+    std::vector<int32_t> partitions;
+    partitions.reserve(static_cast<size_t>(list->cnt));
+    for (int i = 0; i < list->cnt; ++i) partitions.push_back(list->elems[i].partition);
+    return partitions;
+  }
+
+  void KeepFirstError(Error error) {
+    if (!pending_error) pending_error = std::move(error);
+  }
+
+  /// Serves a group rebalance (librdkafka calls it from inside a poll).
+  void Rebalance(rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* list) {
+    const bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
+    const std::vector<int32_t> partitions = Partitions(list);
+    if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+      Result<std::map<int32_t, int64_t>> starts = std::map<int32_t, int64_t>{};
+      if (handler.on_assign) starts = handler.on_assign(partitions);
+      if (!starts) {
+        // Without start offsets the partitions cannot be read exactly once:
+        // leave them unassigned and fail the Poll.
+        KeepFirstError(starts.error().WithContext("assigning partitions of '" + topic + "'"));
+        if (!cooperative) (void)rd_kafka_assign(rk, nullptr);
+        return;
+      }
+      for (int i = 0; i < list->cnt; ++i) {
+        auto it = starts->find(list->elems[i].partition);
+        list->elems[i].offset = it == starts->end() ? RD_KAFKA_OFFSET_BEGINNING : it->second;
+      }
+      Status assigned;
+      if (cooperative) {
+        assigned = ConsumeRdKafkaError(rd_kafka_incremental_assign(rk, list), "assigning partitions");
+      } else if (const rd_kafka_resp_err_t e = rd_kafka_assign(rk, list); e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        assigned = std::unexpected(RdKafkaError(e, "assigning partitions"));
+      }
+      if (!assigned) return KeepFirstError(assigned.error());
+      if (!cooperative) owned.clear();
+      owned.insert(partitions.begin(), partitions.end());
+      assigned_once = true;
+      return;
+    }
+    // Revocation (or a rebalance error): tell the owner first, then let go.
+    const bool lost = err != RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS || rd_kafka_assignment_lost(rk) != 0;
+    if (handler.on_revoke) handler.on_revoke(cooperative ? partitions : std::vector<int32_t>(owned.begin(), owned.end()), lost);
+    if (cooperative) {
+      Status released = ConsumeRdKafkaError(rd_kafka_incremental_unassign(rk, list), "revoking partitions");
+      if (!released) KeepFirstError(released.error());
+      for (int32_t p : partitions) owned.erase(p);
+    } else {
+      (void)rd_kafka_assign(rk, nullptr);
+      owned.clear();
+    }
+  }
+
+  static void OnRebalance(rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions,
+                          void* opaque) {
+    static_cast<Impl*>(opaque)->Rebalance(err, partitions);
+  }
+
   ~Impl() {
+    // consumer_close serves a last revocation: the handler's owner may be half
+    // destroyed by now, so it is not told.
+    handler = {};
+    // librdkafka 2.0.2 aborts (an assertion in the cooperative-sticky assignor,
+    // fixed upstream in 2.3.0) when a subscribed consumer is destroyed before its
+    // first assignment: wait for it, bounded, serving the rebalance without a handler.
+    if (subscribed && !assigned_once && rk != nullptr) {
+      ReleaseHeld();
+      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+      while (!assigned_once && std::chrono::steady_clock::now() < deadline) {
+        if (rd_kafka_message_t* m = rd_kafka_consumer_poll(rk, 100)) rd_kafka_message_destroy(m);
+      }
+    }
     ReleaseHeld();
     if (queue != nullptr) rd_kafka_queue_destroy(queue);
     if (rk != nullptr) {
@@ -79,8 +206,17 @@ struct Consumer::Impl {
     }
     Error error = RdKafkaError(
         m->err, where + (m->offset >= 0 ? " at offset " + std::to_string(m->offset) : ""), detail);
-    if (error.code() == ErrorCode::kDataLoss || error.code() == ErrorCode::kTimeout) return error;
-    return Error(ErrorCode::kUnavailable, error.message());
+    // Kept: data loss, timeouts, a topic or partition that is gone, authentication
+    // and authorization failures (the latter two stop ingest; retrying cannot help).
+    switch (error.code()) {
+      case ErrorCode::kDataLoss:
+      case ErrorCode::kTimeout:
+      case ErrorCode::kNotFound:
+      case ErrorCode::kInvalidArgument:
+        return error;
+      default:
+        return Error(ErrorCode::kUnavailable, error.message());
+    }
   }
 };
 
@@ -97,6 +233,9 @@ Result<std::unique_ptr<Consumer>> Consumer::Create(const ClientConfig& config, s
       {"enable.auto.offset.store", "false"},
       {"auto.offset.reset", "error"},
       {"enable.partition.eof", "false"},
+      {"partition.assignment.strategy", "cooperative-sticky"},
+      // Partitions added at run time are seen within seconds (the default is 5 minutes).
+      {"topic.metadata.refresh.interval.ms", "5000"},
       // Sized for throughput: large fetches, a deep prefetch queue.
       {"fetch.max.bytes", "67108864"},
       {"max.partition.fetch.bytes", "8388608"},
@@ -106,7 +245,10 @@ Result<std::unique_ptr<Consumer>> Consumer::Create(const ClientConfig& config, s
   };
   JSM_ASSIGN_OR_RETURN(RdKafkaConfPtr conf, NewClientConf(config, defaults));
   rd_kafka_conf_set_offset_commit_cb(conf.get(), OnOffsetCommit);
+  rd_kafka_conf_set_rebalance_cb(conf.get(), &Impl::OnRebalance);
+  rd_kafka_conf_set_error_cb(conf.get(), &Impl::OnErrorEvent);
   auto impl = std::make_unique<Impl>();
+  rd_kafka_conf_set_opaque(conf.get(), impl.get());
   JSM_ASSIGN_OR_RETURN(impl->rk, NewClient(RD_KAFKA_CONSUMER, std::move(conf)));
   // Serve errors and commit callbacks from the same queue Poll reads.
   const rd_kafka_resp_err_t err = rd_kafka_poll_set_consumer(impl->rk);
@@ -191,12 +333,53 @@ Status Consumer::AssignAll(const std::string& topic, const std::map<int32_t, int
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
     return std::unexpected(RdKafkaError(err, "assigning '" + topic + "'"));
   impl_->topic = topic;
+  impl_->owned.clear();
+  for (int32_t p = 0; p < partitions; ++p) impl_->owned.insert(p);
   return Status::Ok();
 }
+
+Status Consumer::Subscribe(const std::string& topic, RebalanceHandler handler) {
+  // Subscribing to an absent topic is no error for librdkafka (it waits for the
+  // topic to appear): a typo would hang silently, so it is refused here.
+  JSM_ASSIGN_OR_RETURN(const int partitions, PartitionCount(topic));
+  (void)partitions;
+  impl_->handler = std::move(handler);
+  impl_->topic = topic;
+  impl_->subscribed = true;
+  PartitionListPtr list(rd_kafka_topic_partition_list_new(1));
+  rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), RD_KAFKA_PARTITION_UA);
+  const rd_kafka_resp_err_t err = rd_kafka_subscribe(impl_->rk, list.get());
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return std::unexpected(RdKafkaError(err, "subscribing to '" + topic + "'"));
+  return Status::Ok();
+}
+
+Status Consumer::Seek(const std::map<int32_t, int64_t>& next_offsets, int timeout_ms) {
+  if (next_offsets.empty()) return Status::Ok();
+  PartitionListPtr list(rd_kafka_topic_partition_list_new(static_cast<int>(next_offsets.size())));
+  for (const auto& [partition, offset] : next_offsets) {
+    if (!impl_->owned.contains(partition)) continue;
+    rd_kafka_topic_partition_list_add(list.get(), impl_->topic.c_str(), partition)->offset =
+        offset < 0 ? RD_KAFKA_OFFSET_BEGINNING : offset;
+  }
+  if (list->cnt == 0) return Status::Ok();
+  impl_->ReleaseHeld();
+  JSM_RETURN_IF_ERROR(ConsumeRdKafkaError(rd_kafka_seek_partitions(impl_->rk, list.get(), timeout_ms),
+                                          "seeking partitions of '" + impl_->topic + "'"));
+  for (int i = 0; i < list->cnt; ++i) {
+    if (list->elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      return std::unexpected(RdKafkaError(list->elems[i].err, "seeking " + Where(impl_->topic, list->elems[i].partition)));
+    }
+  }
+  return Status::Ok();
+}
+
+const std::set<int32_t>& Consumer::owned_partitions() const { return impl_->owned; }
+
 
 Status Consumer::Poll(size_t max_messages, int timeout_ms, std::vector<Message>* out) {
   out->clear();
   impl_->ReleaseHeld();
+  JSM_RETURN_IF_ERROR(impl_->CheckBrokers());
   if (impl_->pending_error) {
     Error error = std::move(*impl_->pending_error);
     impl_->pending_error.reset();
@@ -214,7 +397,9 @@ Status Consumer::Poll(size_t max_messages, int timeout_ms, std::vector<Message>*
   out->reserve(held.size());
   size_t kept = 0;
   for (rd_kafka_message_t* m : held) {
-    if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR || m->rkt == nullptr) {
+    // A message fetched before its partition was revoked (in this very batch) is not ours.
+    const bool foreign = m->err == RD_KAFKA_RESP_ERR_NO_ERROR && m->rkt != nullptr && !impl_->owned.contains(m->partition);
+    if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR || m->rkt == nullptr || foreign) {
       if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR && m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF &&
           !impl_->pending_error) {
         impl_->pending_error = impl_->MessageError(m);
@@ -244,12 +429,14 @@ Status Consumer::Poll(size_t max_messages, int timeout_ms, std::vector<Message>*
 Status Consumer::CommitOffsets(const std::map<int32_t, int64_t>& next_offsets) {
   if (next_offsets.empty()) return Status::Ok();
   if (impl_->topic.empty()) {
-    return MakeError(ErrorCode::kInvalidArgument, "Kafka consumer: CommitOffsets before AssignAll");
+    return MakeError(ErrorCode::kInvalidArgument, "Kafka consumer: CommitOffsets before AssignAll or Subscribe");
   }
   PartitionListPtr list(rd_kafka_topic_partition_list_new(static_cast<int>(next_offsets.size())));
   for (const auto& [partition, offset] : next_offsets) {
+    if (!impl_->owned.contains(partition) || offset < 0) continue;
     rd_kafka_topic_partition_list_add(list.get(), impl_->topic.c_str(), partition)->offset = offset;
   }
+  if (list->cnt == 0) return Status::Ok();
   const rd_kafka_resp_err_t err = rd_kafka_commit(impl_->rk, list.get(), /*async=*/1);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     return std::unexpected(RdKafkaError(err, "committing offsets of '" + impl_->topic + "'"));

@@ -4,8 +4,10 @@
 #include <thread>
 #include <vector>
 
+#include "common/backoff.h"
 #include "common/clock.h"
 #include "common/logging.h"
+#include "kafka/rdkafka_log.h"
 #include "kafka/dead_letter.h"
 #include "kafka/embedded_broker.h"
 #include "kafka/producer.h"
@@ -41,25 +43,66 @@ class RunControl {
   std::optional<Error> error_;
 };
 
+/// Waits `ms` milliseconds unless the run stops first.
+void SleepUnlessStopping(int64_t ms, const RunControl& control) {
+  const double until = MonotonicSeconds() + static_cast<double>(ms) / 1000;
+  while (!control.stopping() && MonotonicSeconds() < until) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+}
+
 /// Runs one stage until it reaches its target (bounded modes) or the run stops.
 /// `upstream_done` says when the stage may fix its target; `done` is set at the end.
+/// With `retry_transient`, a transient error (IsTransient: broker or storage down,
+/// a timeout) is logged and retried with capped exponential backoff instead of
+/// stopping the run; any other error stops it.
 void RunStage(Stage* stage, RunMode mode, const std::atomic<bool>& upstream_done, std::atomic<bool>& done,
-              RunControl& control) {
+              RunControl& control, bool retry_transient = false) {
   bool target_marked = false;
+  Backoff backoff;
+  // True if the error was handled by waiting; false if it must stop the run.
+  auto retried = [&](const Error& error, const char* what) {
+    if (!retry_transient || !IsTransient(error)) return false;
+    const int64_t wait = backoff.NextDelayMs();
+    Log().warn(R"("transient failure, retrying","stage":"{}","during":"{}","attempt":{},"wait_ms":{},"error":{})",
+               stage->name(), what, backoff.attempts(), wait, kafka::JsonQuoted(error.ToString()));
+    SleepUnlessStopping(wait, control);
+    return true;
+  };
   while (!control.stopping()) {
     if (mode != RunMode::kContinuous && !target_marked && upstream_done.load()) {
-      if (auto marked = stage->MarkTarget(); !marked) return control.Fail(marked.error().WithContext(stage->name()));
+      if (auto marked = stage->MarkTarget(); !marked) {
+        if (retried(marked.error(), "mark target")) continue;
+        return control.Fail(marked.error().WithContext(stage->name()));
+      }
       target_marked = true;
     }
     auto step = stage->Step();
-    if (!step) return control.Fail(step.error().WithContext(stage->name()));
+    if (!step) {
+      if (retried(step.error(), "step")) continue;
+      return control.Fail(step.error().WithContext(stage->name()));
+    }
+    if (step->rows_in > 0 || step->committed) {
+      if (backoff.attempts() > 0) {
+        Log().info(R"("recovered","stage":"{}","after_attempts":{})", stage->name(), backoff.attempts());
+      }
+      backoff.Reset();
+    }
     if (target_marked) {
       auto reached = stage->ReachedTarget();
-      if (!reached) return control.Fail(reached.error().WithContext(stage->name()));
+      if (!reached) {
+        if (retried(reached.error(), "target check")) continue;
+        return control.Fail(reached.error().WithContext(stage->name()));
+      }
       if (*reached) break;
     }
   }
-  if (auto flushed = stage->Flush(); !flushed) return control.Fail(flushed.error().WithContext(stage->name()));
+  while (true) {
+    auto flushed = stage->Flush();
+    if (flushed) break;
+    // A stop request ends the retries: what was not committed is read again next time.
+    if (control.stopping() || !retried(flushed.error(), "flush")) {
+      return control.Fail(flushed.error().WithContext(stage->name()));
+    }
+  }
   done = true;
 }
 
@@ -108,8 +151,24 @@ Result<RunReport> RunPipeline(RunRequest request) {
     bronze_before = before.bronze_rows;
   }
   if (run_ingest) {
-    JSM_ASSIGN_OR_RETURN(ingest, IngestStage::Create(store.get(), options, client,
-                                                     broker ? broker->instance_id() : std::string()));
+    // A real cluster is consumed as a group (several processes can share the
+    // topic); the embedded broker by explicit assignment.
+    const IngestAssignment assignment = broker ? IngestAssignment::kExplicit : IngestAssignment::kAuto;
+    Backoff backoff;
+    while (true) {
+      auto created = IngestStage::Create(store.get(), options, client,
+                                         broker ? broker->instance_id() : std::string(), assignment);
+      if (created) {
+        ingest = std::move(*created);
+        break;
+      }
+      const bool stop = request.stop != nullptr && request.stop->load();
+      if (stop || !IsTransient(created.error())) return std::unexpected(created.error().WithContext("ingest"));
+      const int64_t wait = backoff.NextDelayMs();
+      Log().warn(R"("ingest cannot start yet, retrying","stage":"ingest","attempt":{},"wait_ms":{},"error":{})",
+                 backoff.attempts(), wait, kafka::JsonQuoted(created.error().ToString()));
+      std::this_thread::sleep_for(std::chrono::milliseconds(wait));
+    }
   }
   if (run_refine) {
     JSM_ASSIGN_OR_RETURN(dlq_producer, kafka::Producer::Create(client, {options.producer_compression, 5}));
@@ -152,7 +211,7 @@ Result<RunReport> RunPipeline(RunRequest request) {
   if (ingest) {
     threads.emplace_back([&] {
       RunStage(ingest.get(), request.mode, request.mode == RunMode::kUntilDrained ? replay_done : always,
-               ingest_done, control);
+               ingest_done, control, /*retry_transient=*/true);
     });
   }
   if (refine) {

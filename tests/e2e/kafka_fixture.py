@@ -1,5 +1,7 @@
-"""A real Apache Kafka broker (KRaft, one node) for the tests, started with the
-project's own scripts in deploy/kafka/ and stopped at the end of the session.
+"""A real Apache Kafka cluster (KRaft, one or three nodes) for the tests, started
+with the project's own scripts in deploy/kafka/ and stopped at the end of the
+session (or module). A cluster started here can stop and start its nodes
+(deploy/kafka/node.sh) for failure tests.
 
 Environment:
   JSM_TEST_KAFKA_BOOTSTRAP        use this running cluster instead (nothing is started or stopped)
@@ -27,36 +29,86 @@ def free_port():
         return s.getsockname()[1]
 
 
-class RealKafka:
-    """A one-node cluster: `bootstrap` for clients, `start_seconds` as measured."""
+def free_port_range(count, attempts=50):
+    """The first of `count` consecutive loopback ports that are free now."""
+    for _ in range(attempts):
+        first = free_port()
+        if first + count > 65535:
+            continue
+        try:
+            sockets = []
+            for port in range(first, first + count):
+                s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                sockets.append(s)
+                s.bind(("127.0.0.1", port))
+            return first
+        except OSError:
+            continue
+        finally:
+            for s in sockets:
+                s.close()
+    raise AssertionError(f"found no {count} consecutive free ports")
 
-    def __init__(self, bootstrap, env=None, start_seconds=None):
+
+class RealKafka:
+    """A cluster: `bootstrap` for clients, `brokers` nodes, `start_seconds` as measured."""
+
+    def __init__(self, bootstrap, env=None, start_seconds=None, brokers=1):
         self.bootstrap = bootstrap
         self.env = env
         self.start_seconds = start_seconds
+        self.brokers = brokers
 
     def stop(self):
         if self.env is not None:
             subprocess.run([str(DEPLOY / "down.sh")], env=self.env, capture_output=True, text=True, timeout=120)
 
+    def _node(self, action, which):
+        if self.env is None:
+            pytest.skip("an external cluster (JSM_TEST_KAFKA_BOOTSTRAP) cannot be stopped by the tests")
+        proc = subprocess.run([str(DEPLOY / "node.sh"), action, str(which)], env=self.env, capture_output=True,
+                              text=True, timeout=300)
+        assert proc.returncode == 0, f"node.sh {action} {which} failed:\n{proc.stdout}\n{proc.stderr}"
 
-def start_real_kafka(state_dir):
-    """Starts one broker with its state under `state_dir`; skips if Java or kcat is absent."""
+    def stop_node(self, node, kill=False):
+        """Stops node `node` (1-based; SIGTERM, or SIGKILL with kill=True) and waits until it exited."""
+        self._node("kill" if kill else "stop", node)
+
+    def start_node(self, node):
+        """Starts node `node` again and waits until the cluster lists every broker."""
+        self._node("start", node)
+
+    def stop_all(self, kill=False):
+        self._node("kill" if kill else "stop", "all")
+
+    def start_all(self):
+        self._node("start", "all")
+
+
+def start_real_kafka(state_dir, brokers=1):
+    """Starts a cluster of `brokers` (1 or 3) nodes with its state under `state_dir`;
+    skips if Java, Maven or kcat is absent."""
     for tool in ("java", "mvn"):
         if shutil.which(tool) is None:
             pytest.skip(f"{tool} is not installed: the real Kafka broker cannot run (see docs/kafka.md)")
     if shutil.which("kcat") is None and shutil.which("kafkacat") is None:
         pytest.skip("kcat is not installed (Debian package kafkacat): cannot tell when the broker is ready")
-    port = int(os.environ.get("JSM_TEST_KAFKA_PORT") or free_port())
-    controller_port = int(os.environ.get("JSM_TEST_KAFKA_CONTROLLER_PORT") or free_port())
+    if brokers == 1:
+        port = int(os.environ.get("JSM_TEST_KAFKA_PORT") or free_port())
+        controller_port = int(os.environ.get("JSM_TEST_KAFKA_CONTROLLER_PORT") or free_port())
+    else:
+        port, controller_port = free_port_range(brokers), free_port_range(brokers)
     env = dict(os.environ, JSM_KAFKA_PORT=str(port), JSM_KAFKA_CONTROLLER_PORT=str(controller_port),
-               JSM_KAFKA_STATE_DIR=str(state_dir), JSM_KAFKA_BROKERS="1")
+               JSM_KAFKA_STATE_DIR=str(state_dir), JSM_KAFKA_BROKERS=str(brokers),
+               JSM_KAFKA_START_TIMEOUT=os.environ.get("JSM_KAFKA_START_TIMEOUT", "180"))
     started = time.monotonic()
-    proc = subprocess.run([str(DEPLOY / "up.sh"), "1"], env=env, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run([str(DEPLOY / "up.sh"), str(brokers)], env=env, capture_output=True, text=True,
+                          timeout=400)
     if proc.returncode != 0:
         subprocess.run([str(DEPLOY / "down.sh")], env=env, capture_output=True, timeout=120)
         raise AssertionError(f"deploy/kafka/up.sh failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
-    return RealKafka(f"127.0.0.1:{port}", env, time.monotonic() - started)
+    bootstrap = ",".join(f"127.0.0.1:{port + i}" for i in range(brokers))
+    return RealKafka(bootstrap, env, time.monotonic() - started, brokers)
 
 
 @pytest.fixture(scope="session")

@@ -280,6 +280,118 @@ TEST(Consumer, MessageViewsPointIntoLibrdkafkaBuffersWithoutCopying) {
 namespace jsm::kafka {
 namespace {
 
+/// A group member for the tests: records what it was given and taken.
+struct GroupMember {
+  std::unique_ptr<Consumer> consumer;
+  std::set<int32_t> assigned;
+  std::vector<int32_t> revoked;
+  std::map<int32_t, int64_t> starts;  // what on_assign answers
+  std::map<std::pair<int32_t, int64_t>, std::string> got;
+
+  RebalanceHandler Handler() {
+    RebalanceHandler handler;
+    handler.on_assign = [this](const std::vector<int32_t>& partitions) -> Result<std::map<int32_t, int64_t>> {
+      std::map<int32_t, int64_t> out;
+      for (int32_t p : partitions) {
+        assigned.insert(p);
+        if (auto it = starts.find(p); it != starts.end()) out[p] = it->second;
+      }
+      return out;
+    };
+    handler.on_revoke = [this](const std::vector<int32_t>& partitions, bool) {
+      for (int32_t p : partitions) {
+        assigned.erase(p);
+        revoked.push_back(p);
+      }
+    };
+    return handler;
+  }
+
+  void PollOnce() {
+    std::vector<Message> polled;
+    Status status = consumer->Poll(500, 50, &polled);
+    ASSERT_TRUE(status) << status.error().ToString();
+    for (const Message& m : polled) {
+      EXPECT_TRUE(consumer->owned_partitions().contains(m.partition)) << "message of a partition not owned";
+      got[{m.partition, m.offset}] = std::string(m.value);
+    }
+  }
+};
+
+Result<std::unique_ptr<Consumer>> GroupConsumer(const std::string& group) {
+  return Consumer::Create(ConfigFor(SharedBroker(), {{"session.timeout.ms", "6000"}, {"heartbeat.interval.ms", "500"}}),
+                          group);
+}
+
+TEST(ConsumerGroup, SubscribingToAMissingTopicIsNotFound) {
+  auto consumer = GroupConsumer("missing-topic-group");
+  ASSERT_TRUE(consumer) << consumer.error().ToString();
+  Status status = (*consumer)->Subscribe("ConsumerGroup.no-such-topic", {});
+  ASSERT_FALSE(status);
+  EXPECT_EQ(status.error().code(), ErrorCode::kNotFound);
+}
+
+TEST(ConsumerGroup, AMemberStartsEachAssignedPartitionWhereOnAssignSaysAndCommitsOnlyOwnedOffsets) {
+  const std::string topic = CreateTestTopic(2);
+  ProduceNumbered(SharedBroker(), topic, 20, 0);
+  ProduceNumbered(SharedBroker(), topic, 20, 1);
+  GroupMember member;
+  auto consumer = GroupConsumer(topic + "-group");
+  ASSERT_TRUE(consumer) << consumer.error().ToString();
+  member.consumer = std::move(*consumer);
+  member.starts = {{0, 15}};  // partition 1: from the beginning
+  ASSERT_TRUE(member.consumer->Subscribe(topic, member.Handler()));
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (member.got.size() < 25 && std::chrono::steady_clock::now() < until) member.PollOnce();
+  EXPECT_EQ(member.assigned, (std::set<int32_t>{0, 1}));
+  EXPECT_EQ(member.consumer->owned_partitions(), (std::set<int32_t>{0, 1}));
+  ASSERT_EQ(member.got.size(), 25u);
+  EXPECT_EQ(member.got.begin()->first, (std::pair<int32_t, int64_t>{0, 15}));
+  EXPECT_TRUE(member.got.contains({1, 0}));
+  EXPECT_TRUE(member.got.contains({1, 19}));
+
+  // Group offsets for lag tools: owned partitions are committed, others skipped.
+  ASSERT_TRUE(member.consumer->CommitOffsets({{0, 20}, {1, 17}, {7, 3}}));
+  std::map<int32_t, int64_t> committed;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (committed.size() < 2 && std::chrono::steady_clock::now() < deadline) {
+    member.PollOnce();  // serves the asynchronous commit's reply
+    auto fetched = member.consumer->CommittedOffsets(topic);
+    ASSERT_TRUE(fetched) << fetched.error().ToString();
+    committed = *fetched;
+  }
+  EXPECT_EQ(committed, (std::map<int32_t, int64_t>{{0, 20}, {1, 17}}));
+}
+
+TEST(ConsumerGroup, TwoMembersSplitThePartitionsAndTheSurvivorTakesOverOnLeave) {
+  const std::string topic = CreateTestTopic(4);
+  constexpr int kCount = 400;
+  ProduceNumbered(SharedBroker(), topic, kCount);
+  GroupMember a, b;
+  auto ca = GroupConsumer(topic + "-group");
+  auto cb = GroupConsumer(topic + "-group");
+  ASSERT_TRUE(ca && cb);
+  a.consumer = std::move(*ca);
+  b.consumer = std::move(*cb);
+  ASSERT_TRUE(a.consumer->Subscribe(topic, a.Handler()));
+  ASSERT_TRUE(b.consumer->Subscribe(topic, b.Handler()));
+  // Both members own partitions, and no partition is owned twice.
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < until &&
+         !(a.assigned.size() == 2 && b.assigned.size() == 2)) {
+    a.PollOnce();
+    b.PollOnce();
+  }
+  ASSERT_EQ(a.assigned.size(), 2u) << "the cooperative rebalance did not settle";
+  ASSERT_EQ(b.assigned.size(), 2u);
+  for (int32_t p : a.assigned) EXPECT_FALSE(b.assigned.contains(p)) << "partition " << p << " owned twice";
+  // b leaves cleanly: a gets every partition.
+  b.consumer.reset();
+  until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < until && a.assigned.size() < 4) a.PollOnce();
+  EXPECT_EQ(a.assigned, (std::set<int32_t>{0, 1, 2, 3}));
+}
+
 TEST(ConsumerClusterId, DiffersBetweenEmbeddedBrokersAndIsStableForOne) {
   auto first = EmbeddedBroker::Start(1, DefaultTopics("ids"));
   auto second = EmbeddedBroker::Start(1, DefaultTopics("ids"));
