@@ -10,17 +10,11 @@
 
 #include "kafka/client_conf.h"
 #include "kafka/rdkafka_error.h"
+#include "kafka/rdkafka_handles.h"
 #include "kafka/rdkafka_log.h"
 
 namespace jsm::kafka {
 namespace {
-
-struct PartitionListDeleter {
-  void operator()(rd_kafka_topic_partition_list_t* list) const {
-    rd_kafka_topic_partition_list_destroy(list);
-  }
-};
-using PartitionListPtr = std::unique_ptr<rd_kafka_topic_partition_list_t, PartitionListDeleter>;
 
 std::string Where(const std::string& topic, int32_t partition) {
   return "partition " + std::to_string(partition) + " of '" + topic + "'";

@@ -9,22 +9,11 @@
 #include "common/clock.h"
 #include "kafka/client_conf.h"
 #include "kafka/rdkafka_error.h"
+#include "kafka/rdkafka_handles.h"
 #include "kafka/rdkafka_log.h"
 
 namespace jsm::kafka {
 namespace {
-
-struct PartitionListDeleter {
-  void operator()(rd_kafka_topic_partition_list_t* list) const {
-    rd_kafka_topic_partition_list_destroy(list);
-  }
-};
-using PartitionListPtr = std::unique_ptr<rd_kafka_topic_partition_list_t, PartitionListDeleter>;
-
-struct MessageDeleter {
-  void operator()(rd_kafka_message_t* message) const { rd_kafka_message_destroy(message); }
-};
-using MessagePtr = std::unique_ptr<rd_kafka_message_t, MessageDeleter>;
 
 std::string Where(const std::string& topic, int32_t partition) {
   return "partition " + std::to_string(partition) + " of '" + topic + "'";

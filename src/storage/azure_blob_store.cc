@@ -37,26 +37,6 @@ std::string PercentEncode(std::string_view text, bool keep_slash) {
   return out;
 }
 
-/// A store key must be a relative path without empty, '.' or '..' segments (as LocalStore requires).
-Status CheckKey(std::string_view key) {
-  if (key.empty() || key.starts_with('/') || key.ends_with('/')) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "object key '" + std::string(key) + "' must be a relative file path");
-  }
-  size_t start = 0;
-  while (start <= key.size()) {
-    size_t end = key.find('/', start);
-    if (end == std::string_view::npos) end = key.size();
-    const std::string_view segment = key.substr(start, end - start);
-    if (segment.empty() || segment == "." || segment == "..") {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       "object key '" + std::string(key) + "' has an empty, '.' or '..' path segment");
-    }
-    start = end + 1;
-  }
-  return Status::Ok();
-}
-
 /// Escapes quotes, backslashes and control characters for a JSON log field.
 std::string JsonEscape(std::string_view text) {
   std::string out;
@@ -153,7 +133,7 @@ std::string AzureBlobStore::Describe() const {
 }
 
 Result<std::string> AzureBlobStore::BlobName(std::string_view path) const {
-  JSM_RETURN_IF_ERROR(CheckKey(path));
+  JSM_RETURN_IF_ERROR(CheckObjectKey(path));
   if (location_.prefix.empty()) return std::string(path);
   return location_.prefix + "/" + std::string(path);
 }

@@ -37,25 +37,6 @@ std::string_view BaseName(std::string_view path) {
   return slash == std::string_view::npos ? path : path.substr(slash + 1);
 }
 
-/// A key must be relative and must not climb out of the root.
-Status CheckKey(std::string_view key) {
-  if (key.empty() || key.starts_with('/') || key.ends_with('/')) {
-    return MakeError(ErrorCode::kInvalidArgument, "object key '" + std::string(key) + "' must be a relative file path");
-  }
-  size_t start = 0;
-  while (start <= key.size()) {
-    size_t end = key.find('/', start);
-    if (end == std::string_view::npos) end = key.size();
-    const std::string_view segment = key.substr(start, end - start);
-    if (segment.empty() || segment == "." || segment == "..") {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       "object key '" + std::string(key) + "' has an empty, '.' or '..' path segment");
-    }
-    start = end + 1;
-  }
-  return Status::Ok();
-}
-
 /// mkdir -p.
 Status MakeDirs(const std::string& dir) {
   struct stat st;
@@ -191,7 +172,7 @@ std::string LocalStore::FullPath(std::string_view path) const {
 }
 
 Result<std::string> LocalStore::Get(std::string_view path) {
-  JSM_RETURN_IF_ERROR(CheckKey(path));
+  JSM_RETURN_IF_ERROR(CheckObjectKey(path));
   const std::string full = FullPath(path);
   const int fd = ::open(full.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return std::unexpected(ErrnoError(errno, "cannot open", full));
@@ -227,7 +208,7 @@ Result<std::string> LocalStore::Get(std::string_view path) {
 }
 
 Status LocalStore::Put(std::string_view path, std::string_view data) {
-  JSM_RETURN_IF_ERROR(CheckKey(path));
+  JSM_RETURN_IF_ERROR(CheckObjectKey(path));
   const std::string full = FullPath(path);
   JSM_ASSIGN_OR_RETURN(const std::string temp, WriteTempFile(full, data));
   if (::rename(temp.c_str(), full.c_str()) != 0) {
@@ -239,7 +220,7 @@ Status LocalStore::Put(std::string_view path, std::string_view data) {
 }
 
 Status LocalStore::PutIfAbsent(std::string_view path, std::string_view data) {
-  JSM_RETURN_IF_ERROR(CheckKey(path));
+  JSM_RETURN_IF_ERROR(CheckObjectKey(path));
   const std::string full = FullPath(path);
   JSM_ASSIGN_OR_RETURN(const std::string temp, WriteTempFile(full, data));
   // link(2) fails with EEXIST when the target exists, atomically: of two racing
@@ -268,7 +249,7 @@ Result<std::vector<ObjectInfo>> LocalStore::List(std::string_view prefix) {
 }
 
 Status LocalStore::Delete(std::string_view path) {
-  JSM_RETURN_IF_ERROR(CheckKey(path));
+  JSM_RETURN_IF_ERROR(CheckObjectKey(path));
   const std::string full = FullPath(path);
   if (::unlink(full.c_str()) != 0 && errno != ENOENT && errno != ENOTDIR) {
     return std::unexpected(ErrnoError(errno, "cannot delete", full));

@@ -9,6 +9,24 @@
 
 namespace jsm::storage {
 
+Status CheckObjectKey(std::string_view key) {
+  if (key.empty() || key.starts_with('/') || key.ends_with('/')) {
+    return MakeError(ErrorCode::kInvalidArgument, "object key '" + std::string(key) + "' must be a relative file path");
+  }
+  size_t start = 0;
+  while (start <= key.size()) {
+    size_t end = key.find('/', start);
+    if (end == std::string_view::npos) end = key.size();
+    const std::string_view segment = key.substr(start, end - start);
+    if (segment.empty() || segment == "." || segment == "..") {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "object key '" + std::string(key) + "' has an empty, '.' or '..' path segment");
+    }
+    start = end + 1;
+  }
+  return Status::Ok();
+}
+
 Result<std::string> ObjectStore::GetRange(std::string_view path, uint64_t offset, uint64_t length) {
   JSM_ASSIGN_OR_RETURN(std::string data, Get(path));
   if (offset >= data.size()) return std::string();

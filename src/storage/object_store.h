@@ -41,6 +41,10 @@ class ObjectStore {
   virtual std::string Describe() const = 0;
 };
 
+/// A key every store accepts: a relative '/'-separated path without empty, '.' or '..'
+/// segments, so no key climbs out of the store's root. kInvalidArgument naming the key otherwise.
+Status CheckObjectKey(std::string_view key);
+
 /// Opens a store from a URI: a local directory path or file:// URI (created if missing), or
 /// az://container/path and abfss://container@account.dfs.core.windows.net/path (Azure Blob
 /// Storage; credentials from the AZURE_STORAGE_* environment variables, see docs/azure.md).
