@@ -50,3 +50,4 @@ for await (const line of lines) {
   }
 }
 await browser.close();
+process.exit(0);
