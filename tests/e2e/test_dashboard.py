@@ -132,21 +132,27 @@ def test_dashboard_shows_gold_live(real_csv, tmp_path):
         assert json.loads(driver_out.next(120)) == {"ready": True}
 
         checked = {}  # (monthly version, rfm version) -> the KPIs shown, each equal to gold at those versions
+
+        def check(snapshot):
+            """Compares the cards with gold at the versions the page read; returns those versions."""
+            versions = (int(snapshot["monthlyVersion"]), int(snapshot["rfmVersion"]))
+            if versions not in checked:
+                shown = shown_kpis(snapshot)
+                expected = expected_kpis(lakehouse, *versions)
+                rate = shown.pop("kpi-cancellation-rate")
+                assert rate == pytest.approx(expected.pop("kpi-cancellation-rate"), rel=1e-12, abs=1e-15)
+                assert shown == expected, f"page at gold versions {versions}"
+                assert shown["kpi-orders"] > 0
+                checked[versions] = shown
+                print(f"KPI cards at gold versions {versions} equal gold: {snapshot['kpis']}")
+            return versions
+
         deadline = time.monotonic() + 600
         while time.monotonic() < deadline:
             snapshot = ask("snapshot")
             assert snapshot["pageErrors"] == [], snapshot["pageErrors"]
             if snapshot["kpis"] is not None:
-                versions = (int(snapshot["monthlyVersion"]), int(snapshot["rfmVersion"]))
-                if versions not in checked:
-                    shown = shown_kpis(snapshot)
-                    expected = expected_kpis(lakehouse, *versions)
-                    rate = shown.pop("kpi-cancellation-rate")
-                    assert rate == pytest.approx(expected.pop("kpi-cancellation-rate"), rel=1e-12, abs=1e-15)
-                    assert shown == expected, f"page at gold versions {versions}"
-                    assert shown["kpi-orders"] > 0
-                    checked[versions] = shown
-                    print(f"KPI cards at gold versions {versions} equal gold: {snapshot['kpis']}")
+                check(snapshot)
                 # Live: the page moved to newer gold while the pipeline streamed.
                 if len({v[0] for v in checked}) >= 2 and snapshot["healthRows"] >= 3 and snapshot["charts"] == 5:
                     break
@@ -154,6 +160,22 @@ def test_dashboard_shows_gold_live(real_csv, tmp_path):
         assert len({v[0] for v in checked}) >= 2, f"the page showed too few gold versions while streaming: {list(checked)}"
         orders = [kpis["kpi-orders"] for _, kpis in sorted(checked.items())]
         assert orders == sorted(orders) and orders[0] < orders[-1], "orders should grow as the file streams"
+
+        # The stream ends: the page settles on the last gold version, still equal to gold.
+        monthly_path = str(lakehouse / "gold" / "monthly_kpis")
+        last, since, settled = None, time.monotonic(), None
+        deadline = time.monotonic() + 600
+        while settled is None and time.monotonic() < deadline:
+            latest = deltalake.DeltaTable(monthly_path).version()
+            if latest != last:
+                last, since = latest, time.monotonic()
+            snapshot = ask("snapshot")
+            assert snapshot["pageErrors"] == [], snapshot["pageErrors"]
+            if time.monotonic() - since >= 5 and check(snapshot)[0] == latest:
+                settled = latest
+            time.sleep(0.5)
+        assert settled is not None, f"the page did not settle on the last gold version (last seen {last})"
+        print(f"the page settled on gold/monthly_kpis version {settled}")
 
         screenshot = tmp_path / "dashboard.png"
         assert ask(f"screenshot {screenshot}") == {"screenshot": str(screenshot)}
