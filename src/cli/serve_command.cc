@@ -135,8 +135,9 @@ std::function<int()> RegisterServeCommand(CLI::App* app) {
                       "token every request but /healthz must carry (Authorization: Bearer TOKEN or ?token=); "
                       "default: the JSM_SERVE_TOKEN environment variable");
   command->add_option("--web", args->web,
-                      "directory of the built dashboard served at / (default: web/dashboard/dist of the source "
-                      "tree the binary was built in, as `make dashboard` makes it; see docs/dashboard.md)");
+                      "directory of the built dashboard served at / (default: <dir of jsm>/../web/dashboard/dist, i.e. "
+                      "the source tree of build/jsm after `make dashboard`, then <dir of jsm>/web, then "
+                      "./web/dashboard/dist; see docs/dashboard.md)");
   return [args] { return Serve(*args); };
 }
 
