@@ -8,6 +8,7 @@ DATA_CSV ?= ../shared/data/sales_transactions_v4a.csv
 
 .PHONY: all deps venv build run test unit pytest bench clean spark-jars
 .PHONY: kafka-jars kafka-up kafka-down azurite-install azurite-up azurite-down bench-azure bench-ingest
+.PHONY: dashboard browser-deps
 
 all: build
 
@@ -25,15 +26,36 @@ venv: deps $(VENV)/.installed
 $(BUILD)/build.ninja: CMakeLists.txt
 	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-build: deps $(BUILD)/build.ninja
+build: deps $(BUILD)/build.ninja dashboard
 	cmake --build $(BUILD) -j $(JOBS)
+
+# The live dashboard `jsm serve` serves at / (docs/dashboard.md): pinned npm packages
+# (web/dashboard/package-lock.json) bundled by esbuild into web/dashboard/dist.
+DASHBOARD := web/dashboard
+$(DASHBOARD)/node_modules/.installed: $(DASHBOARD)/package-lock.json
+	@command -v npm >/dev/null || { echo "error: npm is needed to build the dashboard (Node.js 20)" >&2; exit 1; }
+	cd $(DASHBOARD) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(DASHBOARD)/dist/index.html: $(DASHBOARD)/node_modules/.installed $(DASHBOARD)/build.mjs $(wildcard $(DASHBOARD)/src/*)
+	cd $(DASHBOARD) && node build.mjs
+
+dashboard: $(DASHBOARD)/dist/index.html
+
+# playwright-core (pinned in tests/browser/package-lock.json) for the browser test; it drives
+# Debian's chromium (deploy/debian-packages.txt) and never downloads a browser.
+tests/browser/node_modules/.installed: tests/browser/package-lock.json
+	cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+browser-deps: tests/browser/node_modules/.installed
 
 # The pipeline end to end on the embedded defaults: embedded broker, ./lakehouse, synthetic orders.
 run: build
 	$(BUILD)/jsm run --until-drained
 
 # Every test: C++ unit and integration tests (ctest), then the Python checks.
-test: build venv spark-jars kafka-jars azurite-install
+test: build venv spark-jars kafka-jars azurite-install browser-deps
 	cd $(BUILD) && ctest --output-on-failure -j 2
 	JSM_BIN=$(abspath $(BUILD)/jsm) JSM_DATA_CSV=$(abspath $(DATA_CSV)) $(VENV)/bin/python -m pytest -v tests/e2e tests/python
 
@@ -76,7 +98,7 @@ azurite-down:
 unit: build
 	cd $(BUILD) && ctest --output-on-failure -L unit -j 2
 
-pytest: build venv spark-jars kafka-jars azurite-install
+pytest: build venv spark-jars kafka-jars azurite-install browser-deps
 	JSM_BIN=$(abspath $(BUILD)/jsm) JSM_DATA_CSV=$(abspath $(DATA_CSV)) $(VENV)/bin/python -m pytest -v tests/e2e tests/python
 
 bench: build venv

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <thread>
+#include <vector>
 
 #include "cli/commands.h"
 #include "serve/access_control.h"
@@ -19,10 +20,26 @@ struct ServeSession {
   std::unique_ptr<serve::ApiRouter> router;
   std::unique_ptr<serve::HttpServer> http;
   std::string url;
+  std::string web_dir;  ///< the dashboard's directory, empty = none found
 };
 
+std::string DefaultDashboardDir() {
+  std::error_code error;
+  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", error);
+  std::vector<std::filesystem::path> candidates;
+  if (!error) {
+    candidates.push_back(exe.parent_path().parent_path() / "web" / "dashboard" / "dist");
+    candidates.push_back(exe.parent_path() / "web");
+  }
+  candidates.push_back(std::filesystem::path("web") / "dashboard" / "dist");
+  for (const auto& dir : candidates) {
+    if (std::filesystem::is_regular_file(dir / "index.html", error)) return dir.lexically_normal().string();
+  }
+  return "";
+}
+
 std::shared_ptr<ServeSession> StartServing(const std::string& lakehouse, const std::string& listen,
-                                           const std::string& flag_token, int* exit_code) {
+                                           const std::string& flag_token, int* exit_code, const std::string& web_dir) {
   auto address = serve::ParseListenAddress(listen);
   if (!address) {
     PrintError(address.error().message());
@@ -47,7 +64,14 @@ std::shared_ptr<ServeSession> StartServing(const std::string& lakehouse, const s
     return nullptr;
   }
   session->store = std::move(*store);
-  session->router = std::make_unique<serve::ApiRouter>(session->store.get(), access);
+  std::string web = web_dir.empty() ? DefaultDashboardDir() : web_dir;
+  if (!web_dir.empty() && !std::filesystem::is_regular_file(std::filesystem::path(web_dir) / "index.html")) {
+    PrintError("no dashboard at " + web_dir + " (no index.html; build it with `make dashboard`)");
+    *exit_code = kExitUsage;
+    return nullptr;
+  }
+  session->web_dir = web;
+  session->router = std::make_unique<serve::ApiRouter>(session->store.get(), access, serve::StaticFiles(web));
   auto http = serve::HttpServer::Start(session->router.get(), *address);
   if (!http) {
     PrintError(http.error().message());
@@ -69,6 +93,7 @@ struct ServeArgs {
   std::string lakehouse = "lakehouse";
   std::string listen = "127.0.0.1:8080";
   std::string token;
+  std::string web;
 };
 
 int Serve(const ServeArgs& args) {
@@ -77,11 +102,16 @@ int Serve(const ServeArgs& args) {
     return kExitError;
   }
   int exit_code = kExitOk;
-  auto session = StartServing(args.lakehouse, args.listen, args.token, &exit_code);
+  auto session = StartServing(args.lakehouse, args.listen, args.token, &exit_code, args.web);
   if (!session) return exit_code;
   // The first line is the base URL alone, for scripts (useful with port 0).
   std::printf("%s\n", session->url.c_str());
   std::printf("serving %s: /api/tables, /metrics, /healthz, /readyz; Ctrl-C stops\n", args.lakehouse.c_str());
+  if (session->web_dir.empty()) {
+    std::printf("no dashboard found (run `make dashboard`, or give --web DIR)\n");
+  } else {
+    std::printf("dashboard at %s/ (from %s)\n", session->url.c_str(), session->web_dir.c_str());
+  }
   std::fflush(stdout);
   while (!StopRequested().load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   session->http->Stop();
@@ -94,7 +124,7 @@ std::function<int()> RegisterServeCommand(CLI::App* app) {
   auto args = std::make_shared<ServeArgs>();
   CLI::App* command = app->add_subcommand(
       "serve",
-      "Serve the lakehouse over HTTP: /api/tables (JSON list), /api/tables/<layer>/<name>?limit=&order=&filter=&version=\n"
+      "Serve the lakehouse over HTTP: the live dashboard at /, /api/tables (JSON list), /api/tables/<layer>/<name>?limit=&order=&filter=&version=\n"
       "&format=json|csv, /metrics (Prometheus text), /healthz, /readyz. See docs/serve.md.");
   command->add_option("--lakehouse", args->lakehouse, "lakehouse root directory")->capture_default_str();
   command->add_option("--listen", args->listen,
@@ -104,6 +134,10 @@ std::function<int()> RegisterServeCommand(CLI::App* app) {
   command->add_option("--token", args->token,
                       "token every request but /healthz must carry (Authorization: Bearer TOKEN or ?token=); "
                       "default: the JSM_SERVE_TOKEN environment variable");
+  command->add_option("--web", args->web,
+                      "directory of the built dashboard served at / (default: <dir of jsm>/../web/dashboard/dist, i.e. "
+                      "the source tree of build/jsm after `make dashboard`, then <dir of jsm>/web, then "
+                      "./web/dashboard/dist; see docs/dashboard.md)");
   return [args] { return Serve(*args); };
 }
 

@@ -52,7 +52,17 @@ HttpResponse ApiRouter::Handle(const HttpRequest& request) {
   if (request.path.starts_with(kTablePrefix)) {
     return TableResponse(request, std::string_view(request.path).substr(kTablePrefix.size()));
   }
-  return ErrorResponse(404, "no route " + request.path + " (try /api/tables, /metrics, /healthz, /readyz)");
+  if (auto file = web_.Find(request.path)) {
+    HttpResponse response;
+    response.content_type = std::move(file->content_type);
+    response.body = std::move(file->body);
+    response.headers.emplace_back("Cache-Control", "no-cache");
+    return response;
+  }
+  if (request.path == "/" && !web_.enabled()) {
+    return ErrorResponse(404, "no dashboard: build it with `make dashboard` or give `--web DIR` (see docs/dashboard.md)");
+  }
+  return ErrorResponse(404, "no route " + request.path + " (try /, /api/tables, /metrics, /healthz, /readyz)");
 }
 
 HttpResponse ApiRouter::ReadyResponse() {

@@ -10,6 +10,7 @@
 
 #include "serve/access_control.h"
 #include "serve/prometheus_metrics.h"
+#include "serve/static_files.h"
 #include "storage/object_store.h"
 
 namespace jsm::serve {
@@ -34,8 +35,9 @@ struct HttpResponse {
 /// Routes requests to the lakehouse's tables and metrics. Thread-safe.
 class ApiRouter {
  public:
-  /// `store` must outlive the router.
-  ApiRouter(storage::ObjectStore* store, AccessControl access) : store_(store), access_(std::move(access)), metrics_(store) {}
+  /// `store` must outlive the router. `web` serves the dashboard at / (empty = no dashboard).
+  ApiRouter(storage::ObjectStore* store, AccessControl access, StaticFiles web = StaticFiles())
+      : store_(store), access_(std::move(access)), metrics_(store), web_(std::move(web)) {}
 
   HttpResponse Handle(const HttpRequest& request);
 
@@ -48,6 +50,7 @@ class ApiRouter {
   storage::ObjectStore* store_;
   AccessControl access_;
   MetricsCollector metrics_;
+  StaticFiles web_;
 };
 
 /// A JSON error body {"error": message} with `status`.

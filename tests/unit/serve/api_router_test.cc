@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include "unit/serve/test_lakehouse.h"
 
 namespace jsm::serve {
@@ -94,6 +97,30 @@ TEST_F(ApiRouterTest, MetricsAreServedAsPrometheusText) {
   ASSERT_EQ(metrics.status, 200) << metrics.body;
   EXPECT_EQ(metrics.content_type, "text/plain; version=0.0.4; charset=utf-8");
   EXPECT_NE(metrics.body.find("jsm_table_version{table=\"gold/things\"} 2\n"), std::string::npos) << metrics.body;
+}
+
+TEST_F(ApiRouterTest, ServesTheDashboardAtRootBehindTheToken) {
+  const std::string web = dir_.path() + "/web";
+  std::filesystem::create_directories(web);
+  std::ofstream(web + "/index.html") << "<html>dashboard</html>";
+  std::ofstream(web + "/app.js") << "run();";
+  ApiRouter open_router(store_.get(), AccessControl("", true), StaticFiles(web));
+  HttpResponse page = Get(open_router, "/");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_EQ(page.body, "<html>dashboard</html>");
+  EXPECT_EQ(page.content_type, "text/html; charset=utf-8");
+  EXPECT_EQ(Get(open_router, "/app.js").content_type, "text/javascript; charset=utf-8");
+  EXPECT_EQ(Get(open_router, "/../lake").status, 404);
+  EXPECT_EQ(Get(open_router, "/api/tables").status, 200);  // the API routes still win
+
+  ApiRouter guarded(store_.get(), AccessControl("s3cret", false), StaticFiles(web));
+  EXPECT_EQ(Get(guarded, "/").status, 401);
+  EXPECT_EQ(Get(guarded, "/", {}, "Bearer s3cret").status, 200);
+
+  ApiRouter without(store_.get(), AccessControl("", true));
+  HttpResponse none = Get(without, "/");
+  EXPECT_EQ(none.status, 404);
+  EXPECT_NE(none.body.find("make dashboard"), std::string::npos) << none.body;
 }
 
 }  // namespace

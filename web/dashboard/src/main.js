@@ -1,0 +1,259 @@
+// The live dashboard of `jsm serve`: KPI cards and charts from the gold tables
+// (/api/tables/gold/...), pipeline health from /metrics, refreshed every few seconds.
+// Money arrives as decimal strings and is summed in integer pence, never in floats.
+import { Chart, registerables } from "chart.js";
+
+Chart.register(...registerables);
+
+const params = new URLSearchParams(window.location.search);
+const TOKEN = params.get("token") || "";
+const INTERVAL_MS = Math.max(1000, Number(params.get("interval") || 3) * 1000);
+const PALETTE = ["#3366cc", "#dc3912", "#ff9900", "#109618", "#990099", "#0099c6", "#dd4477", "#66aa00", "#b82e2e", "#316395"];
+
+/** GET a path of this server as JSON (the token, when the page was opened with one, goes along). */
+async function getJson(path) {
+  const headers = TOKEN ? { Authorization: "Bearer " + TOKEN } : {};
+  const response = await fetch(path, { headers, cache: "no-store" });
+  if (!response.ok) throw new Error(path + ": HTTP " + response.status);
+  return response.json();
+}
+
+async function getText(path) {
+  const headers = TOKEN ? { Authorization: "Bearer " + TOKEN } : {};
+  const response = await fetch(path, { headers, cache: "no-store" });
+  if (!response.ok) throw new Error(path + ": HTTP " + response.status);
+  return response.text();
+}
+
+/** A gold table's rows, or null while the table does not exist yet (404). */
+async function goldTable(name, query = "") {
+  try {
+    return await getJson("/api/tables/gold/" + name + "?limit=100000" + query);
+  } catch (error) {
+    if (String(error.message).endsWith("HTTP 404")) return null;
+    throw error;
+  }
+}
+
+/** "1234.56" or "-0.50" -> integer pence. */
+function pence(text) {
+  if (text === null || text === undefined) return 0;
+  const negative = text.startsWith("-");
+  const [whole, frac = ""] = (negative ? text.slice(1) : text).split(".");
+  const value = Number(whole) * 100 + Number((frac + "00").slice(0, 2));
+  return negative ? -value : value;
+}
+
+/** Integer pence -> "1234.56". */
+function penceText(value) {
+  const negative = value < 0;
+  const abs = Math.abs(value);
+  const text = Math.floor(abs / 100) + "." + String(abs % 100).padStart(2, "0");
+  return negative ? "-" + text : text;
+}
+
+const gbp = new Intl.NumberFormat("en-GB", { style: "currency", currency: "GBP" });
+const count = new Intl.NumberFormat("en-GB");
+
+function setKpi(id, value, display) {
+  const element = document.querySelector("#" + id + " .value");
+  element.dataset.value = String(value);
+  element.textContent = display;
+}
+
+/** KPI cards: totals over gold/monthly_kpis, customers = rows of gold/customer_rfm (docs/dashboard.md). */
+function renderKpis(monthly, rfm) {
+  let net = 0, gross = 0, orders = 0, cancellations = 0;
+  for (const row of monthly.rows) {
+    net += pence(row.net_revenue);
+    gross += pence(row.gross_revenue);
+    orders += row.orders;
+    cancellations += row.cancellations;
+  }
+  // Average order value: gross / orders, rounded half away from zero to the penny (as gold does).
+  const aov = orders > 0 ? Math.sign(gross) * Math.floor((2 * Math.abs(gross) + orders) / (2 * orders)) : null;
+  const rate = orders + cancellations > 0 ? cancellations / (orders + cancellations) : 0;
+  const customers = rfm ? rfm.rows.length : 0;
+  setKpi("kpi-revenue", penceText(net), gbp.format(net / 100));
+  setKpi("kpi-orders", orders, count.format(orders));
+  setKpi("kpi-aov", aov === null ? "" : penceText(aov), aov === null ? "–" : gbp.format(aov / 100));
+  setKpi("kpi-customers", customers, count.format(customers));
+  setKpi("kpi-cancellation-rate", rate, (100 * rate).toFixed(2) + " %");
+  const kpis = document.querySelector(".kpis");
+  kpis.dataset.monthlyKpisVersion = String(monthly.version);
+  kpis.dataset.customerRfmVersion = rfm ? String(rfm.version) : "";
+}
+
+const charts = {};
+
+function chart(id, type, options = {}) {
+  if (!charts[id]) {
+    charts[id] = new Chart(document.getElementById(id), {
+      type,
+      data: { labels: [], datasets: [] },
+      options: { animation: false, responsive: true, maintainAspectRatio: false, ...options },
+    });
+  }
+  return charts[id];
+}
+
+function update(id, type, labels, datasets, options) {
+  const c = chart(id, type, options);
+  c.data.labels = labels;
+  c.data.datasets = datasets;
+  c.update("none");
+}
+
+function renderRevenue(daily) {
+  const byDate = new Map();
+  for (const row of daily.rows) byDate.set(row.order_date, (byDate.get(row.order_date) || 0) + pence(row.net_revenue));
+  const dates = [...byDate.keys()].sort();
+  update("chart-revenue", "line", dates,
+         [{ label: "net revenue (GBP)", data: dates.map((d) => byDate.get(d) / 100), borderColor: PALETTE[0],
+            backgroundColor: "rgba(51,102,204,0.15)", fill: true, pointRadius: 0, tension: 0.2 }],
+         { plugins: { legend: { display: false } } });
+}
+
+function renderCountries(countries) {
+  const top = countries.rows.slice(0, 10);
+  update("chart-country", "bar", top.map((r) => r.country ?? "(none)"),
+         [{ label: "net revenue (GBP)", data: top.map((r) => pence(r.net_revenue) / 100), backgroundColor: PALETTE[0] }],
+         { indexAxis: "y", plugins: { legend: { display: false } } });
+}
+
+function renderProducts(products) {
+  const top = products.rows.slice(0, 10);
+  update("chart-products", "bar", top.map((r) => (r.product_name || r.product_no).slice(0, 32)),
+         [{ label: "net revenue (GBP)", data: top.map((r) => pence(r.net_revenue) / 100), backgroundColor: PALETTE[3] }],
+         { indexAxis: "y", plugins: { legend: { display: false } } });
+}
+
+const SEGMENTS = ["Champions", "Loyal", "New", "Needs Attention", "At Risk", "Hibernating", "Lost"];
+
+function renderRfm(rfm) {
+  const counts = new Map(SEGMENTS.map((s) => [s, 0]));
+  for (const row of rfm.rows) counts.set(row.segment, (counts.get(row.segment) || 0) + 1);
+  const labels = [...counts.keys()];
+  update("chart-rfm", "doughnut", labels,
+         [{ data: labels.map((s) => counts.get(s)), backgroundColor: labels.map((_, i) => PALETTE[i % PALETTE.length]) }],
+         { plugins: { legend: { position: "right" } } });
+}
+
+function renderCancellations(monthly) {
+  const months = monthly.rows.map((r) => r.month.slice(0, 7));
+  update("chart-cancellations", "bar", months, [
+    { type: "bar", label: "cancellations", data: monthly.rows.map((r) => r.cancellations), backgroundColor: PALETTE[1], yAxisID: "y" },
+    { type: "line", label: "cancellation rate (%)", data: monthly.rows.map((r) => 100 * r.cancellation_rate),
+      borderColor: PALETTE[2], yAxisID: "rate", pointRadius: 2 },
+  ], { scales: { y: { position: "left" }, rate: { position: "right", grid: { drawOnChartArea: false } } } });
+}
+
+/** Prometheus text format -> [{name, labels, value}]. */
+function parseMetrics(text) {
+  const samples = [];
+  for (const line of text.split("\n")) {
+    if (!line || line.startsWith("#")) continue;
+    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)/.exec(line);
+    if (!match) continue;
+    const labels = {};
+    for (const l of (match[2] || "").matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[l[1]] = l[2];
+    samples.push({ name: match[1], labels, value: Number(match[3]) });
+  }
+  return samples;
+}
+
+let previousOut = null;  // {time, perStage}: for events per second between two polls
+
+function fillTable(id, rows) {
+  const body = document.querySelector("#" + id + " tbody");
+  body.replaceChildren(...rows.map((cells) => {
+    const tr = document.createElement("tr");
+    for (const cell of cells) {
+      const td = document.createElement("td");
+      td.textContent = cell;
+      tr.appendChild(td);
+    }
+    return tr;
+  }));
+}
+
+function renderHealth(samples) {
+  const stages = new Map();
+  const expectations = new Map();
+  const tables = new Map();
+  const stage = (name) => {
+    if (!stages.has(name)) stages.set(name, {});
+    return stages.get(name);
+  };
+  for (const s of samples) {
+    const short = s.name.replace(/^jsm_stage_/, "").replace(/_total$/, "");
+    if (s.name.startsWith("jsm_stage_") && s.labels.stage) stage(s.labels.stage)[short] = s.value;
+    if (s.name === "jsm_expectation_passed_total" || s.name === "jsm_expectation_failed_total") {
+      const key = s.labels.expectation + "\u0000" + s.labels.action;
+      const e = expectations.get(key) || { expectation: s.labels.expectation, action: s.labels.action, passed: 0, failed: 0 };
+      e[s.name.includes("passed") ? "passed" : "failed"] = s.value;
+      expectations.set(key, e);
+    }
+    if (s.name === "jsm_table_version" || s.name === "jsm_table_rows") {
+      const t = tables.get(s.labels.table) || {};
+      t[s.name === "jsm_table_version" ? "version" : "rows"] = s.value;
+      tables.set(s.labels.table, t);
+    }
+  }
+  const now = performance.now();
+  const rates = {};
+  for (const [name, s] of stages) {
+    if (previousOut && previousOut.perStage[name] !== undefined && now > previousOut.time) {
+      rates[name] = ((s.events_out || 0) - previousOut.perStage[name]) / ((now - previousOut.time) / 1000);
+    }
+  }
+  previousOut = { time: now, perStage: Object.fromEntries([...stages].map(([n, s]) => [n, s.events_out || 0])) };
+  fillTable("health-stages", [...stages].map(([name, s]) => [
+    name, count.format(s.batches || 0), count.format(s.events_in || 0), count.format(s.events_out || 0),
+    rates[name] === undefined ? "–" : count.format(Math.round(rates[name])),
+    count.format(s.quarantined || 0), count.format(s.dead_letters || 0),
+    s.last_batch_timestamp_seconds ? new Date(s.last_batch_timestamp_seconds * 1000).toLocaleTimeString() : "–",
+  ]));
+  fillTable("health-expectations", [...expectations.values()].map((e) => [
+    e.expectation, e.action, count.format(e.passed), count.format(e.failed),
+    e.passed + e.failed > 0 ? (100 * e.passed / (e.passed + e.failed)).toFixed(2) + " %" : "–",
+  ]));
+  fillTable("health-tables", [...tables].filter(([name]) => !name.startsWith("_system")).map(([name, t]) => [
+    name, String(t.version ?? "–"), count.format(t.rows ?? 0),
+  ]));
+}
+
+async function refresh() {
+  const status = document.getElementById("status");
+  try {
+    const [monthly, rfm, daily, countries, products, metrics] = await Promise.all([
+      goldTable("monthly_kpis"), goldTable("customer_rfm"), goldTable("daily_sales"),
+      goldTable("country_summary"), goldTable("product_performance", "&order=revenue_rank&limit=10"),
+      getText("/metrics").then(parseMetrics).catch(() => null),
+    ]);
+    if (metrics) renderHealth(metrics);
+    if (!monthly) {
+      status.textContent = "waiting for the first gold commit…";
+      return;
+    }
+    renderKpis(monthly, rfm);
+    if (daily) renderRevenue(daily);
+    if (countries) renderCountries(countries);
+    if (products) renderProducts(products);
+    if (rfm) renderRfm(rfm);
+    renderCancellations(monthly);
+    status.className = "status";
+    status.textContent = "gold/monthly_kpis version " + monthly.version + " · updated " + new Date().toLocaleTimeString();
+  } catch (error) {
+    status.className = "status error";
+    status.textContent = "refresh failed: " + error.message;
+  }
+}
+
+async function loop() {
+  await refresh();
+  setTimeout(loop, INTERVAL_MS);
+}
+
+document.getElementById("interval").textContent = String(INTERVAL_MS / 1000);
+loop();
