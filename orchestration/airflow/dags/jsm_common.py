@@ -44,10 +44,13 @@ def stderr_path_template() -> str:
             + "/{{ dag.dag_id }}/{{ run_id | replace(':', '_') | replace('+', '_') }}/{{ ti.task_id }}.{{ ti.try_number }}.stderr")
 
 
-def jsm_bash(args: str, *, skip_missing_table: str | None = None) -> str:
+def jsm_bash(args: str, *, skip_missing_table: str | None = None, pre: tuple[str, ...] = (),
+             for_each: tuple[str, str] | None = None) -> str:
     """A bash command running `jsm <args>` whose stderr is kept per try and echoed to the task log.
 
     `args` may use the shell variables JSM, LAKE, BOOT, TOPIC and CFG (the --config option or empty).
+    `for_each=(NAME, WORDS)` runs jsm once per word (stopping at the first failure).
+    `pre` are extra bash lines run before jsm (after the settings are set).
     With `skip_missing_table`, a local lakehouse without that table makes the task skipped (exit 99).
     """
     lines = [
@@ -65,13 +68,20 @@ def jsm_bash(args: str, *, skip_missing_table: str | None = None) -> str:
         lines.append('case "$LAKE" in *://*) ;; *) if [ ! -d "$LAKE/%s/_delta_log" ]; then '
                      'echo "table %s does not exist yet: skipped"; exit 99; fi;; esac'
                      % (skip_missing_table, skip_missing_table))
-    lines += [
+    lines += list(pre)
+    call = [
         'echo "+ jsm %s"' % args.replace('"', '\\"'),
         '"$JSM" %s 2>"$ERR"' % args,
         "rc=$?",
         'cat "$ERR" >&2',
-        'exit $rc',
     ]
+    if for_each:
+        name, words = for_each
+        lines.append("for %s in %s; do" % (name, words))
+        lines += ["  " + line for line in call]
+        lines += ['  if [ $rc -ne 0 ]; then exit $rc; fi', "done", "exit 0"]
+    else:
+        lines += call + ["exit $rc"]
     return "\n".join(lines) + "\n"
 
 
