@@ -78,7 +78,8 @@ def test_transient_failure_is_retried_and_the_run_succeeds(airflow_home, jsm_bin
     assert run_state(proc) == "success", proc.stdout[-4000:] + proc.stderr[-4000:]
     assert not marker.exists()  # the first try did fail
     logged = failures.read_text()
-    assert "stage=refine try=1" in logged and "injected transient failure" in logged
+    assert "(will retry): dag=pedidos_pipeline stage=refine try=1" in logged
+    assert "injected transient failure" in logged and "(final)" not in logged
     assert gold_totals(lake) == expected_totals(real_orders)
 
 
@@ -92,5 +93,6 @@ def test_quality_gate_below_threshold_fails_the_run(airflow_home, jsm_bin, broke
                      extra_env={"JSM_AIRFLOW_FAILURE_LOG": str(failures)})
     assert run_state(proc) == "failed", proc.stdout[-4000:]
     logged = failures.read_text()
-    assert "stage=quality_gate" in logged
+    assert "(final): dag=pedidos_pipeline stage=quality_gate try=1" in logged
+    assert "below 0.99999" in logged  # the jsm error itself
     assert "stage=aggregate" not in logged  # the stages themselves succeeded

@@ -104,6 +104,15 @@ def last_jsm_error(stderr_file: str) -> str:
 
 def on_failure(context) -> None:
     """Failure callback: logs the failing stage (task), its try and the jsm error it printed."""
+    _log_failure(context, "final")
+
+
+def on_retry(context) -> None:
+    """Retry callback: the same line as on_failure, for a try that will be retried."""
+    _log_failure(context, "will retry")
+
+
+def _log_failure(context, outcome: str) -> None:
     ti = context.get("ti") or context.get("task_instance")
     task_id = getattr(ti, "task_id", "?")
     try_number = getattr(ti, "try_number", "?")
@@ -111,7 +120,7 @@ def on_failure(context) -> None:
     run_id = str(context.get("run_id", "?"))
     base = os.environ.get("AIRFLOW_VAR_JSM_STDERR_DIR") or _variable("jsm_stderr_dir", "/tmp/jsm-airflow")
     path = os.path.join(base, dag_id, run_id.replace(":", "_").replace("+", "_"), f"{task_id}.{try_number}.stderr")
-    message = (f"JSM stage failed ({'will retry' if str(getattr(ti, 'state', '')).endswith('up_for_retry') else 'final'}): dag={dag_id} stage={task_id} try={try_number} run={run_id} "
+    message = (f"JSM stage failed ({outcome}): dag={dag_id} stage={task_id} try={try_number} run={run_id} "
                f"exception={context.get('exception')!r} jsm_error={last_jsm_error(path)}")
     log.error(message)
     sink = os.environ.get("JSM_AIRFLOW_FAILURE_LOG")  # optional: one line per failure, for alerting/tests
@@ -138,5 +147,5 @@ def default_args(execution_timeout: timedelta) -> dict:
         "max_retry_delay": timedelta(minutes=30),
         "execution_timeout": execution_timeout,
         "on_failure_callback": on_failure,
-        "on_retry_callback": on_failure,  # a try that will be retried is logged the same way
+        "on_retry_callback": on_retry,
     }
