@@ -39,7 +39,8 @@ def test_maintenance_keeps_rows_and_leaves_fewer_files(airflow_home, jsm_bin, br
     proc = dags_test(airflow_home, "pedidos_maintenance",
                      {"jsm_bin": jsm_bin, "jsm_lakehouse": lake, "jsm_bootstrap": broker,
                       "jsm_stderr_dir": tmp_path / "stderr",
-                      "jsm_vacuum_retain_hours": "0", "jsm_vacuum_force": "true"})
+                      "jsm_vacuum_retain_hours": "0", "jsm_vacuum_force": "true",
+                      "jsm_dlq_replayable_reasons": "not_json,missing_field"})
     assert run_state(proc) == "success", proc.stdout[-4000:] + proc.stderr[-4000:]
     after = snapshot(lake)
     for table in TABLES:
@@ -49,4 +50,7 @@ def test_maintenance_keeps_rows_and_leaves_fewer_files(airflow_home, jsm_bin, br
     assert after["bronze/pedidos"]["active_files"] == 1
     for table in TABLES:  # a checkpoint was written for every table
         assert list((lake / table / "_delta_log").glob("*.checkpoint.parquet")), table
-    assert "dlq_report" in proc.stdout + proc.stderr
+    out = proc.stdout + proc.stderr
+    assert "+ jsm dlq list" in out
+    for reason in ("not_json", "missing_field"):  # one replay call per configured reason (no letters: none replayed)
+        assert f'+ jsm dlq replay  --bootstrap "{broker}" --topic "pedidos" --lakehouse "{lake}" --reason "{reason}"' in out
