@@ -55,9 +55,10 @@ run: build
 	$(BUILD)/jsm run --until-drained
 
 # Every test: C++ unit and integration tests (ctest), then the Python checks.
-test: build venv spark-jars kafka-jars azurite-install browser-deps
+test: build venv spark-jars kafka-jars azurite-install browser-deps airflow-venv
 	cd $(BUILD) && ctest --output-on-failure -j 2
 	JSM_BIN=$(abspath $(BUILD)/jsm) JSM_DATA_CSV=$(abspath $(DATA_CSV)) $(VENV)/bin/python -m pytest -v tests/e2e tests/python
+	$(MAKE) --no-print-directory airflow-test
 
 # Delta Lake jars for the Spark checks, from Maven Central into deploy/spark/jars (versions in the pom).
 SPARK_JARS := deploy/spark/jars
@@ -117,3 +118,23 @@ bench-ingest: build venv kafka-jars
 
 clean:
 	rm -rf $(BUILD)
+
+# Apache Airflow (issue 7) in its own venv: its pins clash with pyspark/deltalake of $(VENV). See docs/airflow.md.
+AIRFLOW_VENV ?= .venv-airflow
+AIRFLOW_REQ := orchestration/airflow/requirements.txt orchestration/airflow/constraints.txt
+.PHONY: airflow-venv airflow-test airflow-up airflow-down
+$(AIRFLOW_VENV)/.installed: $(AIRFLOW_REQ)
+	@test -x $(AIRFLOW_VENV)/bin/python || python3.11 -m venv $(AIRFLOW_VENV) || $(PYTHON) -m venv $(AIRFLOW_VENV)
+	$(AIRFLOW_VENV)/bin/pip install -q --disable-pip-version-check -r orchestration/airflow/requirements.txt -c orchestration/airflow/constraints.txt
+	@touch $@
+
+airflow-venv: $(AIRFLOW_VENV)/.installed
+
+airflow-test: build venv airflow-venv
+	JSM_BIN=$(abspath $(BUILD)/jsm) JSM_DATA_CSV=$(abspath $(DATA_CSV)) JSM_PEER_PYTHON=$(abspath $(VENV)/bin/python) $(AIRFLOW_VENV)/bin/python -m pytest -v tests/airflow
+
+airflow-up: build airflow-venv
+	orchestration/airflow/up.sh
+
+airflow-down:
+	orchestration/airflow/down.sh

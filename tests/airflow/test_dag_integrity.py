@@ -1,0 +1,95 @@
+"""DAG integrity: every DAG file imports, with the designed tasks, dependencies, retries and timeouts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from conftest import DAGS
+
+
+@pytest.fixture(scope="module")
+def dagbag(airflow_home, monkeypatch_module):
+    from airflow.dag_processing.dagbag import DagBag
+    return DagBag(dag_folder=str(DAGS))
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module(airflow_home):
+    mp = pytest.MonkeyPatch()
+    mp.setenv("AIRFLOW_HOME", str(airflow_home))
+    yield mp
+    mp.undo()
+
+
+def test_every_dag_imports_without_error(dagbag):
+    assert dagbag.import_errors == {}
+    assert set(dagbag.dag_ids) == {"pedidos_pipeline", "pedidos_maintenance", "pedidos_backfill"}
+
+
+def edges(dag):
+    return {(t.task_id, d) for t in dag.tasks for d in t.downstream_task_ids}
+
+
+def test_pipeline_tasks_and_order(dagbag):
+    dag = dagbag.dags["pedidos_pipeline"]
+    assert edges(dag) == {("wait_for_new_messages", "ingest"), ("ingest", "refine"), ("refine", "aggregate"),
+                          ("aggregate", "quality_gate")}
+    for stage in ("ingest", "refine", "aggregate"):
+        command = dag.get_task(stage).bash_command
+        assert f"--stage {stage} --available-now" in command
+    assert "--min-pass-rate" in dag.get_task("quality_gate").bash_command
+    assert dag.max_active_runs == 1
+
+
+def test_gold_tables_are_assets_of_the_quality_gate(dagbag):
+    outlets = dagbag.dags["pedidos_pipeline"].get_task("quality_gate").outlets
+    assert sorted(a.uri for a in outlets) == sorted(
+        f"jsm://lakehouse/gold/{t}" for t in
+        ("daily_sales", "product_performance", "country_summary", "customer_rfm", "monthly_kpis"))
+
+
+def test_maintenance_tables_in_dependency_order(dagbag):
+    dag = dagbag.dags["pedidos_maintenance"]
+    import pedidos_maintenance as m
+    order = [t.replace("/", "__") for t in m.TABLES]
+    assert order.index("bronze__pedidos") < order.index("silver__pedidos") < order.index("gold__daily_sales")
+    e = edges(dag)
+    for group in order:
+        assert (f"{group}.optimize", f"{group}.checkpoint") in e
+        assert (f"{group}.checkpoint", f"{group}.vacuum") in e
+    for before, after in zip(order, order[1:]):
+        assert (f"{before}.vacuum", f"{after}.optimize") in e
+    assert (f"{order[-1]}.vacuum", "dlq_report") in e and ("dlq_report", "dlq_replay") in e
+    assert "dlq replay" in dag.get_task("dlq_replay").bash_command
+    assert "--reason" in dag.get_task("dlq_replay").bash_command
+
+
+def test_backfill_is_manual_with_params(dagbag):
+    dag = dagbag.dags["pedidos_backfill"]
+    assert type(dag.timetable).__name__ == "NullTimetable"  # schedule=None: manual only
+    assert set(dag.params.keys()) == {"mode", "bronze_version"}
+    assert edges(dag) == {("plan", "refine"), ("refine", "aggregate"), ("aggregate", "quality_gate")}
+
+
+# Tasks deliberately not retried: a quality verdict and a parameter check are not transient.
+NOT_RETRIED = {("pedidos_pipeline", "quality_gate"), ("pedidos_backfill", "quality_gate"), ("pedidos_backfill", "plan")}
+
+
+def test_every_task_has_timeout_callback_and_backoff_retries(dagbag):
+    for dag in dagbag.dags.values():
+        for task in dag.tasks:
+            assert task.execution_timeout is not None and task.execution_timeout <= timedelta(hours=4), task
+            assert task.on_failure_callback, task
+            if (dag.dag_id, task.task_id) in NOT_RETRIED:
+                assert task.retries == 0
+            else:
+                assert task.retries >= 1, task
+                assert task.retry_exponential_backoff, task
+
+
+def test_no_secret_or_fixed_setting_in_dag_files():
+    text = "\n".join(p.read_text() for p in DAGS.glob("*.py")).lower()
+    for word in ("password=", "secret=", "sas_token=", "accountkey="):
+        assert word not in text
