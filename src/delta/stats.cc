@@ -7,6 +7,7 @@
 #include "common/clock.h"
 #include "delta/actions.h"
 #include "delta/json_writer.h"
+#include "delta/value_text.h"
 
 namespace jsm::delta {
 namespace {
@@ -35,19 +36,6 @@ std::string FormatStatsTimestamp(int64_t micros) {
   std::string text = FormatTimestampMicros(floored);  // "....SS.ffffffZ"
   text.erase(text.size() - 4, 3);                     // drop the three zero microsecond digits
   return text;
-}
-
-/// An unscaled decimal as a JSON number with `scale` fraction digits, e.g. 1234,2 -> 12.34.
-std::string FormatDecimal(int64_t unscaled, int scale) {
-  const bool negative = unscaled < 0;
-  // Work on the magnitude as unsigned so INT64_MIN does not overflow.
-  const uint64_t magnitude = negative ? 0 - static_cast<uint64_t>(unscaled) : static_cast<uint64_t>(unscaled);
-  std::string digits = std::to_string(magnitude);
-  if (scale > 0) {
-    if (digits.size() <= static_cast<size_t>(scale)) digits.insert(0, static_cast<size_t>(scale) + 1 - digits.size(), '0');
-    digits.insert(digits.size() - static_cast<size_t>(scale), 1, '.');
-  }
-  return negative ? "-" + digits : digits;
 }
 
 /// Min and max of the valid integer-like values of a column; false if none.
@@ -101,9 +89,9 @@ void WriteRange(const Field& field, const Column& column, JsonWriter* min_json, 
       int64_t min = 0, max = 0;
       if (!IntRange(column, &min, &max)) return;
       min_json->Key(field.name);
-      min_json->RawValue(FormatDecimal(min, field.scale));
+      min_json->RawValue(FormatUnscaled(min, field.scale));
       max_json->Key(field.name);
-      max_json->RawValue(FormatDecimal(max, field.scale));
+      max_json->RawValue(FormatUnscaled(max, field.scale));
       return;
     }
     case DataType::kDouble: {

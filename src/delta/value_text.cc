@@ -82,6 +82,9 @@ Result<int64_t> ParseDecimal(std::string_view text, int scale) {
   return negative ? -unscaled : unscaled;
 }
 
+
+}  // namespace
+
 std::string FormatUnscaled(int64_t unscaled, int scale) {
   const bool negative = unscaled < 0;
   const uint64_t magnitude = negative ? 0 - static_cast<uint64_t>(unscaled) : static_cast<uint64_t>(unscaled);
@@ -92,8 +95,6 @@ std::string FormatUnscaled(int64_t unscaled, int scale) {
   }
   return negative ? "-" + digits : digits;
 }
-
-}  // namespace
 
 Result<Value> ParseValueText(std::string_view text, const Field& field) {
   switch (field.type) {

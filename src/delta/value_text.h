@@ -26,6 +26,10 @@ Result<Value> ParseValueText(std::string_view text, const Field& field);
 /// for a date, "2024-01-31 10:00:00.000000" for a timestamp, "12.34" for a decimal.
 std::string FormatValueText(const Column& column, size_t row, const Field& field);
 
+/// An unscaled decimal as text with `scale` fraction digits, e.g. (1234, 2) -> "12.34",
+/// (-5, 2) -> "-0.05"; INT64_MIN included.
+std::string FormatUnscaled(int64_t unscaled, int scale);
+
 /// Orders two values of the same type: <0, 0, >0.
 int CompareValues(const Value& a, const Value& b);
 

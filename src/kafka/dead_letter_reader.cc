@@ -11,6 +11,7 @@
 #include "kafka/rdkafka_error.h"
 #include "kafka/rdkafka_handles.h"
 #include "kafka/rdkafka_log.h"
+#include "kafka/topic_metadata.h"
 
 namespace jsm::kafka {
 namespace {
@@ -159,26 +160,7 @@ struct DeadLetterReader::Impl {
     }
   }
 
-  Result<int> PartitionCount(const std::string& topic) {
-    // Metadata of all topics: a request naming the topic could auto-create it.
-    const rd_kafka_metadata_t* metadata = nullptr;
-    const rd_kafka_resp_err_t err = rd_kafka_metadata(rk, /*all_topics=*/1, nullptr, &metadata, timeout_ms);
-    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      return std::unexpected(RdKafkaError(err, "metadata of topic '" + topic + "'"));
-    }
-    Result<int> result =
-        MakeError(ErrorCode::kNotFound, "topic '" + topic + "' is not in the broker's metadata");
-    for (int i = 0; i < metadata->topic_cnt; ++i) {
-      const rd_kafka_metadata_topic_t& t = metadata->topics[i];
-      if (topic != t.topic) continue;
-      if (t.err != RD_KAFKA_RESP_ERR_NO_ERROR)
-        result = std::unexpected(RdKafkaError(t.err, "metadata of '" + topic + "'"));
-      else
-        result = t.partition_cnt;
-    }
-    rd_kafka_metadata_destroy(metadata);
-    return result;
-  }
+  Result<int> PartitionCount(const std::string& topic) { return TopicPartitionCount(rk, topic, timeout_ms); }
 
   Status Watermarks(const std::string& topic, int32_t partition, int64_t* low, int64_t* high) {
     const rd_kafka_resp_err_t err =
