@@ -45,22 +45,31 @@ def distinct_rows(path):
     return out
 
 
+def _sales_totals():
+    """Running totals of one group of order lines: daily_sales and country_summary add them alike."""
+    return {"tx": set(), "customers": set(), "lines": 0, "units": 0, "gross": decimal.Decimal(0),
+            "cancelled": decimal.Decimal(0), "dates": []}
+
+
+def _add_line(a, t, price, qty, cust):
+    """Adds one order line to totals made by _sales_totals: a cancellation counts only its value."""
+    if t.startswith("C"):
+        a["cancelled"] += price * abs(qty)
+    else:
+        a["gross"] += price * qty
+        a["lines"] += 1
+        a["units"] += qty
+        a["tx"].add(t)
+        if cust is not None:
+            a["customers"].add(cust)
+
+
 def daily_sales(rows):
     """{(date, country): dict(transactions, lines, units, gross, cancelled, net, customers)}."""
-    acc = collections.defaultdict(lambda: {"transactions": set(), "customers": set(), "lines": 0, "units": 0,
-                                           "gross": decimal.Decimal(0), "cancelled": decimal.Decimal(0)})
+    acc = collections.defaultdict(_sales_totals)
     for t, d, p, name, price, qty, cust, country in rows:
-        a = acc[(d, country)]
-        if t.startswith("C"):
-            a["cancelled"] += price * abs(qty)
-        else:
-            a["gross"] += price * qty
-            a["lines"] += 1
-            a["units"] += qty
-            a["transactions"].add(t)
-            if cust is not None:
-                a["customers"].add(cust)
-    return {k: {"transactions": len(v["transactions"]), "customers": len(v["customers"]), "lines": v["lines"],
+        _add_line(acc[(d, country)], t, price, qty, cust)
+    return {k: {"transactions": len(v["tx"]), "customers": len(v["customers"]), "lines": v["lines"],
                 "units": v["units"], "gross": v["gross"], "cancelled": v["cancelled"],
                 "net": v["gross"] - v["cancelled"]} for k, v in acc.items()}
 
@@ -130,21 +139,10 @@ def product_performance(rows):
 
 def country_summary(rows, codes):
     """{country: dict of the gold/country_summary columns}."""
-    acc = collections.defaultdict(lambda: {"tx": set(), "customers": set(), "lines": 0, "units": 0,
-                                           "gross": decimal.Decimal(0), "cancelled": decimal.Decimal(0),
-                                           "dates": []})
+    acc = collections.defaultdict(_sales_totals)
     for t, d, p, name, price, qty, cust, country in rows:
-        a = acc[country]
-        a["dates"].append(d)
-        if t.startswith("C"):
-            a["cancelled"] += price * abs(qty)
-        else:
-            a["gross"] += price * qty
-            a["lines"] += 1
-            a["units"] += qty
-            a["tx"].add(t)
-            if cust is not None:
-                a["customers"].add(cust)
+        acc[country]["dates"].append(d)
+        _add_line(acc[country], t, price, qty, cust)
     return {c: {"country_code": codes.get(c), "transactions": len(a["tx"]), "customers": len(a["customers"]),
                 "lines": a["lines"], "units": a["units"], "gross_revenue": a["gross"],
                 "cancelled_revenue": a["cancelled"], "net_revenue": a["gross"] - a["cancelled"],
