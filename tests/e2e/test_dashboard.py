@@ -142,7 +142,6 @@ def test_dashboard_shows_gold_live(real_csv, tmp_path):
                 rate = shown.pop("kpi-cancellation-rate")
                 assert rate == pytest.approx(expected.pop("kpi-cancellation-rate"), rel=1e-12, abs=1e-15)
                 assert shown == expected, f"page at gold versions {versions}"
-                assert shown["kpi-orders"] > 0
                 checked[versions] = shown
                 print(f"KPI cards at gold versions {versions} equal gold: {snapshot['kpis']}")
             return versions
@@ -175,6 +174,8 @@ def test_dashboard_shows_gold_live(real_csv, tmp_path):
                 settled = latest
             time.sleep(0.5)
         assert settled is not None, f"the page did not settle on the last gold version (last seen {last})"
+        # An early gold version may hold no orders yet (the page shows 0, as gold does); the last one must.
+        assert all(kpis["kpi-orders"] > 0 for versions, kpis in checked.items() if versions[0] == settled)
         print(f"the page settled on gold/monthly_kpis version {settled}")
 
         screenshot = tmp_path / "dashboard.png"
