@@ -17,6 +17,8 @@ struct RunArgs {
   bool available_now = false;
   std::string stage = "all";
   std::string serve;  ///< --serve HOST:PORT, empty = no server
+  int64_t from_bronze_version = -1;  ///< --from-bronze-version V, -1 = no rebuild
+  bool full_refresh = false;         ///< --full-refresh
 };
 
 void PrintReconciliation(const pipeline::RunReport& report) {
@@ -49,8 +51,19 @@ int Run(RunArgs& args) {
     PrintError(stages.error().message());
     return kExitUsage;
   }
+  if (args.from_bronze_version >= 0 && *stages != pipeline::StageSet::kAll &&
+      *stages != pipeline::StageSet::kRefine) {
+    PrintError("--from-bronze-version rebuilds silver: it needs --stage refine or --stage all");
+    return kExitUsage;
+  }
+  if (args.full_refresh && *stages != pipeline::StageSet::kAll && *stages != pipeline::StageSet::kAggregate) {
+    PrintError("--full-refresh rewrites gold: it needs --stage aggregate or --stage all");
+    return kExitUsage;
+  }
   pipeline::RunRequest request;
   request.stages = *stages;
+  request.from_bronze_version = args.from_bronze_version;
+  request.full_refresh = args.full_refresh;
   request.rate = args.rate;
   request.stop = &StopRequested();
   request.notify = [](const std::string& line) {
@@ -133,6 +146,19 @@ std::function<int()> RegisterRunCommand(CLI::App* app) {
                       "beyond loopback the token comes from JSM_SERVE_TOKEN)");
   command->add_option("--stage", args->stage, "run only one stage: ingest, refine or aggregate (default all)")
       ->check(CLI::IsMember({"all", "ingest", "refine", "aggregate"}));
+  auto* rebuild = command->add_option(
+      "--from-bronze-version", args->from_bronze_version,
+      "backfill (--stage refine or all): first replace silver and quarantine, one overwrite commit each, with "
+      "every bronze row up to and including bronze version V (time travel) refined by the current "
+      "normalization and expectations; refine then continues at V+1 (with --available-now it stops at V, and "
+      "--stage all then refreshes gold). Refused, writing nothing, if V does not exist, its log or files were "
+      "cleaned up, or a later bronze commit erased rows (see docs/airflow.md, Backfill)");
+  rebuild->check(CLI::NonNegativeNumber);
+  rebuild->excludes(drained);
+  command->add_flag("--full-refresh", args->full_refresh,
+                    "backfill (--stage aggregate or all): recompute every gold table from the whole of silver and "
+                    "overwrite each in one commit, even if it is up to date (see docs/airflow.md, Backfill)")
+      ->excludes(drained);
   return [args] { return Run(*args); };
 }
 

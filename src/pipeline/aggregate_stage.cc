@@ -92,7 +92,7 @@ Result<StepResult> AggregateStage::Step() {
   const int64_t latest = silver_->version();
   bool gold_behind = false;
   for (size_t i = 0; i < gold_.size(); ++i) gold_behind |= GoldBehind(i, latest);
-  if (latest <= applied_version_ && !gold_behind) {
+  if (latest <= applied_version_ && !gold_behind && !full_refresh_) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     return result;
   }
@@ -100,7 +100,7 @@ Result<StepResult> AggregateStage::Step() {
   const int64_t first_version = applied_version_ + 1;
   // New appends are folded in; a commit that removes data (jsm erase) cannot be,
   // so then, and on start, the state is rebuilt from the current snapshot.
-  bool rebuild = applied_version_ < 0;
+  bool rebuild = applied_version_ < 0 || full_refresh_;
   std::vector<std::string> appended;
   for (int64_t version = first_version; version <= latest && !rebuild; ++version) {
     JSM_ASSIGN_OR_RETURN(delta::CommitEntry commit, silver_->ReadCommit(version));
@@ -115,19 +115,29 @@ Result<StepResult> AggregateStage::Step() {
     appended.clear();
     for (const auto& [path, add] : silver_->snapshot().files) appended.push_back(path);
   }
+  size_t files_read = 0;
   for (const std::string& path : appended) {
     JSM_ASSIGN_OR_RETURN(RecordBatch rows, silver_->ReadDataFile(path, GoldInputColumns()));
     aggregator_.Add(rows);
     result.rows_in += static_cast<int64_t>(rows.num_rows());
+    if (full_refresh_ && (++files_read % 64 == 0 || files_read == appended.size())) {
+      Log().info(R"("full refresh progress","stage":"aggregate","silver_version":{},"files_read":{},"files":{},"rows_read":{},"seconds":{:.3f})",
+                 latest, files_read, appended.size(), result.rows_in, MonotonicSeconds() - started);
+    }
   }
   applied_version_ = latest;
   const std::vector<RecordBatch> outputs = GoldOutputs();
   int64_t rows_out = 0;
   for (size_t i = 0; i < gold_.size(); ++i) {
     rows_out += static_cast<int64_t>(outputs[i].num_rows());
-    if (!GoldBehind(i, latest)) continue;
+    if (!full_refresh_ && !GoldBehind(i, latest)) continue;
     JSM_RETURN_IF_ERROR(RewriteGoldTable(gold_[i].get(), *gold_schemas_[i], outputs[i], latest));
+    if (full_refresh_) {
+      Log().info(R"("full refresh table","stage":"aggregate","table":"{}","version":{},"rows":{},"silver_version":{})",
+                 gold_[i]->path(), gold_[i]->version(), outputs[i].num_rows(), latest);
+    }
   }
+  full_refresh_ = false;
   result.committed = true;
   BatchEvent event;
   event.stage = "aggregate";

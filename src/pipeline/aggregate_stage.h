@@ -31,6 +31,10 @@ class AggregateStage : public Stage {
   Status Flush() override { return Status::Ok(); }
   Result<bool> ReachedTarget() override;
   Status MarkTarget() override;
+  /// Makes the next Step recompute every gold table from the whole of silver and
+  /// overwrite each one (one commit per table, txn at the silver version), even
+  /// when its txn already covers that version (jsm run --full-refresh).
+  void RequestFullRefresh() { full_refresh_ = true; }
 
  private:
   AggregateStage() = default;
@@ -48,6 +52,7 @@ class AggregateStage : public Stage {
   GoldAggregator aggregator_;
   int64_t applied_version_ = -1;  ///< silver version the in-memory state reflects
   int64_t target_version_ = -1;
+  bool full_refresh_ = false;  ///< the next Step rewrites every gold table
   std::unique_ptr<EventLog> event_log_;
 };
 

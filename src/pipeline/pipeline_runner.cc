@@ -175,8 +175,23 @@ Result<RunReport> RunPipeline(RunRequest request) {
     dead_letters = std::make_unique<kafka::DeadLetterWriter>(dlq_producer.get(), JSM_VERSION);
     JSM_ASSIGN_OR_RETURN(refine, RefineStage::Create(store.get(), options, dead_letters.get()));
   }
+  if (request.from_bronze_version >= 0) {
+    if (!refine) {
+      return MakeError(ErrorCode::kInvalidArgument, "a rebuild from a bronze version needs the refine stage");
+    }
+    notify("rebuilding silver and quarantine from bronze version " + std::to_string(request.from_bronze_version));
+    JSM_ASSIGN_OR_RETURN(RefineCounts rebuilt, refine->RebuildFromBronze(request.from_bronze_version));
+    notify("rebuilt from bronze version " + std::to_string(request.from_bronze_version) + ": " +
+           std::to_string(rebuilt.input_rows) + " bronze rows -> " + std::to_string(rebuilt.silver_rows) +
+           " silver, " + std::to_string(rebuilt.quarantined) + " quarantined, " +
+           std::to_string(rebuilt.dead_letters) + " dead letters, " + std::to_string(rebuilt.duplicates) +
+           " duplicates");
+  }
   if (run_aggregate) {
     JSM_ASSIGN_OR_RETURN(aggregate, AggregateStage::Create(store.get(), options));
+    if (request.full_refresh) aggregate->RequestFullRefresh();
+  } else if (request.full_refresh) {
+    return MakeError(ErrorCode::kInvalidArgument, "a full refresh of gold needs the aggregate stage");
   }
 
   RunControl control(request.stop);

@@ -37,6 +37,13 @@ struct RunRequest {
   const std::atomic<bool>* stop = nullptr;     ///< set from a signal handler
   /// Progress lines for a person (the CLI prints them).
   std::function<void(const std::string&)> notify;
+  /// >= 0: before the refine stage runs, rebuild silver and quarantine from bronze
+  /// as of this version (RefineStage::RebuildFromBronze); needs the refine stage.
+  /// In bounded modes refine then stops at this version.
+  int64_t from_bronze_version = -1;
+  /// Recompute and overwrite every gold table from the whole of silver
+  /// (AggregateStage::RequestFullRefresh); needs the aggregate stage.
+  bool full_refresh = false;
 };
 
 /// What a run did.

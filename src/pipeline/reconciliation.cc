@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "delta/table.h"
+#include "pipeline/backfill.h"
 #include "pipeline/erase.h"
 #include "pipeline/refine_stage.h"
 #include "pipeline/table_schemas.h"
@@ -71,6 +72,11 @@ Result<Reconciliation> Reconcile(storage::ObjectStore* store, int64_t expected_b
         const auto* info = std::get_if<delta::CommitInfo>(&action);
         // OPTIMIZE rewrites rows that are already counted (jsm table optimize may run beside the pipeline).
         if (info == nullptr || info->operation == "OPTIMIZE") continue;
+        // A rebuild from bronze replaced silver whole: the books restart with its counts.
+        if (IsRebuildOverwrite(*info)) {
+          r.refined_rows = r.dead_letters = r.duplicates = silver_rows_by_metrics = 0;
+          r.erased_bronze = r.erased_quarantine = r.erased_silver = 0;
+        }
         r.refined_rows += MetricOf(*info, "numInputRows");
         r.dead_letters += MetricOf(*info, "numDeadLetters");
         r.duplicates += MetricOf(*info, "numDuplicateRows");

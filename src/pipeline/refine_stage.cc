@@ -5,20 +5,18 @@
 #include "common/clock.h"
 #include "common/logging.h"
 #include "delta/rewrite.h"
+#include "pipeline/backfill.h"
 #include "pipeline/erase.h"
 #include "pipeline/silver_table.h"
 #include "pipeline/table_schemas.h"
 
 namespace jsm::pipeline {
-namespace {
 
-const std::vector<std::string>& BronzeColumnsRead() {
+const std::vector<std::string>& RefineStage::BronzeColumnsRead() {
   static const std::vector<std::string> columns = {"value", "key", "topic", "partition",
                                                    "offset", "kafka_timestamp", "ingested_at"};
   return columns;
 }
-
-}  // namespace
 
 Result<std::unique_ptr<RefineStage>> RefineStage::Create(storage::ObjectStore* store, const PipelineOptions& options,
                                                          kafka::DeadLetterWriter* dead_letters) {
@@ -204,7 +202,7 @@ Status RefineStage::ParseBronzeFile(const RecordBatch& bronze, RefineCounts* cou
       letter.original_partition = static_cast<int32_t>(bronze.column(kBronzePartition).IntAt(row));
       letter.original_offset = bronze.column(kBronzeOffset).IntAt(row);
       letter.original_timestamp_ms = kafka_timestamps.IsNull(row) ? -1 : kafka_timestamps.IntAt(row) / 1000;
-      JSM_RETURN_IF_ERROR(dead_letters_->Send(letter));
+      if (send_letters_) JSM_RETURN_IF_ERROR(dead_letters_->Send(letter));
       ++counts->dead_letters;
       continue;
     }
@@ -274,6 +272,14 @@ Result<StepResult> RefineStage::Step() {
   if (available <= consumed) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     return result;
+  }
+  JSM_RETURN_IF_ERROR(quarantine_->Refresh());
+  if (const int64_t interrupted = InterruptedRebuild(*silver_, *quarantine_); interrupted >= 0) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "a rebuild from bronze version " + std::to_string(interrupted) +
+                         " was interrupted after replacing quarantine but before replacing silver; run "
+                         "`jsm run --stage refine --from-bronze-version " + std::to_string(interrupted) +
+                         " --available-now` again (it replaces both tables)");
   }
   if (dedupe_dirty_) {
     JSM_RETURN_IF_ERROR(RebuildDedupeIndex());
@@ -381,7 +387,7 @@ void RefineStage::LogBatch(const RefineCounts& counts, int64_t silver_version, c
 
 Status RefineStage::MarkTarget() {
   JSM_RETURN_IF_ERROR(bronze_->Refresh());
-  target_version_ = bronze_->version();
+  target_version_ = target_override_ >= 0 ? target_override_ : bronze_->version();
   return Status::Ok();
 }
 

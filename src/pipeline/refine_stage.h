@@ -53,8 +53,18 @@ class RefineStage : public Stage {
   /// Keys in the dedupe index (rows in silver).
   size_t dedupe_keys() const { return dedupe_.size(); }
 
+  /// Replaces silver and quarantine with every bronze row up to and including
+  /// `bronze_version` (time travel), refined by the current rules, one overwrite
+  /// commit per table (see backfill.h, which also says what is refused before
+  /// anything is written). Afterwards the stage's bounded target is
+  /// `bronze_version`, and an incremental Step continues at `bronze_version` + 1.
+  /// Logs a progress line per refine_max_rows bronze rows. Defined in backfill.cc.
+  Result<RefineCounts> RebuildFromBronze(int64_t bronze_version);
+
  private:
   RefineStage() = default;
+  /// The bronze columns refine reads.
+  static const std::vector<std::string>& BronzeColumnsRead();
   Status RebuildDedupeIndex();
   /// Recounts product-name spellings from silver (see product_names.h).
   Status RebuildProductNames();
@@ -98,6 +108,8 @@ class RefineStage : public Stage {
   std::vector<int64_t> kafka_timestamps_ms_;  ///< of the batch's rows, for latency
   std::unique_ptr<EventLog> event_log_;
   int64_t target_version_ = -1;
+  int64_t target_override_ = -1;  ///< after a rebuild: the bounded target is the rebuilt bronze version
+  bool send_letters_ = true;      ///< false while a rebuild re-reads rows whose letters were sent before
 
   std::vector<Expectation> expectations_;
   ExpectationOutcome outcome_;
