@@ -162,6 +162,7 @@ Status AggregateStage::MarkTarget() {
 }
 
 Result<bool> AggregateStage::ReachedTarget() {
+  if (full_refresh_) return false;  // not yet rewritten
   for (const auto& table : gold_) {
     if (table->AppVersion(kAggregateAppId) < target_version_) return false;
   }
