@@ -218,7 +218,6 @@ Result<RefineCounts> RefineStage::RebuildFromBronze(int64_t bronze_version) {
       silver_->Commit(OverwriteActions(silver_->snapshot(), std::move(silver_adds), std::move(txns), now),
                       std::move(info), whole_table));
   dedupe_dirty_ = false;
-  target_override_ = bronze_version;
   outcome_.failed = failed;
   LogBatch(total, version, "0-" + std::to_string(bronze_version) + " (rebuild)", started);
   Log().info(

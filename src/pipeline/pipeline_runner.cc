@@ -186,6 +186,8 @@ Result<RunReport> RunPipeline(RunRequest request) {
            " silver, " + std::to_string(rebuilt.quarantined) + " quarantined, " +
            std::to_string(rebuilt.dead_letters) + " dead letters, " + std::to_string(rebuilt.duplicates) +
            " duplicates");
+    // A bounded run stops refining at the rebuilt version; a continuous one carries on after it.
+    if (request.mode != RunMode::kContinuous) refine->LimitToBronzeVersion(request.from_bronze_version);
   }
   if (run_aggregate) {
     JSM_ASSIGN_OR_RETURN(aggregate, AggregateStage::Create(store.get(), options));

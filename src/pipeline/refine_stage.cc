@@ -1,5 +1,6 @@
 #include "pipeline/refine_stage.h"
 
+#include <algorithm>
 #include <thread>
 
 #include "common/clock.h"
@@ -268,7 +269,7 @@ Result<StepResult> RefineStage::Step() {
   StepResult result;
   JSM_RETURN_IF_ERROR(bronze_->Refresh());
   const int64_t consumed = silver_->AppVersion(kRefineAppId);
-  const int64_t available = bronze_->version();
+  const int64_t available = bronze_limit_ >= 0 ? std::min(bronze_->version(), bronze_limit_) : bronze_->version();
   if (available <= consumed) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     return result;
@@ -387,7 +388,7 @@ void RefineStage::LogBatch(const RefineCounts& counts, int64_t silver_version, c
 
 Status RefineStage::MarkTarget() {
   JSM_RETURN_IF_ERROR(bronze_->Refresh());
-  target_version_ = target_override_ >= 0 ? target_override_ : bronze_->version();
+  target_version_ = bronze_limit_ >= 0 ? std::min(bronze_->version(), bronze_limit_) : bronze_->version();
   return Status::Ok();
 }
 

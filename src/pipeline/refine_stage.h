@@ -56,10 +56,13 @@ class RefineStage : public Stage {
   /// Replaces silver and quarantine with every bronze row up to and including
   /// `bronze_version` (time travel), refined by the current rules, one overwrite
   /// commit per table (see backfill.h, which also says what is refused before
-  /// anything is written). Afterwards the stage's bounded target is
-  /// `bronze_version`, and an incremental Step continues at `bronze_version` + 1.
+  /// anything is written). An incremental Step then continues at `bronze_version` + 1.
   /// Logs a progress line per refine_max_rows bronze rows. Defined in backfill.cc.
   Result<RefineCounts> RebuildFromBronze(int64_t bronze_version);
+
+  /// Refines no bronze version after `bronze_version`, and makes it the bounded
+  /// target (a rebuild run with --available-now stops there).
+  void LimitToBronzeVersion(int64_t bronze_version) { bronze_limit_ = bronze_version; }
 
  private:
   RefineStage() = default;
@@ -108,7 +111,7 @@ class RefineStage : public Stage {
   std::vector<int64_t> kafka_timestamps_ms_;  ///< of the batch's rows, for latency
   std::unique_ptr<EventLog> event_log_;
   int64_t target_version_ = -1;
-  int64_t target_override_ = -1;  ///< after a rebuild: the bounded target is the rebuilt bronze version
+  int64_t bronze_limit_ = -1;     ///< >= 0: refine no bronze version after it (LimitToBronzeVersion)
   bool send_letters_ = true;      ///< false while a rebuild re-reads rows whose letters were sent before
 
   std::vector<Expectation> expectations_;

@@ -213,9 +213,12 @@ TEST_F(BackfillTest, RebuildReplacesSilverInOneOverwriteAndIncrementalContinuesA
   ASSERT_TRUE(old) << old.error().ToString();
   EXPECT_EQ(Rows(**old), 4);
 
-  // The bounded target is the rebuilt version: nothing more is refined in this run.
+  // Limited to the rebuilt version (as a bounded rebuild run is), a Step refines nothing more.
+  refine->LimitToBronzeVersion(1);
   ASSERT_TRUE(refine->MarkTarget());
   EXPECT_TRUE(*refine->ReachedTarget());
+  ASSERT_TRUE(refine->Step());
+  EXPECT_EQ(Rows(*Table(kSilverTable)), 2);
   // Then an incremental run refines exactly bronze v2, once.
   auto incremental = Refine();
   Drain(incremental.get());
