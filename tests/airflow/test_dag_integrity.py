@@ -70,6 +70,10 @@ def test_backfill_is_manual_with_params(dagbag):
     dag = dagbag.dags["pedidos_backfill"]
     assert type(dag.timetable).__name__ == "NullTimetable"  # schedule=None: manual only
     assert set(dag.params.keys()) == {"mode", "bronze_version"}
+    assert set(dag.params.get_param("mode").schema["enum"]) == {"catch_up", "rebuild_from_bronze_version",
+                                                               "full_refresh_gold"}
+    assert "--from-bronze-version {{ params.bronze_version }}" in dag.get_task("refine").bash_command
+    assert "--full-refresh" in dag.get_task("aggregate").bash_command
     assert edges(dag) == {("plan", "refine"), ("refine", "aggregate"), ("aggregate", "quality_gate")}
 
 
