@@ -15,6 +15,7 @@
 /// The refine stage's RebuildFromBronze (defined in backfill.cc) does the work.
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,7 @@ struct BronzeRebuildPlan {
   int64_t latest_bronze_version = -1;
   std::vector<BronzeFileToRead> files;  ///< in the order their rows were appended
   int64_t rows = 0;                     ///< Σ numRecords of the files
+  std::unique_ptr<delta::DeltaTable> bronze_at_version;  ///< bronze as of `bronze_version`, to read the files with
 };
 
 /// Checks that bronze can be rebuilt from `version` and lists its files, writing

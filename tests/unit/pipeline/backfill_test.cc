@@ -6,6 +6,7 @@
 #include <set>
 
 #include "common/clock.h"
+#include "delta/optimize.h"
 #include "delta/rewrite.h"
 #include "kafka/dead_letter.h"
 #include "kafka/embedded_broker.h"
@@ -273,6 +274,25 @@ TEST_F(BackfillTest, RefusesWithoutWritingAVersionThatDoesNotExistOrIsBeforeAnEr
   ASSERT_FALSE(before_erase);
   EXPECT_NE(before_erase.error().message().find("removes data"), std::string::npos);
   EXPECT_EQ(Table(kSilverTable)->version(), silver_version);
+}
+
+TEST_F(BackfillTest, ReadsTheFilesLiveAtTheVersionEvenAfterALaterCompaction) {
+  LoadTwoBronzeVersions();
+  auto bronze = Table(kBronzeTable);
+  auto optimized = delta::Optimize(bronze.get());
+  ASSERT_TRUE(optimized) << optimized.error().ToString();
+  ASSERT_GT(optimized->version, 2);  // the two files of v1 and v2 are one file now
+  AppendBronze({Event(8)});
+  auto refine = Refine();
+  auto rebuilt = refine->RebuildFromBronze(1);  // before the compaction: reads v1's own file
+  ASSERT_TRUE(rebuilt) << rebuilt.error().ToString();
+  EXPECT_EQ(rebuilt->input_rows, 4);
+  EXPECT_EQ(Rows(*Table(kSilverTable)), 2);
+  auto incremental = Refine();  // v2, the compaction (no new rows) and v4
+  Drain(incremental.get());
+  EXPECT_EQ(Rows(*Table(kSilverTable)), 5);
+  Aggregate();
+  ExpectBooksBalance();
 }
 
 TEST_F(BackfillTest, RefusesAVersionWhoseFilesWereVacuumed) {
