@@ -150,7 +150,9 @@ Result<RunReport> RunPipeline(RunRequest request) {
     JSM_ASSIGN_OR_RETURN(Reconciliation before, Reconcile(store.get()));
     bronze_before = before.bronze_rows;
   }
-  if (run_ingest) {
+  // Creates the ingest stage (joins the consumer group). After a rebuild when there is one: a long
+  // rebuild must not keep a group member from polling beyond max.poll.interval.ms.
+  auto create_ingest = [&]() -> Status {
     // A real cluster is consumed as a group (several processes can share the
     // topic); the embedded broker by explicit assignment.
     const IngestAssignment assignment = broker ? IngestAssignment::kExplicit : IngestAssignment::kAuto;
@@ -169,7 +171,9 @@ Result<RunReport> RunPipeline(RunRequest request) {
                  backoff.attempts(), wait, kafka::JsonQuoted(created.error().ToString()));
       std::this_thread::sleep_for(std::chrono::milliseconds(wait));
     }
-  }
+    return Status::Ok();
+  };
+  if (run_ingest && request.from_bronze_version < 0) JSM_RETURN_IF_ERROR(create_ingest());
   if (run_refine) {
     JSM_ASSIGN_OR_RETURN(dlq_producer, kafka::Producer::Create(client, {options.producer_compression, 5}));
     dead_letters = std::make_unique<kafka::DeadLetterWriter>(dlq_producer.get(), JSM_VERSION);
@@ -188,6 +192,7 @@ Result<RunReport> RunPipeline(RunRequest request) {
            " duplicates");
     // A bounded run stops refining at the rebuilt version; a continuous one carries on after it.
     if (request.mode != RunMode::kContinuous) refine->LimitToBronzeVersion(request.from_bronze_version);
+    if (run_ingest) JSM_RETURN_IF_ERROR(create_ingest());
   }
   if (run_aggregate) {
     JSM_ASSIGN_OR_RETURN(aggregate, AggregateStage::Create(store.get(), options));
