@@ -18,6 +18,7 @@ struct ProbeState {
   std::mutex mutex;
   std::optional<Error> permanent;  // authentication failed, or a fatal error
   std::string last_reason;         // the last connection problem, for the timeout message
+  bool all_down = false;           // librdkafka found every broker down
 
   static void OnError(rd_kafka_t* rk, int err, const char* reason, void* opaque) {
     auto* self = static_cast<ProbeState*>(opaque);
@@ -36,7 +37,10 @@ struct ProbeState {
       char fatal[512] = {0};
       const rd_kafka_resp_err_t cause = rd_kafka_fatal_error(rk, fatal, sizeof(fatal));
       if (!self->permanent) self->permanent = RdKafkaError(cause, "fatal Kafka client error", fatal);
-    } else if (err != RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN || self->last_reason.empty()) {
+    } else if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) {
+      self->all_down = true;
+      if (self->last_reason.empty()) self->last_reason = text;
+    } else {
       self->last_reason = text;
     }
   }
@@ -57,7 +61,7 @@ bool IsAuthenticationError(int rdkafka_error) {
   }
 }
 
-Status ProbeBrokers(const ClientConfig& config, int timeout_ms) {
+Status ProbeBrokers(const ClientConfig& config, int timeout_ms, bool stop_when_all_down) {
   ProbeState state;
   JSM_ASSIGN_OR_RETURN(RdKafkaConfPtr conf,
                        NewClientConf(config, {{"client.id", "jsm-probe"},
@@ -74,6 +78,11 @@ Status ProbeBrokers(const ClientConfig& config, int timeout_ms) {
       std::lock_guard<std::mutex> lock(state.mutex);
       if (state.permanent) {
         result = std::unexpected(*state.permanent);
+        break;
+      }
+      if (stop_when_all_down && state.all_down) {
+        result = MakeError(ErrorCode::kUnavailable,
+                           "no Kafka broker of '" + config.bootstrap_servers + "' is reachable: " + state.last_reason);
         break;
       }
     }

@@ -18,9 +18,12 @@ namespace jsm::kafka {
 /// error is kInvalidArgument at once, naming the broker and saying
 /// "authentication failed" (permanent: IsTransient is false, nothing retries it).
 /// No answer within the time is kUnavailable naming the bootstrap list and
-/// librdkafka's last connection error (transient: a caller may retry).
+/// librdkafka's last connection error (transient: a caller may retry). With
+/// `stop_when_all_down`, kUnavailable comes as soon as librdkafka has found
+/// every broker down (e.g. connection refused), so a caller's own backoff paces
+/// the retries; without it the probe keeps waiting (a broker may be restarting).
 /// Never echoes a sensitive property.
-Status ProbeBrokers(const ClientConfig& config, int timeout_ms);
+Status ProbeBrokers(const ClientConfig& config, int timeout_ms, bool stop_when_all_down = false);
 
 /// True for librdkafka errors that mean the credentials or the TLS set-up are
 /// wrong (retrying with the same configuration cannot succeed).

@@ -20,7 +20,8 @@ constexpr double kBronzeCheckSeconds = 0.5;
 constexpr std::string_view kMockClusterIdPrefix = "mockCluster";
 /// How many times a jump in a partition's offsets is re-read before it is taken as real.
 constexpr int kGapRereads = 3;
-/// How long one start attempt waits for a broker to answer (the runner retries).
+/// How long one start attempt waits for a broker to answer (the runner retries
+/// with backoff; brokers that refuse connections end an attempt at once).
 constexpr int kBrokerProbeMs = 10000;
 
 std::string PartitionList(const std::vector<int32_t>& partitions) {
@@ -41,7 +42,7 @@ Result<std::unique_ptr<IngestStage>> IngestStage::Create(storage::ObjectStore* s
   // Before anything touches the lakehouse: does a broker answer, and does it
   // accept our credentials? (kUnavailable is retried by the caller; an
   // authentication failure is permanent.)
-  JSM_RETURN_IF_ERROR(kafka::ProbeBrokers(client, kBrokerProbeMs));
+  JSM_RETURN_IF_ERROR(kafka::ProbeBrokers(client, kBrokerProbeMs, /*stop_when_all_down=*/true));
   std::unique_ptr<IngestStage> stage(new IngestStage());
   stage->options_ = options;
   JSM_ASSIGN_OR_RETURN(stage->bronze_,
