@@ -31,9 +31,8 @@ cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
 started_ms=$(($(date +%s%N) / 1000000))
 
 # Optional SASL_PLAINTEXT listener (see lib.sh) with SASL/PLAIN: its users are
-# listed in the listener's JAAS config. (SCRAM users added at format time with
-# --add-scram were refused by Kafka 4.4 for librdkafka 2.0.2 clients in our tests,
-# so only PLAIN is offered.)
+# listed in the listener's JAAS config. (SCRAM-SHA-256 is not offered: Kafka 4.4
+# accepted the Java client's SCRAM logins but refused librdkafka 2.0.2's in our tests.)
 plain_users=""
 if [[ -n "$KAFKA_SASL_PORT" ]]; then
   [[ "$KAFKA_SASL_PORT" =~ ^[0-9]+$ ]] || kafka_die "JSM_KAFKA_SASL_PORT must be a port number"

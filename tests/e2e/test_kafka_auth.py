@@ -9,8 +9,8 @@ SASL_PLAINTEXT listener, SASL/PLAIN, its users in the listener's JAAS config):
   that names the broker and says "authentication", exits non-zero, writes nothing
   to the lakehouse, and is not retried.
 
-SCRAM is not tested: Kafka 4.4 refused librdkafka 2.0.2's SCRAM-SHA-256 logins for
-users created at format time (docs/kafka.md).
+SCRAM is not tested: Kafka 4.4 accepts the Java client's SCRAM-SHA-256 logins but
+refused librdkafka 2.0.2's for the right password (docs/kafka.md).
 """
 
 import collections
