@@ -7,6 +7,10 @@
 #   JSM_KAFKA_START_TIMEOUT    seconds to wait for the cluster to be ready (default 90)
 #   KAFKA_HEAP_OPTS            JVM heap of each node (default -Xms256m -Xmx1g)
 #   JAVA                       the java binary (default: java on PATH)
+#   JSM_KAFKA_SASL_PORT        if set: node i also listens for SASL_PLAINTEXT clients on
+#                              this port +i-1 (SASL/PLAIN; see up.sh)
+#   JSM_KAFKA_SASL_USERS       the SASL users of that listener, "name:password,..." (a test
+#                              or demo cluster only: the passwords land in server.properties)
 
 KAFKA_DEPLOY_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 KAFKA_LIB_DIR="$KAFKA_DEPLOY_DIR/.cache/lib"
@@ -15,6 +19,8 @@ KAFKA_PORT="${JSM_KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${JSM_KAFKA_CONTROLLER_PORT:-9192}"
 KAFKA_START_TIMEOUT="${JSM_KAFKA_START_TIMEOUT:-90}"
 JAVA="${JAVA:-java}"
+KAFKA_SASL_PORT="${JSM_KAFKA_SASL_PORT:-}"
+KAFKA_SASL_USERS="${JSM_KAFKA_SASL_USERS:-}"
 
 kafka_log() { echo "kafka: $*" >&2; }
 kafka_die() { echo "kafka: error: $*" >&2; exit 1; }

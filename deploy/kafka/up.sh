@@ -30,6 +30,23 @@ min_isr=$((brokers > 1 ? 2 : 1))
 cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
 started_ms=$(($(date +%s%N) / 1000000))
 
+# Optional SASL_PLAINTEXT listener (see lib.sh) with SASL/PLAIN: its users are
+# listed in the listener's JAAS config. (SCRAM-SHA-256 is not offered: Kafka 4.4
+# accepted the Java client's SCRAM logins but refused librdkafka 2.0.2's in our tests.)
+plain_users=""
+if [[ -n "$KAFKA_SASL_PORT" ]]; then
+  [[ "$KAFKA_SASL_PORT" =~ ^[0-9]+$ ]] || kafka_die "JSM_KAFKA_SASL_PORT must be a port number"
+  [[ -n "$KAFKA_SASL_USERS" ]] || kafka_die "JSM_KAFKA_SASL_PORT is set but JSM_KAFKA_SASL_USERS lists no user"
+  IFS=',' read -r -a sasl_users <<<"$KAFKA_SASL_USERS"
+  for entry in "${sasl_users[@]}"; do
+    name="${entry%%:*}"
+    password="${entry#*:}"
+    [[ "$entry" == *:* && "$name" =~ ^[A-Za-z0-9_.-]+$ && "$password" =~ ^[A-Za-z0-9_.+-]+$ ]] ||
+      kafka_die "JSM_KAFKA_SASL_USERS: each entry is name:password (letters, digits, _ . - and + only)"
+    plain_users+=" user_$name=\"$password\""
+  done
+fi
+
 for ((i = 1; i <= brokers; i++)); do
   node_dir="$KAFKA_STATE_DIR/node-$i"
   mkdir -p "$node_dir/data"
@@ -38,6 +55,21 @@ for ((i = 1; i <= brokers; i++)); do
       -e "s|@DATA_DIR@|$node_dir/data|" -e "s|@REPLICATION@|$brokers|g" -e "s|@MIN_ISR@|$min_isr|g" \
       -e "s|@OFFSETS_PARTITIONS@|$((brokers > 1 ? 12 : 6))|" \
       "$KAFKA_DEPLOY_DIR/server.properties.in" >"$node_dir/server.properties"
+  if [[ -n "$KAFKA_SASL_PORT" ]]; then
+    port=$((KAFKA_PORT + i - 1))
+    sasl_port=$((KAFKA_SASL_PORT + i - 1))
+    # The inter-broker and controller listeners stay PLAINTEXT; clients choose.
+    sed -i -e "s|^listeners=PLAINTEXT://127.0.0.1:$port,|listeners=PLAINTEXT://127.0.0.1:$port,SASL_PLAINTEXT://127.0.0.1:$sasl_port,|" \
+        -e "s|^advertised.listeners=.*|&,SASL_PLAINTEXT://127.0.0.1:$sasl_port|" \
+        -e "s|^listener.security.protocol.map=.*|&,SASL_PLAINTEXT:SASL_PLAINTEXT|" "$node_dir/server.properties"
+    cat >>"$node_dir/server.properties" <<PROPERTIES
+
+# SASL_PLAINTEXT listener for clients (JSM_KAFKA_SASL_PORT / JSM_KAFKA_SASL_USERS).
+sasl.enabled.mechanisms=PLAIN
+listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required$plain_users;
+PROPERTIES
+    chmod 600 "$node_dir/server.properties"
+  fi
 done
 
 # Format every node's storage (kafka-storage format), in parallel.
@@ -58,4 +90,5 @@ for ((i = 1; i <= brokers; i++)); do kafka_start_node "$i"; done
 
 "$KAFKA_DEPLOY_DIR/wait.sh" "$brokers"
 elapsed_ms=$(($(date +%s%N) / 1000000 - started_ms))
+[[ -z "$KAFKA_SASL_PORT" ]] || kafka_log "SASL_PLAINTEXT (PLAIN) listener(s) from 127.0.0.1:$KAFKA_SASL_PORT"
 kafka_log "$brokers broker(s) ready at $(kafka_bootstrap "$brokers") in $((elapsed_ms / 1000)).$(printf %03d $((elapsed_ms % 1000)))s (state in $KAFKA_STATE_DIR)"

@@ -19,6 +19,7 @@ struct RunArgs {
   std::string serve;  ///< --serve HOST:PORT, empty = no server
   int64_t from_bronze_version = -1;  ///< --from-bronze-version V, -1 = no rebuild
   bool full_refresh = false;         ///< --full-refresh
+  int connect_timeout_s = 300;
 };
 
 void PrintReconciliation(const pipeline::RunReport& report) {
@@ -66,6 +67,7 @@ int Run(RunArgs& args) {
   request.full_refresh = args.full_refresh;
   request.rate = args.rate;
   request.stop = &StopRequested();
+  request.connect_timeout_s = args.connect_timeout_s;
   request.notify = [](const std::string& line) {
     std::printf("%s\n", line.c_str());
     std::fflush(stdout);
@@ -144,6 +146,13 @@ std::function<int()> RegisterRunCommand(CLI::App* app) {
   command->add_option("--serve", args->serve,
                       "also serve the lakehouse over HTTP while running (HOST:PORT, as `jsm serve --listen`; "
                       "beyond loopback the token comes from JSM_SERVE_TOKEN)");
+  command
+      ->add_option("--connect-timeout", args->connect_timeout_s,
+                   "seconds ingest waits at start for an unreachable Kafka broker, retrying with backoff, "
+                   "before it gives up with exit code 1 (0 = wait until stopped); an authentication failure "
+                   "is never retried")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 86400));
   command->add_option("--stage", args->stage, "run only one stage: ingest, refine or aggregate (default all)")
       ->check(CLI::IsMember({"all", "ingest", "refine", "aggregate"}));
   auto* rebuild = command->add_option(

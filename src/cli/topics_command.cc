@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "cli/commands.h"
+#include "kafka/broker_probe.h"
 #include "kafka/topic_admin.h"
 #include "pipeline/pipeline_options.h"
 
@@ -85,8 +86,13 @@ int Topics(const TopicsArgs& args) {
       kafka::PipelineTopics(options.topic, args.partitions, args.dlq_partitions, args.replication_factor,
                             args.min_insync_replicas, *retention_ms, args.cleanup_policy);
 
-  auto admin = kafka::TopicAdmin::Create(kafka::ClientConfig{options.bootstrap, options.kafka_properties},
-                                         args.timeout_s * 1000);
+  const kafka::ClientConfig client{options.bootstrap, options.kafka_properties};
+  // Fails fast on wrong credentials, and within --timeout on unreachable brokers.
+  if (auto reachable = kafka::ProbeBrokers(client, args.timeout_s * 1000); !reachable) {
+    PrintError(reachable.error().ToString());
+    return kExitError;
+  }
+  auto admin = kafka::TopicAdmin::Create(client, args.timeout_s * 1000);
   if (!admin) {
     PrintError(admin.error().ToString());
     return kExitError;
@@ -142,7 +148,7 @@ std::function<int()> RegisterTopicsCommand(CLI::App* app) {
   ensure->add_option("--cleanup-policy", args->cleanup_policy, "delete, compact or compact,delete")
       ->capture_default_str()
       ->check(CLI::IsMember({"delete", "compact", "compact,delete", "delete,compact"}));
-  ensure->add_option("--timeout", args->timeout_s, "seconds to wait for each admin call")
+  ensure->add_option("--timeout", args->timeout_s, "seconds to wait for the brokers to answer, and for each admin call")
       ->capture_default_str()
       ->check(CLI::Range(1, 3600));
   ensure->add_flag("--apply", args->apply, "change existing topics to match (add partitions, alter configs)");

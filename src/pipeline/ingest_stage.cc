@@ -6,6 +6,7 @@
 #include "common/backoff.h"
 #include "common/clock.h"
 #include "common/logging.h"
+#include "kafka/broker_probe.h"
 #include "kafka/rdkafka_log.h"
 #include "pipeline/table_schemas.h"
 
@@ -19,6 +20,9 @@ constexpr double kBronzeCheckSeconds = 0.5;
 constexpr std::string_view kMockClusterIdPrefix = "mockCluster";
 /// How many times a jump in a partition's offsets is re-read before it is taken as real.
 constexpr int kGapRereads = 3;
+/// How long one start attempt waits for a broker to answer (the runner retries
+/// with backoff; brokers that refuse connections end an attempt at once).
+constexpr int kBrokerProbeMs = 10000;
 
 std::string PartitionList(const std::vector<int32_t>& partitions) {
   std::string out = "[";
@@ -35,6 +39,10 @@ std::string IngestStage::AppId(const std::string& cluster_id, const std::string&
 Result<std::unique_ptr<IngestStage>> IngestStage::Create(storage::ObjectStore* store, const PipelineOptions& options,
                                                          const kafka::ClientConfig& client, std::string source_id,
                                                          IngestAssignment assignment) {
+  // Before anything touches the lakehouse: does a broker answer, and does it
+  // accept our credentials? (kUnavailable is retried by the caller; an
+  // authentication failure is permanent.)
+  JSM_RETURN_IF_ERROR(kafka::ProbeBrokers(client, kBrokerProbeMs, /*stop_when_all_down=*/true));
   std::unique_ptr<IngestStage> stage(new IngestStage());
   stage->options_ = options;
   JSM_ASSIGN_OR_RETURN(stage->bronze_,

@@ -1,5 +1,6 @@
 #include "pipeline/pipeline_runner.h"
 
+#include <algorithm>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -157,19 +158,37 @@ Result<RunReport> RunPipeline(RunRequest request) {
     // topic); the embedded broker by explicit assignment.
     const IngestAssignment assignment = broker ? IngestAssignment::kExplicit : IngestAssignment::kAuto;
     Backoff backoff;
+    const double give_up_at = request.connect_timeout_s > 0 ? started + request.connect_timeout_s : 0;
     while (true) {
       auto created = IngestStage::Create(store.get(), options, client,
                                          broker ? broker->instance_id() : std::string(), assignment);
       if (created) {
+        if (backoff.attempts() > 0) {
+          Log().info(R"("ingest connected","stage":"ingest","brokers":"{}","after_attempts":{})",
+                     client.bootstrap_servers, backoff.attempts());
+        }
         ingest = std::move(*created);
         break;
       }
       const bool stop = request.stop != nullptr && request.stop->load();
       if (stop || !IsTransient(created.error())) return std::unexpected(created.error().WithContext("ingest"));
-      const int64_t wait = backoff.NextDelayMs();
-      Log().warn(R"("ingest cannot start yet, retrying","stage":"ingest","attempt":{},"wait_ms":{},"error":{})",
-                 backoff.attempts(), wait, kafka::JsonQuoted(created.error().ToString()));
-      std::this_thread::sleep_for(std::chrono::milliseconds(wait));
+      const double now = MonotonicSeconds();
+      if (give_up_at > 0 && now >= give_up_at) {
+        return MakeError(ErrorCode::kUnavailable,
+                         "ingest: gave up after " + std::to_string(request.connect_timeout_s) +
+                             " s (--connect-timeout) waiting for Kafka at '" + client.bootstrap_servers +
+                             "': " + created.error().message());
+      }
+      int64_t wait = backoff.NextDelayMs();
+      if (give_up_at > 0) wait = std::min<int64_t>(wait, static_cast<int64_t>((give_up_at - now) * 1000) + 1);
+      Log().warn(
+          R"("ingest cannot start yet, retrying","stage":"ingest","brokers":"{}","attempt":{},"wait_ms":{},"gives_up_in_s":{},"error":{})",
+          client.bootstrap_servers, backoff.attempts(), wait,
+          give_up_at > 0 ? static_cast<int64_t>(give_up_at - now) : -1, kafka::JsonQuoted(created.error().ToString()));
+      const double until = MonotonicSeconds() + static_cast<double>(wait) / 1000;
+      while (MonotonicSeconds() < until && !(request.stop != nullptr && request.stop->load())) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
     }
     return Status::Ok();
   };

@@ -35,6 +35,9 @@ struct RunRequest {
   std::unique_ptr<model::OrderSource> source;  ///< may be null (no replay)
   double rate = 0;                             ///< replay events per second, 0 = unlimited
   const std::atomic<bool>* stop = nullptr;     ///< set from a signal handler
+  /// How long ingest waits at start for an unreachable broker (retrying with
+  /// backoff) before the run fails; 0 = wait until stopped.
+  int connect_timeout_s = 300;
   /// Progress lines for a person (the CLI prints them).
   std::function<void(const std::string&)> notify;
   /// >= 0: before the refine stage runs, rebuild silver and quarantine from bronze

@@ -51,13 +51,15 @@ def free_port_range(count, attempts=50):
 
 
 class RealKafka:
-    """A cluster: `bootstrap` for clients, `brokers` nodes, `start_seconds` as measured."""
+    """A cluster: `bootstrap` for clients, `brokers` nodes, `start_seconds` as measured;
+    `sasl_bootstrap` its SASL_PLAINTEXT (PLAIN) listeners if it was started with users."""
 
-    def __init__(self, bootstrap, env=None, start_seconds=None, brokers=1):
+    def __init__(self, bootstrap, env=None, start_seconds=None, brokers=1, sasl_bootstrap=None):
         self.bootstrap = bootstrap
         self.env = env
         self.start_seconds = start_seconds
         self.brokers = brokers
+        self.sasl_bootstrap = sasl_bootstrap
 
     def stop(self):
         if self.env is not None:
@@ -85,22 +87,31 @@ class RealKafka:
         self._node("start", "all")
 
 
-def start_real_kafka(state_dir, brokers=1):
+def start_real_kafka(state_dir, brokers=1, sasl_users=None, port=None, controller_port=None):
     """Starts a cluster of `brokers` (1 or 3) nodes with its state under `state_dir`;
-    skips if Java, Maven or kcat is absent."""
+    skips if Java, Maven or kcat is absent. With `sasl_users` ({name: password}) every
+    node also has a SASL_PLAINTEXT listener (SASL/PLAIN, those users) on free ports.
+    `port` / `controller_port` (one broker only) fix the ports, e.g. to start a broker
+    where a client is already trying to connect."""
     for tool in ("java", "mvn"):
         if shutil.which(tool) is None:
             pytest.skip(f"{tool} is not installed: the real Kafka broker cannot run (see docs/kafka.md)")
     if shutil.which("kcat") is None and shutil.which("kafkacat") is None:
         pytest.skip("kcat is not installed (Debian package kafkacat): cannot tell when the broker is ready")
     if brokers == 1:
-        port = int(os.environ.get("JSM_TEST_KAFKA_PORT") or free_port())
-        controller_port = int(os.environ.get("JSM_TEST_KAFKA_CONTROLLER_PORT") or free_port())
+        port = port or int(os.environ.get("JSM_TEST_KAFKA_PORT") or free_port())
+        controller_port = controller_port or int(os.environ.get("JSM_TEST_KAFKA_CONTROLLER_PORT") or free_port())
     else:
         port, controller_port = free_port_range(brokers), free_port_range(brokers)
     env = dict(os.environ, JSM_KAFKA_PORT=str(port), JSM_KAFKA_CONTROLLER_PORT=str(controller_port),
                JSM_KAFKA_STATE_DIR=str(state_dir), JSM_KAFKA_BROKERS=str(brokers),
                JSM_KAFKA_START_TIMEOUT=os.environ.get("JSM_KAFKA_START_TIMEOUT", "180"))
+    sasl_bootstrap = None
+    if sasl_users:
+        sasl_port = free_port_range(brokers) if brokers > 1 else free_port()
+        env["JSM_KAFKA_SASL_PORT"] = str(sasl_port)
+        env["JSM_KAFKA_SASL_USERS"] = ",".join(f"{name}:{password}" for name, password in sasl_users.items())
+        sasl_bootstrap = ",".join(f"127.0.0.1:{sasl_port + i}" for i in range(brokers))
     started = time.monotonic()
     proc = subprocess.run([str(DEPLOY / "up.sh"), str(brokers)], env=env, capture_output=True, text=True,
                           timeout=400)
@@ -108,7 +119,7 @@ def start_real_kafka(state_dir, brokers=1):
         subprocess.run([str(DEPLOY / "down.sh")], env=env, capture_output=True, timeout=120)
         raise AssertionError(f"deploy/kafka/up.sh failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
     bootstrap = ",".join(f"127.0.0.1:{port + i}" for i in range(brokers))
-    return RealKafka(bootstrap, env, time.monotonic() - started, brokers)
+    return RealKafka(bootstrap, env, time.monotonic() - started, brokers, sasl_bootstrap)
 
 
 @pytest.fixture(scope="session")
