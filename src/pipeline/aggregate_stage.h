@@ -49,6 +49,7 @@ class AggregateStage : public Stage {
   int64_t applied_version_ = -1;  ///< silver version the in-memory state reflects
   int64_t target_version_ = -1;
   std::unique_ptr<EventLog> event_log_;
+  int64_t batch_commit_conflicts_ = 0;  ///< commit conflicts of the batch being committed, for its event
 };
 
 }  // namespace jsm::pipeline
