@@ -69,7 +69,7 @@ TEST_F(MetricsTest, CommitConflictsAreSummedPerStageAndTable) {
   EXPECT_TRUE(Has(*text, R"(jsm_commit_conflicts_total{stage="refine",table="silver/pedidos"} 0)")) << *text;
   auto conflicts = metrics.CommitConflicts();
   ASSERT_TRUE(conflicts);
-  EXPECT_EQ((*conflicts)[{"ingest", "bronze/pedidos"}], 5);
+  EXPECT_EQ(conflicts->at(std::make_pair(std::string("ingest"), std::string("bronze/pedidos"))), 5);
 }
 
 TEST(LagMetrics, PerPartitionSeriesAndKafkaUp) {
