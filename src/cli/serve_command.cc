@@ -90,6 +90,10 @@ std::shared_ptr<ServeSession> StartServing(const std::string& lakehouse, const s
     }
     session->lag = std::make_unique<serve::LagMonitor>(session->store.get(), std::move(*source), kafka->topic, group);
     session->lag->Start(kLagRefreshMs);
+  } else if (kafka != nullptr) {
+    session->lag = std::make_unique<serve::LagMonitor>(
+        "the embedded broker lives inside this jsm run: consumer lag is reported on a shared broker "
+        "(jsm run --bootstrap HOST:PORT --serve ...)");
   } else {
     session->lag = std::make_unique<serve::LagMonitor>();
   }
@@ -133,12 +137,14 @@ int Serve(const ServeArgs& args) {
     if (!kafka) return kExitUsage;
   }
   int exit_code = kExitOk;
-  auto session = StartServing(args.lakehouse, args.listen, args.token, &exit_code, args.web, kafka ? &*kafka : nullptr);
+  // A config file without a broker (bootstrap "embedded") gives no lag: nothing outside a run can read that broker.
+  const bool shared = kafka && kafka->bootstrap != "embedded";
+  auto session = StartServing(args.lakehouse, args.listen, args.token, &exit_code, args.web, shared ? &*kafka : nullptr);
   if (!session) return exit_code;
   // The first line is the base URL alone, for scripts (useful with port 0).
   std::printf("%s\n", session->url.c_str());
   std::printf("serving %s: /api/tables, /api/health, /metrics, /healthz, /readyz; Ctrl-C stops\n", args.lakehouse.c_str());
-  if (kafka && kafka->bootstrap != "embedded") {
+  if (shared) {
     std::printf("consumer lag of topic %s from %s, every %d s\n", kafka->topic.c_str(), kafka->bootstrap.c_str(),
                 kLagRefreshMs / 1000);
   } else {

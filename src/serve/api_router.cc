@@ -75,7 +75,7 @@ HttpResponse ApiRouter::ReadyResponse() {
   json.Member("tables", static_cast<int64_t>(tables->size()));
   // Lag needs the Kafka settings (--bootstrap/--config); without them there are no lag series.
   json.Key("lag");
-  WriteLagJson(lag_ == nullptr ? LagReport{} : lag_->Report(), &json);
+  WriteLagJson(lag_ == nullptr ? LagMonitor().Report() : lag_->Report(), &json);
   json.EndObject();
   HttpResponse response;
   response.body = json.Take() + "\n";
@@ -86,7 +86,7 @@ void WriteLagJson(const LagReport& report, delta::JsonWriter* json) {
   json->BeginObject();
   json->Member("configured", report.configured);
   if (!report.configured) {
-    json->Member("reason", std::string_view("no Kafka settings given (jsm serve --bootstrap HOST:PORT or --config FILE)"));
+    json->Member("reason", report.reason.empty() ? std::string_view("no Kafka settings given") : std::string_view(report.reason));
     json->EndObject();
     return;
   }
@@ -121,7 +121,7 @@ HttpResponse ApiRouter::HealthResponse() {
   delta::JsonWriter json;
   json.BeginObject();
   json.Key("lag");
-  WriteLagJson(lag_ == nullptr ? LagReport{} : lag_->Report(), &json);
+  WriteLagJson(lag_ == nullptr ? LagMonitor().Report() : lag_->Report(), &json);
   json.Key("commit_conflicts");
   json.BeginObject();
   int64_t total = 0;

@@ -35,6 +35,7 @@ struct PartitionLag {
 /// The latest lag figures.
 struct LagReport {
   bool configured = false;  ///< a broker was given; false = no lag series at all
+  std::string reason;       ///< why not, when !configured
   bool kafka_up = false;    ///< the latest refresh reached the broker
   std::string topic;
   std::string group;
@@ -76,8 +77,10 @@ std::vector<PartitionLag> ComputeLag(const std::map<int32_t, std::pair<int64_t, 
 /// Keeps a LagReport fresh. Thread-safe.
 class LagMonitor {
  public:
-  /// A monitor with no broker: Report() says configured = false.
-  LagMonitor() = default;
+  /// A monitor with no broker: Report() says configured = false, and why.
+  explicit LagMonitor(std::string reason = "no Kafka settings given (jsm serve --bootstrap HOST:PORT or --config FILE)") {
+    report_.reason = std::move(reason);
+  }
   /// `store` must outlive the monitor. Nothing runs until Start() (or Refresh()).
   LagMonitor(storage::ObjectStore* store, std::unique_ptr<WatermarkSource> source, std::string topic,
              std::string group);

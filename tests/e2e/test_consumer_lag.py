@@ -6,11 +6,13 @@ is `jsm_kafka_up 0`, never a /metrics that hangs."""
 
 import json
 import re
+import subprocess
 import time
+import urllib.request
 
 import pytest
 
-from conftest import run_jsm, wait_for
+from conftest import JSM, run_jsm, wait_for
 from e2e.kafka_fixture import free_port
 from e2e.test_serve import Server
 
@@ -111,3 +113,35 @@ def test_without_kafka_settings_there_are_no_lag_series(tmp_path):
         assert ready["lag"]["configured"] is False and "--bootstrap" in ready["lag"]["reason"]
     finally:
         server.stop()
+
+
+def test_run_serve_on_a_shared_broker_reports_lag(lag_setup):
+    """`jsm run --serve` passes its own Kafka settings: the refine stage alone (ingest not
+    running) serves the lag of the topic, which bronze has fully ingested by now."""
+    proc = subprocess.Popen([JSM, "--log-level", "warn", "run", "--bootstrap", lag_setup["bootstrap"], "--topic",
+                             lag_setup["topic"], "--stage", "refine", "--serve", "127.0.0.1:0", "--lakehouse",
+                             str(lag_setup["lakehouse"])], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        url = None
+        for _ in range(5):
+            line = proc.stdout.readline()
+            if line.startswith("serving http://"):
+                url = line.split()[1]
+                break
+        assert url, "jsm run --serve printed no URL"
+        health = {}
+
+        def measured():
+            with urllib.request.urlopen(url + "/api/health", timeout=10) as response:
+                health.update(json.loads(response.read()))
+            return health["lag"].get("kafka_up") is True
+
+        wait_for(measured, 60, "jsm run --serve to measure lag")
+        assert health["lag"]["topic"] == lag_setup["topic"] and health["lag"]["total"] == 0, health
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
