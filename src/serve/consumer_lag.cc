@@ -161,8 +161,13 @@ void LagMonitor::Refresh() {
     next.kafka_up = true;
     next.cluster_id = *cluster;
     std::map<int32_t, int64_t> bronze;
-    auto table = delta::DeltaTable::Open(store_, pipeline::kBronzeTable);
-    if (table) bronze = BronzeOffsets((*table)->snapshot().app_versions, *cluster, topic);
+    if (bronze_ == nullptr) {
+      auto table = delta::DeltaTable::Open(store_, pipeline::kBronzeTable);
+      if (table) bronze_ = std::move(*table);
+    } else if (!bronze_->Refresh()) {
+      bronze_.reset();  // unreadable for now (being rewritten, storage hiccup): reopen next time
+    }
+    if (bronze_ != nullptr) bronze = BronzeOffsets(bronze_->snapshot().app_versions, *cluster, topic);
     // No bronze table yet: nothing ingested, the whole topic is lag.
     auto group_offsets = source_->GroupOffsets();  // cheap; left out when the broker cannot say
     next.partitions = ComputeLag(*watermarks, bronze, group_offsets ? *group_offsets : std::map<int32_t, int64_t>{});

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "delta/table.h"
 #include "kafka/kafka_config.h"
 #include "storage/object_store.h"
 
@@ -102,7 +103,8 @@ class LagMonitor {
   std::unique_ptr<WatermarkSource> source_;
   mutable std::mutex mutex_;
   LagReport report_;
-  std::mutex refresh_mutex_;  ///< one refresh at a time
+  std::mutex refresh_mutex_;  ///< one refresh at a time; guards bronze_
+  std::unique_ptr<delta::DeltaTable> bronze_;  ///< kept open, so a refresh reads only its new commits
   std::condition_variable wake_;
   bool stopping_ = false;
   std::thread thread_;

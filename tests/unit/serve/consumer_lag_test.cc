@@ -97,6 +97,13 @@ TEST_F(LagMonitorTest, ReadsBronzesTxnsAndTheBrokersWatermarks) {
   EXPECT_EQ(report.partitions[0].lag(), 8);
   EXPECT_EQ(report.partitions[1].lag(), 3);
   EXPECT_EQ(report.total_lag(), 11);
+  // Ingest moves on: the next refresh reads bronze's new commit.
+  ASSERT_TRUE((*bronze)->Commit({delta::Txn{"jsm-ingest/cluster-a/pedidos/1", 2, 0}},
+                                delta::CommitInfo{.operation = "STREAMING UPDATE"}));
+  monitor.Refresh();
+  report = monitor.Report();
+  EXPECT_EQ(report.partitions[1].bronze_offset, 3);
+  EXPECT_EQ(report.total_lag(), 8);
   // The broker goes away: kafka_up false, no stale partition figures.
   broker.up = false;
   monitor.Refresh();
