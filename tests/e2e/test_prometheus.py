@@ -136,6 +136,11 @@ def test_prometheus_finds_consumer_lag(real_kafka, tmp_path):
         wait_for(lag_scraped, 120, f"Prometheus to scrape jsm_consumer_lag summing to {events}")
         up = get_json(f"{base}/api/v1/query?query=jsm_kafka_up")["data"]["result"]
         assert [float(r["value"][1]) for r in up] == [1]
+        # promtool accepts the exposition with the lag series in it.
+        text = server.get("/metrics")[2]
+        assert "jsm_consumer_lag{" in text
+        check = subprocess.run([PROMTOOL, "check", "metrics"], input=text, capture_output=True, text=True, timeout=60)
+        assert check.returncode == 0, check.stdout + check.stderr
     finally:
         prom.terminate()
         try:
