@@ -58,11 +58,12 @@ int64_t LagReport::total_lag() const {
 }
 
 Result<std::unique_ptr<WatermarkSource>> NewKafkaWatermarkSource(const kafka::ClientConfig& client,
-                                                                 const std::string& topic, const std::string& group,
-                                                                 int timeout_ms) {
+                                                                 const std::string& topic,
+                                                                 const std::string& group, int timeout_ms) {
   kafka::ClientConfig config = client;
   // Fail fast: a broker that is down is reported, not waited for.
-  config.properties.try_emplace("socket.connection.setup.timeout.ms", std::to_string(std::max(timeout_ms, 1000)));
+  config.properties.try_emplace("socket.connection.setup.timeout.ms",
+                                std::to_string(std::max(timeout_ms, 1000)));
   config.properties.try_emplace("client.id", "jsm-serve-lag");
   JSM_ASSIGN_OR_RETURN(std::unique_ptr<kafka::Consumer> consumer, kafka::Consumer::Create(config, group));
   return std::unique_ptr<WatermarkSource>(new KafkaWatermarkSource(std::move(consumer), topic, timeout_ms));
@@ -73,7 +74,8 @@ std::map<int32_t, int64_t> BronzeOffsets(const std::map<std::string, int64_t>& a
   // IngestStage::AppId: "jsm-ingest/<cluster>/<topic>/<partition>".
   const std::string prefix = "jsm-ingest/" + cluster_id + "/" + topic + "/";
   std::map<int32_t, int64_t> out;
-  for (auto it = app_versions.lower_bound(prefix); it != app_versions.end() && it->first.starts_with(prefix); ++it) {
+  for (auto it = app_versions.lower_bound(prefix); it != app_versions.end() && it->first.starts_with(prefix);
+       ++it) {
     const std::string_view rest = std::string_view(it->first).substr(prefix.size());
     int32_t partition = -1;
     const auto [end, error] = std::from_chars(rest.data(), rest.data() + rest.size(), partition);
@@ -99,8 +101,8 @@ std::vector<PartitionLag> ComputeLag(const std::map<int32_t, std::pair<int64_t, 
   return out;
 }
 
-LagMonitor::LagMonitor(storage::ObjectStore* store, std::unique_ptr<WatermarkSource> source, std::string topic,
-                       std::string group)
+LagMonitor::LagMonitor(storage::ObjectStore* store, std::unique_ptr<WatermarkSource> source,
+                       std::string topic, std::string group)
     : store_(store), source_(std::move(source)) {
   report_.configured = true;
   report_.topic = std::move(topic);
@@ -150,8 +152,9 @@ void LagMonitor::Refresh() {
     next.error = error.ToString();
   };
   auto cluster = source_->ClusterId();
-  auto watermarks = cluster ? source_->Watermarks() : Result<std::map<int32_t, std::pair<int64_t, int64_t>>>(
-                                                          std::unexpected(cluster.error()));
+  auto watermarks =
+      cluster ? source_->Watermarks()
+              : Result<std::map<int32_t, std::pair<int64_t, int64_t>>>(std::unexpected(cluster.error()));
   if (!cluster) {
     fail(cluster.error());
   } else if (!watermarks) {
@@ -170,7 +173,8 @@ void LagMonitor::Refresh() {
     if (bronze_ != nullptr) bronze = BronzeOffsets(bronze_->snapshot().app_versions, *cluster, topic);
     // No bronze table yet: nothing ingested, the whole topic is lag.
     auto group_offsets = source_->GroupOffsets();  // cheap; left out when the broker cannot say
-    next.partitions = ComputeLag(*watermarks, bronze, group_offsets ? *group_offsets : std::map<int32_t, int64_t>{});
+    next.partitions =
+        ComputeLag(*watermarks, bronze, group_offsets ? *group_offsets : std::map<int32_t, int64_t>{});
   }
   next.refreshed_at_us = NowMicros();
   std::lock_guard lock(mutex_);

@@ -41,8 +41,8 @@ struct LagReport {
   std::string topic;
   std::string group;
   std::string cluster_id;
-  std::string error;             ///< why the latest refresh failed, when !kafka_up
-  int64_t refreshed_at_us = 0;   ///< when the latest refresh finished (0 = none yet)
+  std::string error;                     ///< why the latest refresh failed, when !kafka_up
+  int64_t refreshed_at_us = 0;           ///< when the latest refresh finished (0 = none yet)
   std::vector<PartitionLag> partitions;  ///< by partition, when kafka_up
   int64_t total_lag() const;
 };
@@ -62,8 +62,8 @@ class WatermarkSource {
 /// A WatermarkSource over a librdkafka consumer handle (it never joins the group);
 /// every request waits at most `timeout_ms`.
 Result<std::unique_ptr<WatermarkSource>> NewKafkaWatermarkSource(const kafka::ClientConfig& client,
-                                                                 const std::string& topic, const std::string& group,
-                                                                 int timeout_ms);
+                                                                 const std::string& topic,
+                                                                 const std::string& group, int timeout_ms);
 
 /// Next offset bronze holds per partition of `topic` from cluster `cluster_id`, from
 /// bronze's txn versions (appId -> last offset ingested).
@@ -79,7 +79,8 @@ std::vector<PartitionLag> ComputeLag(const std::map<int32_t, std::pair<int64_t, 
 class LagMonitor {
  public:
   /// A monitor with no broker: Report() says configured = false, and why.
-  explicit LagMonitor(std::string reason = "no Kafka settings given (jsm serve --bootstrap HOST:PORT or --config FILE)") {
+  explicit LagMonitor(
+      std::string reason = "no Kafka settings given (jsm serve --bootstrap HOST:PORT or --config FILE)") {
     report_.reason = std::move(reason);
   }
   /// `store` must outlive the monitor. Nothing runs until Start() (or Refresh()).
@@ -103,7 +104,7 @@ class LagMonitor {
   std::unique_ptr<WatermarkSource> source_;
   mutable std::mutex mutex_;
   LagReport report_;
-  std::mutex refresh_mutex_;  ///< one refresh at a time; guards bronze_
+  std::mutex refresh_mutex_;                   ///< one refresh at a time; guards bronze_
   std::unique_ptr<delta::DeltaTable> bronze_;  ///< kept open, so a refresh reads only its new commits
   std::condition_variable wake_;
   bool stopping_ = false;

@@ -64,9 +64,12 @@ TEST_F(EventLogTest, AnEventLogWithoutTheColumnGainsItAndOldRowsReadNull) {
     RecordBatch rows(old_schema);
     for (size_t c = 0; c < old_schema.fields.size(); ++c) {
       const Field& field = old_schema.fields[c];
-      if (field.type == DataType::kString) rows.column(c).AppendString(field.name == "stage" ? "refine" : "x");
-      else if (!field.nullable) rows.column(c).AppendInt(1);
-      else rows.column(c).AppendNull();
+      if (field.type == DataType::kString)
+        rows.column(c).AppendString(field.name == "stage" ? "refine" : "x");
+      else if (!field.nullable)
+        rows.column(c).AppendInt(1);
+      else
+        rows.column(c).AppendNull();
     }
     auto add = (*old)->WriteDataFile(rows, parquet::WriterOptions{});
     ASSERT_TRUE(add) << add.error().ToString();

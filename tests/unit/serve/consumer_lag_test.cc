@@ -60,11 +60,13 @@ TEST(ConsumerLag, MessagesDeletedByRetentionAreNotLag) {
 }
 
 TEST(ConsumerLag, BronzeOffsetsComeFromTheIngestTxnsOfThisClusterAndTopic) {
-  const std::map<std::string, int64_t> apps = {
-      {"jsm-ingest/cluster-a/pedidos/0", 99},   {"jsm-ingest/cluster-a/pedidos/1", 19},
-      {"jsm-ingest/cluster-a/pedidos/10", 4},   {"jsm-ingest/cluster-b/pedidos/0", 500},
-      {"jsm-ingest/cluster-a/pedidos.dlq/0", 3}, {"jsm-ingest/cluster-a/pedidos/x", 1},
-      {"jsm-refine", 12}};
+  const std::map<std::string, int64_t> apps = {{"jsm-ingest/cluster-a/pedidos/0", 99},
+                                               {"jsm-ingest/cluster-a/pedidos/1", 19},
+                                               {"jsm-ingest/cluster-a/pedidos/10", 4},
+                                               {"jsm-ingest/cluster-b/pedidos/0", 500},
+                                               {"jsm-ingest/cluster-a/pedidos.dlq/0", 3},
+                                               {"jsm-ingest/cluster-a/pedidos/x", 1},
+                                               {"jsm-refine", 12}};
   const auto offsets = BronzeOffsets(apps, "cluster-a", "pedidos");
   EXPECT_EQ(offsets, (std::map<int32_t, int64_t>{{0, 100}, {1, 20}, {10, 5}}));
 }
