@@ -95,7 +95,7 @@ int Run(RunArgs& args) {
   std::shared_ptr<ServeSession> serving;
   if (!args.serve.empty()) {
     int exit_code = kExitOk;
-    serving = StartServing(options.lakehouse, args.serve, "", &exit_code);
+    serving = StartServing(options.lakehouse, args.serve, "", &exit_code, "", &options);
     if (!serving) return exit_code;
     std::printf("serving %s (see docs/serve.md)\n", ServeUrl(*serving).c_str());
   }
@@ -145,7 +145,7 @@ std::function<int()> RegisterRunCommand(CLI::App* app) {
   now->excludes(command->get_option("--synthetic"));
   command->add_option("--serve", args->serve,
                       "also serve the lakehouse over HTTP while running (HOST:PORT, as `jsm serve --listen`; "
-                      "beyond loopback the token comes from JSM_SERVE_TOKEN)");
+                      "beyond loopback the token comes from JSM_SERVE_TOKEN; consumer lag only on a shared broker)");
   command
       ->add_option("--connect-timeout", args->connect_timeout_s,
                    "seconds ingest waits at start for an unreachable Kafka broker, retrying with backoff, "

@@ -6,17 +6,24 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "pipeline/ingest_stage.h"
 #include "serve/access_control.h"
+#include "serve/consumer_lag.h"
 #include "serve/api_router.h"
 #include "serve/http_server.h"
 
 namespace jsm::cli {
 namespace {
 
+/// How often, and how long at most per request, the broker is asked for watermarks.
+constexpr int kLagRefreshMs = 2000;
+constexpr int kLagTimeoutMs = 2000;
+
 }  // namespace
 
 struct ServeSession {
   std::unique_ptr<storage::ObjectStore> store;
+  std::unique_ptr<serve::LagMonitor> lag;  ///< consumer lag (no broker given: reports "not configured")
   std::unique_ptr<serve::ApiRouter> router;
   std::unique_ptr<serve::HttpServer> http;
   std::string url;
@@ -39,7 +46,8 @@ std::string DefaultDashboardDir() {
 }
 
 std::shared_ptr<ServeSession> StartServing(const std::string& lakehouse, const std::string& listen,
-                                           const std::string& flag_token, int* exit_code, const std::string& web_dir) {
+                                           const std::string& flag_token, int* exit_code, const std::string& web_dir,
+                                           const pipeline::PipelineOptions* kafka) {
   auto address = serve::ParseListenAddress(listen);
   if (!address) {
     PrintError(address.error().message());
@@ -71,7 +79,26 @@ std::shared_ptr<ServeSession> StartServing(const std::string& lakehouse, const s
     return nullptr;
   }
   session->web_dir = web;
-  session->router = std::make_unique<serve::ApiRouter>(session->store.get(), access, serve::StaticFiles(web));
+  if (kafka != nullptr && kafka->bootstrap != "embedded") {
+    const std::string group = pipeline::IngestStage::GroupId(*kafka);
+    auto source = serve::NewKafkaWatermarkSource(kafka::ClientConfig{kafka->bootstrap, kafka->kafka_properties},
+                                                 kafka->topic, group, kLagTimeoutMs);
+    if (!source) {
+      PrintError("consumer lag: " + source.error().ToString());
+      *exit_code = kExitUsage;
+      return nullptr;
+    }
+    session->lag = std::make_unique<serve::LagMonitor>(session->store.get(), std::move(*source), kafka->topic, group);
+    session->lag->Start(kLagRefreshMs);
+  } else if (kafka != nullptr) {
+    session->lag = std::make_unique<serve::LagMonitor>(
+        "the embedded broker lives inside this jsm run: consumer lag is reported on a shared broker "
+        "(jsm run --bootstrap HOST:PORT --serve ...)");
+  } else {
+    session->lag = std::make_unique<serve::LagMonitor>();
+  }
+  session->router = std::make_unique<serve::ApiRouter>(session->store.get(), access, serve::StaticFiles(web),
+                                                       session->lag.get());
   auto http = serve::HttpServer::Start(session->router.get(), *address);
   if (!http) {
     PrintError(http.error().message());
@@ -90,6 +117,9 @@ const std::string& ServeUrl(const ServeSession& session) { return session.url; }
 namespace {
 
 struct ServeArgs {
+  std::string config;
+  std::string bootstrap;
+  std::string topic;
   std::string lakehouse = "lakehouse";
   std::string listen = "127.0.0.1:8080";
   std::string token;
@@ -101,12 +131,25 @@ int Serve(const ServeArgs& args) {
     PrintError("no lakehouse at " + args.lakehouse + " (give --lakehouse DIR)");
     return kExitError;
   }
+  std::optional<pipeline::PipelineOptions> kafka;
+  if (!args.config.empty() || !args.bootstrap.empty()) {
+    kafka = LoadOptions(args.config, "", args.bootstrap, args.topic);
+    if (!kafka) return kExitUsage;
+  }
   int exit_code = kExitOk;
-  auto session = StartServing(args.lakehouse, args.listen, args.token, &exit_code, args.web);
+  // A config file without a broker (bootstrap "embedded") gives no lag: nothing outside a run can read that broker.
+  const bool shared = kafka && kafka->bootstrap != "embedded";
+  auto session = StartServing(args.lakehouse, args.listen, args.token, &exit_code, args.web, shared ? &*kafka : nullptr);
   if (!session) return exit_code;
   // The first line is the base URL alone, for scripts (useful with port 0).
   std::printf("%s\n", session->url.c_str());
-  std::printf("serving %s: /api/tables, /metrics, /healthz, /readyz; Ctrl-C stops\n", args.lakehouse.c_str());
+  std::printf("serving %s: /api/tables, /api/health, /metrics, /healthz, /readyz; Ctrl-C stops\n", args.lakehouse.c_str());
+  if (shared) {
+    std::printf("consumer lag of topic %s from %s, every %d s\n", kafka->topic.c_str(), kafka->bootstrap.c_str(),
+                kLagRefreshMs / 1000);
+  } else {
+    std::printf("no consumer lag (give --bootstrap HOST:PORT or --config FILE)\n");
+  }
   if (session->web_dir.empty()) {
     std::printf("no dashboard found (run `make dashboard`, or give --web DIR)\n");
   } else {
@@ -125,8 +168,17 @@ std::function<int()> RegisterServeCommand(CLI::App* app) {
   CLI::App* command = app->add_subcommand(
       "serve",
       "Serve the lakehouse over HTTP: the live dashboard at /, /api/tables (JSON list), /api/tables/<layer>/<name>?limit=&order=&filter=&version=\n"
-      "&format=json|csv, /metrics (Prometheus text), /healthz, /readyz. See docs/serve.md.");
+      "&format=json|csv, /metrics (Prometheus text), /api/health (consumer lag and commit conflicts, JSON), /healthz, /readyz.\n"
+      "Consumer lag needs the Kafka settings (--bootstrap or --config). See docs/serve.md.");
   command->add_option("--lakehouse", args->lakehouse, "lakehouse root directory")->capture_default_str();
+  command->add_option("--config", args->config,
+                      "TOML settings file as `jsm run` takes it: its [kafka] settings (bootstrap, topic, group, "
+                      "properties) give the consumer lag series; its lakehouse is not used (give --lakehouse)")
+      ->check(CLI::ExistingFile);
+  command->add_option("--bootstrap", args->bootstrap,
+                      "Kafka brokers HOST:PORT,... to read the order topic's watermarks from, for consumer lag in "
+                      "/metrics and /api/health (none = no lag series)");
+  command->add_option("--topic", args->topic, "order topic whose lag is reported (default pedidos)");
   command->add_option("--listen", args->listen,
                       "HOST:PORT to listen on (port 0 = any free port, printed on the first line); beyond loopback a "
                       "token is required")

@@ -153,6 +153,7 @@ Result<int64_t> DeltaTable::Commit(std::vector<Action> actions, CommitInfo info,
   const std::string text = SerializeActions(commit);
 
   int64_t version = snapshot_.version + 1;
+  last_commit_conflicts_ = 0;
   for (int attempt = 0;; ++attempt) {
     auto written = store_->PutIfAbsent(Key(CommitFileName(version)), text);
     if (written) {
@@ -164,6 +165,7 @@ Result<int64_t> DeltaTable::Commit(std::vector<Action> actions, CommitInfo info,
       return std::unexpected(written.error().WithContext("committing version " + std::to_string(version) +
                                                          " of table " + Describe()));
     }
+    ++last_commit_conflicts_;  // the version was taken: a commit conflict
     if (attempt >= options.max_retries) {
       return MakeError(ErrorCode::kConflict, "gave up committing to table " + Describe() + " after " +
                                                  std::to_string(attempt + 1) +

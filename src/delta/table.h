@@ -120,6 +120,11 @@ class DeltaTable {
   /// Returns the committed version and updates the snapshot.
   Result<int64_t> Commit(std::vector<Action> actions, CommitInfo info, const CommitOptions& options = {});
 
+  /// Commit conflicts of the latest Commit call: how many times the version it tried
+  /// was already taken by another writer (each lost put-if-absent race counts one,
+  /// whether the commit then retried at the next version or failed with kConflict).
+  int64_t last_commit_conflicts() const { return last_commit_conflicts_; }
+
   /// Writes a checkpoint of the current snapshot (`_delta_log/<version>.checkpoint.parquet`
   /// and `_last_checkpoint`), then deletes expired log files (delta.logRetentionDuration).
   /// Commit calls it every delta.checkpointInterval versions. Defined in checkpoint.cc.
@@ -141,6 +146,7 @@ class DeltaTable {
   storage::ObjectStore* store_;
   std::string path_;
   Snapshot snapshot_;
+  int64_t last_commit_conflicts_ = 0;
 };
 
 /// Log file name of a version: "_delta_log/00000000000000000012.json".

@@ -1,6 +1,7 @@
 #include "pipeline/aggregate_stage.h"
 
 #include <thread>
+#include <utility>
 
 #include "common/clock.h"
 #include "common/logging.h"
@@ -83,6 +84,7 @@ Status AggregateStage::RewriteGoldTable(delta::DeltaTable* table, const Schema& 
   info.operation_metrics["numOutputRows"] = std::to_string(rows.num_rows());
   info.engine_info = "jsm-pipeline/" JSM_VERSION;
   JSM_RETURN_IF_ERROR(table->Commit(std::move(actions), std::move(info)));
+  batch_commit_conflicts_ += table->last_commit_conflicts();
   return Status::Ok();
 }
 
@@ -146,6 +148,7 @@ Result<StepResult> AggregateStage::Step() {
   event.source_range = "silver " + std::to_string(first_version) + "-" + std::to_string(latest);
   event.rows_in = result.rows_in;
   event.rows_out = rows_out;
+  event.commit_conflicts = std::exchange(batch_commit_conflicts_, 0);
   event.duration_ms = static_cast<int64_t>((MonotonicSeconds() - started) * 1000);
   if (auto logged = event_log_->Append(event); !logged) {
     Log().warn(R"("event log append failed","stage":"aggregate","error":"{}")", logged.error().ToString());

@@ -54,6 +54,7 @@ class AggregateStage : public Stage {
   int64_t target_version_ = -1;
   bool full_refresh_ = false;  ///< the next Step rewrites every gold table
   std::unique_ptr<EventLog> event_log_;
+  int64_t batch_commit_conflicts_ = 0;  ///< commit conflicts of the batch being committed, for its event
 };
 
 }  // namespace jsm::pipeline

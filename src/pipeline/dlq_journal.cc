@@ -184,8 +184,7 @@ Status RecordDlqActions(storage::ObjectStore* store, const PipelineOptions& opti
                         const std::vector<DlqAction>& actions, std::string_view cluster_id,
                         std::string_view run_id, int64_t parked_version, int64_t now_us) {
   if (actions.empty()) return Status::Ok();
-  JSM_ASSIGN_OR_RETURN(std::unique_ptr<delta::DeltaTable> table,
-                       delta::DeltaTable::OpenOrCreate(store, kEventLogTable, "event_log", EventLogSchema()));
+  JSM_ASSIGN_OR_RETURN(std::unique_ptr<delta::DeltaTable> table, OpenEventLogTable(store));
   const Schema& schema = EventLogSchema();
   RecordBatch rows(schema);
   auto column = [&](const char* name) -> Column& {
@@ -226,6 +225,7 @@ Status RecordDlqActions(storage::ObjectStore* store, const PipelineOptions& opti
     column("action").AppendString(name);
     column("passed").AppendNull();
     column("failed").AppendNull();
+    column(kCommitConflictsColumn).AppendNull();
   }
   JSM_ASSIGN_OR_RETURN(delta::AddFile add, table->WriteDataFile(rows, options.parquet));
   delta::CommitInfo info;

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "common/clock.h"
+#include "delta/schema_evolution.h"
 
 namespace jsm::pipeline {
 namespace {
@@ -11,7 +12,7 @@ namespace {
 enum EventColumn {
   kLoggedAt, kStage, kBatchId, kTargetTable, kTargetVersion, kSourceRange, kRowsIn, kRowsOut, kQuarantined,
   kDeadLetters, kDuplicates, kLatencyP50, kLatencyMax, kSourceWatermark, kDurationMs, kExpectation, kAction,
-  kPassed, kFailed
+  kPassed, kFailed, kCommitConflicts
 };
 
 void AppendOptional(Column& column, const std::optional<int64_t>& value) {
@@ -42,6 +43,7 @@ const Schema& EventLogSchema() {
       {"action", DataType::kString, true},
       {"passed", DataType::kInt64, true},
       {"failed", DataType::kInt64, true},
+      {kCommitConflictsColumn, DataType::kInt64, true},
   }};
   return schema;
 }
@@ -57,10 +59,34 @@ void FillLatency(std::vector<int64_t>* timestamps_ms, int64_t visible_ms, BatchE
   event->source_watermark_us = newest * 1000;
 }
 
+Result<std::unique_ptr<delta::DeltaTable>> OpenEventLogTable(storage::ObjectStore* store) {
+  auto existing = delta::DeltaTable::Open(store, kEventLogTable);
+  if (!existing) {
+    if (existing.error().code() != ErrorCode::kNotFound) return std::unexpected(existing.error());
+    return delta::DeltaTable::OpenOrCreate(store, kEventLogTable, "event_log", EventLogSchema());
+  }
+  std::unique_ptr<delta::DeltaTable> table = std::move(*existing);
+  // Schema evolution: the columns of EventLogSchema() the table lacks (a prefix of it is assumed).
+  for (int attempt = 0; table->schema() != EventLogSchema(); ++attempt) {
+    const std::vector<Field>& wanted = EventLogSchema().fields;
+    const std::vector<Field>& have = table->schema().fields;
+    if (have.size() >= wanted.size() || !std::equal(have.begin(), have.end(), wanted.begin())) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "table " + table->Location() + " is not an event log this version of jsm can write");
+    }
+    auto added = delta::AddColumns(table.get(), std::vector<Field>(wanted.begin() + static_cast<std::ptrdiff_t>(have.size()),
+                                                                   wanted.end()));
+    if (added) break;
+    // Another stage evolving the same log at the same moment: read its result and look again.
+    if (added.error().code() != ErrorCode::kConflict || attempt >= 10) return std::unexpected(added.error());
+    JSM_RETURN_IF_ERROR(table->Refresh());
+  }
+  return table;
+}
+
 Result<std::unique_ptr<EventLog>> EventLog::Open(storage::ObjectStore* store, const PipelineOptions& options) {
   std::unique_ptr<EventLog> log(new EventLog());
-  JSM_ASSIGN_OR_RETURN(log->table_, delta::DeltaTable::OpenOrCreate(store, kEventLogTable, "event_log",
-                                                                    EventLogSchema()));
+  JSM_ASSIGN_OR_RETURN(log->table_, OpenEventLogTable(store));
   log->parquet_ = options.parquet;
   return log;
 }
@@ -89,6 +115,7 @@ Status EventLog::Append(const BatchEvent& event) {
   AppendOptional(rows.column(kSourceWatermark), event.source_watermark_us);
   rows.column(kDurationMs).AppendInt(event.duration_ms);
   for (int c : {kExpectation, kAction, kPassed, kFailed}) rows.column(static_cast<size_t>(c)).AppendNull();
+  rows.column(kCommitConflicts).AppendInt(event.commit_conflicts);
   for (const ExpectationResult& result : event.expectations) {
     common();
     for (int c = kRowsIn; c <= kDurationMs; ++c) rows.column(static_cast<size_t>(c)).AppendNull();
@@ -96,6 +123,7 @@ Status EventLog::Append(const BatchEvent& event) {
     rows.column(kAction).AppendString(result.action);
     rows.column(kPassed).AppendInt(result.passed);
     rows.column(kFailed).AppendInt(result.failed);
+    rows.column(kCommitConflicts).AppendNull();
   }
   JSM_ASSIGN_OR_RETURN(delta::AddFile add, table_->WriteDataFile(rows, parquet_));
   delta::CommitInfo info;

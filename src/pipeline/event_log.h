@@ -1,8 +1,10 @@
 #pragma once
 /// `_system/event_log`: one row per stage batch (rows in and out, duplicates,
 /// dead letters, quarantined rows, produce-to-visible latency, source
-/// watermark, duration) and one row per expectation result of that batch.
-/// Written by each stage right after its data commit, as a blind append.
+/// watermark, duration, commit conflicts) and one row per expectation result of
+/// that batch. Written by each stage right after its data commit, as a blind append.
+/// `commit_conflicts` came later: an older event log gains it by schema evolution
+/// (ADD COLUMNS) when a pipeline opens it, and its older rows read it as null.
 
 #include <cstdint>
 #include <memory>
@@ -19,6 +21,13 @@ inline constexpr const char* kEventLogTable = "_system/event_log";
 
 /// Columns of the event log.
 const Schema& EventLogSchema();
+
+/// Column of the event log added after its first release (nullable; null in older rows).
+inline constexpr const char* kCommitConflictsColumn = "commit_conflicts";
+
+/// Opens the event log for writing, creating it if absent; an event log written
+/// before `commit_conflicts` existed gains the column (one ADD COLUMNS commit).
+Result<std::unique_ptr<delta::DeltaTable>> OpenEventLogTable(storage::ObjectStore* store);
 
 /// Pass and fail counts of one expectation in one batch.
 struct ExpectationResult {
@@ -43,6 +52,9 @@ struct BatchEvent {
   std::optional<int64_t> latency_max_ms;
   std::optional<int64_t> source_watermark_us;  ///< newest Kafka timestamp in the batch
   int64_t duration_ms = 0;
+  /// Versions found taken by another writer while committing this batch's data
+  /// (DeltaTable::last_commit_conflicts, summed over the batch's commits).
+  int64_t commit_conflicts = 0;
   std::vector<ExpectationResult> expectations;
 };
 

@@ -283,6 +283,7 @@ Result<bool> IngestStage::CommitBatch() {
   event.target_version = version;
   event.source_range = source_range;
   event.rows_in = event.rows_out = rows;
+  event.commit_conflicts = bronze_->last_commit_conflicts();
   event.duration_ms = static_cast<int64_t>((MonotonicSeconds() - started) * 1000);
   const Column& timestamps = batch_.column(kBronzeKafkaTimestamp);
   kafka_timestamps_ms_.clear();

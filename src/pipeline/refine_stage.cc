@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <thread>
+#include <utility>
 
 #include "common/clock.h"
 #include "common/logging.h"
@@ -332,6 +333,7 @@ Result<StepResult> RefineStage::Step() {
     info.engine_info = "jsm-pipeline/" JSM_VERSION;
     std::vector<delta::Action> actions{std::move(add), delta::Txn{kRefineAppId, last, NowMillis()}};
     JSM_RETURN_IF_ERROR(quarantine_->Commit(std::move(actions), std::move(info)));
+    batch_commit_conflicts_ += quarantine_->last_commit_conflicts();
   }
   std::vector<delta::Action> actions;
   if (silver_batch_.num_rows() > 0) {
@@ -351,6 +353,7 @@ Result<StepResult> RefineStage::Step() {
   if (counts.erased_bronze > 0) info.operation_metrics[kErasedBronzeRowsMetric] = std::to_string(counts.erased_bronze);
   info.engine_info = "jsm-pipeline/" JSM_VERSION;
   JSM_ASSIGN_OR_RETURN(int64_t version, silver_->Commit(std::move(actions), std::move(info)));
+  batch_commit_conflicts_ += silver_->last_commit_conflicts();
   dedupe_dirty_ = false;
   result.rows_in = counts.input_rows;
   result.committed = true;
@@ -374,6 +377,7 @@ void RefineStage::LogBatch(const RefineCounts& counts, int64_t silver_version, c
   event.quarantined = counts.quarantined;
   event.dead_letters = counts.dead_letters;
   event.duplicates = counts.duplicates;
+  event.commit_conflicts = std::exchange(batch_commit_conflicts_, 0);
   event.duration_ms = static_cast<int64_t>((MonotonicSeconds() - started) * 1000);
   FillLatency(&kafka_timestamps_ms_, NowMillis(), &event);
   for (size_t e = 0; e < expectations_.size(); ++e) {

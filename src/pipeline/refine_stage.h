@@ -110,6 +110,7 @@ class RefineStage : public Stage {
   std::string hex_scratch_;
   std::vector<int64_t> kafka_timestamps_ms_;  ///< of the batch's rows, for latency
   std::unique_ptr<EventLog> event_log_;
+  int64_t batch_commit_conflicts_ = 0;  ///< commit conflicts of the batch being committed, for its event
   int64_t target_version_ = -1;
   int64_t bronze_limit_ = -1;     ///< >= 0: refine no bronze version after it (LimitToBronzeVersion)
   bool send_letters_ = true;      ///< false while a rebuild re-reads rows whose letters were sent before

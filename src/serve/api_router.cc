@@ -47,6 +47,7 @@ HttpResponse ApiRouter::Handle(const HttpRequest& request) {
   }
   if (request.path == "/readyz") return ReadyResponse();
   if (request.path == "/metrics") return MetricsResponse();
+  if (request.path == "/api/health") return HealthResponse();
   if (request.path == "/api/tables" || request.path == "/api/tables/") return ListTablesResponse();
   constexpr std::string_view kTablePrefix = "/api/tables/";
   if (request.path.starts_with(kTablePrefix)) {
@@ -62,7 +63,7 @@ HttpResponse ApiRouter::Handle(const HttpRequest& request) {
   if (request.path == "/" && !web_.enabled()) {
     return ErrorResponse(404, "no dashboard: build it with `make dashboard` or give `--web DIR` (see docs/dashboard.md)");
   }
-  return ErrorResponse(404, "no route " + request.path + " (try /, /api/tables, /metrics, /healthz, /readyz)");
+  return ErrorResponse(404, "no route " + request.path + " (try /, /api/tables, /api/health, /metrics, /healthz, /readyz)");
 }
 
 HttpResponse ApiRouter::ReadyResponse() {
@@ -72,9 +73,75 @@ HttpResponse ApiRouter::ReadyResponse() {
   json.BeginObject();
   json.Member("ready", true);
   json.Member("tables", static_cast<int64_t>(tables->size()));
+  // Lag needs the Kafka settings (--bootstrap/--config); without them there are no lag series.
+  json.Key("lag");
+  WriteLagJson(lag_ == nullptr ? LagMonitor().Report() : lag_->Report(), &json);
   json.EndObject();
   HttpResponse response;
   response.body = json.Take() + "\n";
+  return response;
+}
+
+void WriteLagJson(const LagReport& report, delta::JsonWriter* json) {
+  json->BeginObject();
+  json->Member("configured", report.configured);
+  if (!report.configured) {
+    json->Member("reason", report.reason.empty() ? std::string_view("no Kafka settings given") : std::string_view(report.reason));
+    json->EndObject();
+    return;
+  }
+  json->Member("kafka_up", report.kafka_up);
+  json->Member("topic", std::string_view(report.topic));
+  json->Member("group", std::string_view(report.group));
+  if (!report.kafka_up) json->Member("error", std::string_view(report.error));
+  json->Key("refreshed_at");
+  json->Double(static_cast<double>(report.refreshed_at_us) / 1e6);
+  if (report.kafka_up) {
+    json->Member("total", report.total_lag());
+    json->Key("partitions");
+    json->BeginArray();
+    for (const PartitionLag& p : report.partitions) {
+      json->BeginObject();
+      json->Member("partition", static_cast<int64_t>(p.partition));
+      json->Member("high_watermark", p.high_watermark);
+      json->Member("low_watermark", p.low_watermark);
+      json->Member("bronze_offset", p.bronze_offset);
+      if (p.group_offset) json->Member("group_offset", *p.group_offset);
+      json->Member("lag", p.lag());
+      json->EndObject();
+    }
+    json->EndArray();
+  }
+  json->EndObject();
+}
+
+HttpResponse ApiRouter::HealthResponse() {
+  auto conflicts = metrics_.CommitConflicts();
+  if (!conflicts) return ErrorResponse(StatusOf(conflicts.error()), conflicts.error().ToString());
+  delta::JsonWriter json;
+  json.BeginObject();
+  json.Key("lag");
+  WriteLagJson(lag_ == nullptr ? LagMonitor().Report() : lag_->Report(), &json);
+  json.Key("commit_conflicts");
+  json.BeginObject();
+  int64_t total = 0;
+  for (const auto& [key, count] : *conflicts) total += count;
+  json.Member("total", total);
+  json.Key("by_table");
+  json.BeginArray();
+  for (const auto& [key, count] : *conflicts) {
+    json.BeginObject();
+    json.Member("stage", std::string_view(key.first));
+    json.Member("table", std::string_view(key.second));
+    json.Member("conflicts", count);
+    json.EndObject();
+  }
+  json.EndArray();
+  json.EndObject();
+  json.EndObject();
+  HttpResponse response;
+  response.body = json.Take() + "\n";
+  response.headers.emplace_back("Cache-Control", "no-cache");
   return response;
 }
 

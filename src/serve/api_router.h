@@ -1,6 +1,7 @@
 #pragma once
 /// The routes of `jsm serve`, independent of the HTTP library so they can be
-/// tested without sockets: /healthz, /readyz, /metrics, /api/tables and
+/// tested without sockets: /healthz, /readyz, /metrics, /api/health (consumer
+/// lag and commit conflicts as JSON, for the dashboard), /api/tables and
 /// /api/tables/<layer>/<name>. Only GET (and HEAD) are served.
 
 #include <map>
@@ -8,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "delta/json_writer.h"
 #include "serve/access_control.h"
 #include "serve/prometheus_metrics.h"
 #include "serve/static_files.h"
@@ -36,8 +38,10 @@ struct HttpResponse {
 class ApiRouter {
  public:
   /// `store` must outlive the router. `web` serves the dashboard at / (empty = no dashboard).
-  ApiRouter(storage::ObjectStore* store, AccessControl access, StaticFiles web = StaticFiles())
-      : store_(store), access_(std::move(access)), metrics_(store), web_(std::move(web)) {}
+  /// `lag` (may be null: no Kafka settings, no lag figures) must outlive the router.
+  ApiRouter(storage::ObjectStore* store, AccessControl access, StaticFiles web = StaticFiles(),
+            const LagMonitor* lag = nullptr)
+      : store_(store), access_(std::move(access)), metrics_(store, lag), web_(std::move(web)), lag_(lag) {}
 
   HttpResponse Handle(const HttpRequest& request);
 
@@ -46,12 +50,19 @@ class ApiRouter {
   HttpResponse TableResponse(const HttpRequest& request, std::string_view rest);
   HttpResponse MetricsResponse();
   HttpResponse ReadyResponse();
+  HttpResponse HealthResponse();
 
   storage::ObjectStore* store_;
   AccessControl access_;
   MetricsCollector metrics_;
   StaticFiles web_;
+  const LagMonitor* lag_;
 };
+
+/// The "lag" object of /api/health and /readyz: configured, kafka_up, topic, group,
+/// error, refreshed_at (Unix seconds), total and per partition (partition,
+/// high_watermark, low_watermark, bronze_offset, group_offset, lag).
+void WriteLagJson(const LagReport& report, delta::JsonWriter* json);
 
 /// A JSON error body {"error": message} with `status`.
 HttpResponse ErrorResponse(int status, std::string_view message);

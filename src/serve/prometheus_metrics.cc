@@ -84,12 +84,53 @@ void MetricsCollector::StageTotals::Merge(const StageTotals& other) {
   latency.Merge(other.latency);
 }
 
+void RenderCommitConflicts(const std::map<std::pair<std::string, std::string>, int64_t>& conflicts, std::string* out) {
+  Header(out, "jsm_commit_conflicts_total", "counter",
+         "Delta commits that found their version taken by another writer and retried (event log commit_conflicts).");
+  for (const auto& [key, count] : conflicts) {
+    Sample(out, "jsm_commit_conflicts_total",
+           "stage=\"" + EscapeLabel(key.first) + "\",table=\"" + EscapeLabel(key.second) + "\"", std::to_string(count));
+  }
+}
+
+void RenderLagMetrics(const LagReport& report, std::string* out) {
+  if (!report.configured) return;
+  Header(out, "jsm_kafka_up", "gauge", "1 if the latest watermark query reached the Kafka brokers, else 0.");
+  Sample(out, "jsm_kafka_up", "", report.kafka_up ? "1" : "0");
+  if (!report.kafka_up) return;
+  const std::string topic = "topic=\"" + EscapeLabel(report.topic) + "\",partition=\"";
+  std::string lag, high, bronze, group;
+  for (const PartitionLag& p : report.partitions) {
+    const std::string label = topic + std::to_string(p.partition) + "\"";
+    Sample(&lag, "jsm_consumer_lag", label, std::to_string(p.lag()));
+    Sample(&high, "jsm_partition_high_watermark", label, std::to_string(p.high_watermark));
+    if (p.bronze_offset >= 0) Sample(&bronze, "jsm_bronze_offset", label, std::to_string(p.bronze_offset));
+    if (p.group_offset) {
+      Sample(&group, "jsm_consumer_group_offset", label + ",group=\"" + EscapeLabel(report.group) + "\"",
+             std::to_string(*p.group_offset));
+    }
+  }
+  Header(out, "jsm_consumer_lag", "gauge",
+         "Messages of each partition of the order topic not yet in bronze: high watermark minus bronze's next offset.");
+  *out += lag;
+  Header(out, "jsm_partition_high_watermark", "gauge", "The broker's high watermark (next offset to be written) of each partition.");
+  *out += high;
+  Header(out, "jsm_bronze_offset", "gauge", "Next offset of each partition bronze will ingest (its txn + 1; exactly once).");
+  *out += bronze;
+  Header(out, "jsm_consumer_group_offset", "gauge",
+         "The ingest consumer group's committed offset of each partition (committed after bronze, for lag tools).");
+  *out += group;
+}
+
 Result<MetricsCollector::FileTotals> MetricsCollector::ReadEventLogFile(const delta::DeltaTable& log,
                                                                       const std::string& path) {
-  JSM_ASSIGN_OR_RETURN(RecordBatch rows,
-                       log.ReadDataFile(path, {"logged_at", "stage", "rows_in", "rows_out", "quarantined",
-                                                     "dead_letters", "duplicates", "latency_max_ms", "duration_ms",
-                                                     "expectation", "action", "passed", "failed"}));
+  std::vector<std::string> columns = {"logged_at", "stage", "rows_in", "rows_out", "quarantined",
+                                      "dead_letters", "duplicates", "latency_max_ms", "duration_ms",
+                                      "expectation", "action", "passed", "failed", "target_table"};
+  // An event log written before the column existed (and not evolved yet) has no conflicts to read.
+  const bool has_conflicts = log.schema().FieldIndex(pipeline::kCommitConflictsColumn) >= 0;
+  if (has_conflicts) columns.emplace_back(pipeline::kCommitConflictsColumn);
+  JSM_ASSIGN_OR_RETURN(RecordBatch rows, log.ReadDataFile(path, columns));
   FileTotals totals;
   auto value = [&](size_t column, size_t row) { return rows.column(column).IsNull(row) ? 0 : rows.column(column).IntAt(row); };
   for (size_t r = 0; r < rows.num_rows(); ++r) {
@@ -110,8 +151,43 @@ Result<MetricsCollector::FileTotals> MetricsCollector::ReadEventLogFile(const de
     s.last_logged_us = std::max(s.last_logged_us, rows.column(0).IntAt(r));
     if (rows.column(7).IsValid(r)) s.latency.Observe(static_cast<double>(rows.column(7).IntAt(r)) / 1000.0);
     if (rows.column(8).IsValid(r)) s.duration.Observe(static_cast<double>(rows.column(8).IntAt(r)) / 1000.0);
+    if (has_conflicts && rows.column(14).IsValid(r)) {
+      totals.commit_conflicts[{std::string(rows.column(1).StringAt(r)), std::string(rows.column(13).StringAt(r))}] +=
+          rows.column(14).IntAt(r);
+    }
   }
   return totals;
+}
+
+Status MetricsCollector::RefreshFiles() {
+  auto log = delta::DeltaTable::Open(store_, pipeline::kEventLogTable);
+  if (!log && log.error().code() != ErrorCode::kNotFound) return std::unexpected(log.error());
+  if (!log) {
+    files_.clear();
+    return Status::Ok();
+  }
+  std::map<std::string, FileTotals> current;
+  for (const auto& [path, add] : (*log)->snapshot().files) {
+    auto cached = files_.find(path);
+    if (cached != files_.end()) {
+      current.emplace(path, std::move(cached->second));  // on a failed read below, only the cache is lost
+      continue;
+    }
+    JSM_ASSIGN_OR_RETURN(FileTotals totals, ReadEventLogFile(**log, path));
+    current.emplace(path, std::move(totals));
+  }
+  files_ = std::move(current);  // files compacted away are forgotten
+  return Status::Ok();
+}
+
+Result<std::map<std::pair<std::string, std::string>, int64_t>> MetricsCollector::CommitConflicts() {
+  std::lock_guard lock(mutex_);
+  JSM_RETURN_IF_ERROR(RefreshFiles());
+  std::map<std::pair<std::string, std::string>, int64_t> conflicts;
+  for (const auto& [path, totals] : files_) {
+    for (const auto& [key, count] : totals.commit_conflicts) conflicts[key] += count;
+  }
+  return conflicts;
 }
 
 Result<std::string> MetricsCollector::Render() {
@@ -119,20 +195,9 @@ Result<std::string> MetricsCollector::Render() {
   // Event log: totals per stage and expectation, summed over its files.
   std::map<std::string, StageTotals> stages;
   std::map<std::string, ExpectationTotals> expectations;
-  auto log = delta::DeltaTable::Open(store_, pipeline::kEventLogTable);
-  if (!log && log.error().code() != ErrorCode::kNotFound) return std::unexpected(log.error());
-  if (log) {
-    std::map<std::string, FileTotals> current;
-    for (const auto& [path, add] : (*log)->snapshot().files) {
-      auto cached = files_.find(path);
-      if (cached != files_.end()) {
-        current.emplace(path, std::move(cached->second));
-        continue;
-      }
-      JSM_ASSIGN_OR_RETURN(FileTotals totals, ReadEventLogFile(**log, path));
-      current.emplace(path, std::move(totals));
-    }
-    files_ = std::move(current);  // files compacted away are forgotten
+  std::map<std::pair<std::string, std::string>, int64_t> conflicts;
+  JSM_RETURN_IF_ERROR(RefreshFiles());
+  {
     for (const auto& [path, totals] : files_) {
       for (const auto& [stage, s] : totals.stages) stages[stage].Merge(s);
       for (const auto& [name, e] : totals.expectations) {
@@ -141,6 +206,7 @@ Result<std::string> MetricsCollector::Render() {
         sum.passed += e.passed;
         sum.failed += e.failed;
       }
+      for (const auto& [key, count] : totals.commit_conflicts) conflicts[key] += count;
     }
   }
   std::string out;
@@ -206,6 +272,8 @@ Result<std::string> MetricsCollector::Render() {
     Sample(&out, "jsm_expectation_failed_total",
            "expectation=\"" + EscapeLabel(name) + "\",action=\"" + EscapeLabel(e.action) + "\"", std::to_string(e.failed));
   }
+  RenderCommitConflicts(conflicts, &out);
+  if (lag_ != nullptr) RenderLagMetrics(lag_->Report(), &out);
   // Delta snapshots of every table.
   JSM_ASSIGN_OR_RETURN(std::vector<TableRef> tables, ListTables(store_));
   std::string versions, files, rows, txns;

@@ -1,6 +1,7 @@
 // Opens the dashboard in the machine's headless Chromium (playwright-core, never a
 // downloaded browser) and answers commands on stdin, one JSON line per answer on stdout:
-//   snapshot        -> {"kpis": {id: data-value} | null, "monthlyVersion", "rfmVersion", "status", "healthRows", "charts"}
+//   snapshot        -> {"kpis": {id: data-value} | null, "monthlyVersion", "rfmVersion", "status", "healthRows", "charts",
+//                       "lag": {value, text, note}, "lagRows", "conflicts": {value, text}}  (value: data-value, "" = unknown)
 //   screenshot PATH -> {"screenshot": PATH}
 //   quit
 // Usage: node dashboard_driver.mjs URL [CHROMIUM]   (CHROMIUM defaults to $JSM_CHROMIUM or /usr/bin/chromium)
@@ -26,12 +27,22 @@ async function snapshot() {
     }
     const box = document.querySelector(".kpis").dataset;
     const charts = [...document.querySelectorAll("canvas")].filter((c) => c.width > 0 && c.height > 0).length;
+    const figure = (id) => {
+      const element = document.getElementById(id);
+      if (!element) return null;
+      const value = element.querySelector(".value");
+      const note = element.querySelector(".note");
+      return { value: value.dataset.value ?? null, text: value.textContent, note: note ? note.textContent : null };
+    };
     return {
       kpis: complete ? kpis : null,
       monthlyVersion: box.monthlyKpisVersion ?? null,
       rfmVersion: box.customerRfmVersion ?? null,
       status: document.getElementById("status").textContent,
       healthRows: document.querySelectorAll("#health-stages tbody tr").length,
+      lag: figure("health-lag-total"),
+      lagRows: document.querySelectorAll("#health-lag tbody tr").length,
+      conflicts: figure("health-conflicts-total"),
       charts,
     };
   });

@@ -17,7 +17,9 @@ import urllib.request
 import deltalake
 import pytest
 
-from conftest import JSM, ROOT
+from conftest import JSM, ROOT, run_jsm
+from e2e.test_consumer_lag import samples
+from e2e.test_serve import Server
 
 BROWSER_DIR = ROOT / "tests" / "browser"
 DRIVER = BROWSER_DIR / "dashboard_driver.mjs"
@@ -189,3 +191,70 @@ def test_dashboard_shows_gold_live(real_csv, tmp_path):
         if driver is not None:
             stop(driver)
         stop(run)
+
+
+def test_dashboard_shows_the_consumer_lag_metrics_report(real_kafka, tmp_path):
+    """Events produced with ingest not running: the pipeline-health panel shows the same
+    total lag as /metrics (the produced count), per partition; after `jsm run
+    --available-now` both say 0, and the commit conflicts equal /metrics' sum."""
+    topic, events = "lag-dashboard", 2000
+    run_jsm("--log-level", "warn", "topics", "ensure", "--bootstrap", real_kafka.bootstrap, "--topic", topic,
+            "--partitions", 2, timeout=120)
+    run_jsm("--log-level", "warn", "produce", "--bootstrap", real_kafka.bootstrap, "--topic", topic,
+            "--synthetic", events, timeout=300)
+    lakehouse = tmp_path / "lakehouse"
+    lakehouse.mkdir()
+    server = Server(lakehouse, extra=("--bootstrap", real_kafka.bootstrap, "--topic", topic))
+    driver = None
+    try:
+        driver = subprocess.Popen(["node", str(DRIVER), server.url + "/?interval=1", CHROMIUM], cwd=BROWSER_DIR,
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        driver_out = Lines(driver.stdout)
+
+        def ask(command):
+            driver.stdin.write(command + "\n")
+            driver.stdin.flush()
+            return json.loads(driver_out.next(60))
+
+        assert json.loads(driver_out.next(120)) == {"ready": True}
+
+        def metrics_lag():
+            text = server.get("/metrics")[2]
+            lag = samples(text, "jsm_consumer_lag")
+            return (sum(lag.values()) if lag else None), len(lag), text
+
+        def wait_page_equals_metrics(expected, what):
+            last = None
+            deadline = time.monotonic() + 90
+            while time.monotonic() < deadline:
+                snapshot = ask("snapshot")
+                assert snapshot["pageErrors"] == [], snapshot["pageErrors"]
+                total, partitions, text = metrics_lag()
+                shown = snapshot["lag"]["value"]
+                last = (shown, total, snapshot["lag"]["note"])
+                if shown not in (None, "") and int(shown) == total == expected and snapshot["lagRows"] == partitions:
+                    return snapshot, text
+                time.sleep(0.3)
+            raise AssertionError(f"{what}: page lag, /metrics lag, note = {last}")
+
+        snapshot, _ = wait_page_equals_metrics(events, "lag before ingest")
+        print(f"page shows consumer lag {snapshot['lag']['text']} = /metrics sum, over {snapshot['lagRows']} partitions")
+        run_jsm("--log-level", "warn", "run", "--bootstrap", real_kafka.bootstrap, "--topic", topic,
+                "--available-now", "--lakehouse", lakehouse, timeout=600)
+        snapshot, text = wait_page_equals_metrics(0, "lag after jsm run --available-now")
+        conflicts = sum(samples(text, "jsm_commit_conflicts_total").values())
+        deadline = time.monotonic() + 30
+        while snapshot["conflicts"]["value"] in (None, "") or int(snapshot["conflicts"]["value"]) != conflicts:
+            assert time.monotonic() < deadline, f"page conflicts {snapshot['conflicts']} != /metrics {conflicts}"
+            time.sleep(0.3)
+            snapshot = ask("snapshot")
+        print(f"after ingest the page shows lag 0 and {conflicts:.0f} commit conflicts, as /metrics does")
+        screenshot = tmp_path / "dashboard-lag.png"
+        assert ask(f"screenshot {screenshot}") == {"screenshot": str(screenshot)}
+        driver.stdin.write("quit\n")
+        driver.stdin.close()
+        assert driver.wait(timeout=60) == 0
+    finally:
+        if driver is not None:
+            stop(driver)
+        server.stop()

@@ -48,6 +48,10 @@ def test_promtool_accepts_our_metrics_and_rules(served, tmp_path):
     rules = subprocess.run([PROMTOOL, "check", "rules", str(ROOT / "deploy/prometheus/alerts.yml")],
                            capture_output=True, text=True, timeout=60)
     assert rules.returncode == 0, rules.stdout + rules.stderr
+    # The alerts' own unit tests (JsmLagGrowing on jsm_consumer_lag, JsmKafkaUnreachable).
+    tested = subprocess.run([PROMTOOL, "test", "rules", str(ROOT / "deploy/prometheus/alerts_test.yml")],
+                            capture_output=True, text=True, timeout=60)
+    assert tested.returncode == 0, tested.stdout + tested.stderr
 
 
 def test_prometheus_scrapes_jsm_serve(served, tmp_path):
@@ -84,7 +88,8 @@ def test_prometheus_scrapes_jsm_serve(served, tmp_path):
         assert stages == {"ingest", "refine", "aggregate"}
         groups = get_json(f"{base}/api/v1/rules")["data"]["groups"]
         names = {rule["name"] for group in groups for rule in group["rules"]}
-        assert {"JsmLagGrowing", "JsmDeadLetterRate", "JsmStageStalled", "JsmExpectationFailures"} <= names
+        assert {"JsmLagGrowing", "JsmKafkaUnreachable", "JsmGoldBehindSilver", "JsmDeadLetterRate", "JsmStageStalled",
+                "JsmExpectationFailures"} <= names
     finally:
         prom.terminate()
         try:
@@ -92,3 +97,55 @@ def test_prometheus_scrapes_jsm_serve(served, tmp_path):
         except subprocess.TimeoutExpired:
             prom.kill()
             prom.wait()
+
+
+def test_prometheus_finds_consumer_lag(real_kafka, tmp_path):
+    """`jsm serve --bootstrap` against a real broker: Prometheus scrapes jsm_consumer_lag,
+    and its sum is the number of events produced (nothing ingested)."""
+    topic, events = "lag-prometheus", 500
+    run_jsm("--log-level", "warn", "topics", "ensure", "--bootstrap", real_kafka.bootstrap, "--topic", topic,
+            "--partitions", 2, timeout=120)
+    run_jsm("--log-level", "warn", "produce", "--bootstrap", real_kafka.bootstrap, "--topic", topic,
+            "--synthetic", events, timeout=300)
+    lakehouse = tmp_path / "lakehouse"
+    lakehouse.mkdir()
+    server = Server(lakehouse, extra=("--bootstrap", real_kafka.bootstrap, "--topic", topic))
+    config = tmp_path / "prometheus.yml"
+    config.write_text((ROOT / "deploy/prometheus/prometheus.yml").read_text()
+                      .replace("scrape_interval: 15s", "scrape_interval: 1s")
+                      .replace("- alerts.yml", "- " + str(ROOT / "deploy/prometheus/alerts.yml"))
+                      .replace('"127.0.0.1:8080"', '"' + server.url.removeprefix("http://") + '"'))
+    port = free_port()
+    prom = subprocess.Popen([PROMETHEUS, f"--config.file={config}", f"--storage.tsdb.path={tmp_path / 'tsdb'}",
+                             f"--web.listen-address=127.0.0.1:{port}"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        query = urllib.parse.quote(f'sum(jsm_consumer_lag{{topic="{topic}"}})')
+        seen = []
+
+        def lag_scraped():
+            if prom.poll() is not None:
+                raise AssertionError("prometheus exited: " + prom.stderr.read()[-3000:])
+            try:
+                result = get_json(f"{base}/api/v1/query?query={query}")["data"]["result"]
+            except OSError:
+                return False
+            seen[:] = [float(r["value"][1]) for r in result]
+            return seen == [events]
+        wait_for(lag_scraped, 120, f"Prometheus to scrape jsm_consumer_lag summing to {events}")
+        up = get_json(f"{base}/api/v1/query?query=jsm_kafka_up")["data"]["result"]
+        assert [float(r["value"][1]) for r in up] == [1]
+        # promtool accepts the exposition with the lag series in it.
+        text = server.get("/metrics")[2]
+        assert "jsm_consumer_lag{" in text
+        check = subprocess.run([PROMTOOL, "check", "metrics"], input=text, capture_output=True, text=True, timeout=60)
+        assert check.returncode == 0, check.stdout + check.stderr
+    finally:
+        prom.terminate()
+        try:
+            prom.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            prom.kill()
+            prom.wait()
+        server.stop()

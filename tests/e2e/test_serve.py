@@ -24,8 +24,8 @@ GOLD = ("daily_sales", "product_performance", "country_summary", "customer_rfm",
 class Server:
     """A `jsm serve` process; its first stdout line is the base URL."""
 
-    def __init__(self, lakehouse, listen="127.0.0.1:0", env=None, token=None):
-        args = [JSM, "serve", "--lakehouse", str(lakehouse), "--listen", listen]
+    def __init__(self, lakehouse, listen="127.0.0.1:0", env=None, token=None, extra=()):
+        args = [JSM, "serve", "--lakehouse", str(lakehouse), "--listen", listen, *map(str, extra)]
         if token:
             args += ["--token", token]
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdio>
 #include <set>
 #include <thread>
 
@@ -201,6 +202,64 @@ TEST_F(CommitTest, ManyConcurrentWritersAllLand) {
   EXPECT_EQ(table->version(), kThreads * kCommitsEach);
   EXPECT_EQ(table->snapshot().files.size(), static_cast<size_t>(kThreads * kCommitsEach));
   for (int t = 0; t < kThreads; ++t) EXPECT_EQ(table->AppVersion("writer-" + std::to_string(t)), kCommitsEach - 1);
+}
+
+TEST_F(CommitTest, LostRacesAreCountedAsCommitConflicts) {
+  auto stale = Handle();
+  auto writer = Handle();
+  ASSERT_TRUE(writer->Commit({Add("1.parquet")}, Write()));
+  EXPECT_EQ(writer->last_commit_conflicts(), 0);
+  ASSERT_TRUE(writer->Commit({Add("2.parquet")}, Write()));
+  // The stale handle tries version 1, then 2 (both taken), and lands at 3.
+  auto landed = stale->Commit({Add("3.parquet")}, Write());
+  ASSERT_TRUE(landed) << landed.error().ToString();
+  EXPECT_EQ(*landed, 3);
+  EXPECT_EQ(stale->last_commit_conflicts(), 2);
+  // The count is per commit: the next one, up to date, has none.
+  ASSERT_TRUE(stale->Commit({Add("4.parquet")}, Write()));
+  EXPECT_EQ(stale->last_commit_conflicts(), 0);
+}
+
+TEST_F(CommitTest, ACommitRefusedByAConflictCountsItsLostRace) {
+  auto first = Handle();
+  auto second = Handle();
+  ASSERT_TRUE(first->Commit({Add("a.parquet"), Txn{"ingest-0", 7, 0}}, Write()));
+  ASSERT_FALSE(second->Commit({Add("b.parquet"), Txn{"ingest-0", 7, 0}}, Write()));
+  EXPECT_EQ(second->last_commit_conflicts(), 1);
+}
+
+TEST_F(CommitTest, RacingWritersReportEveryVersionTheyFoundTaken) {
+  constexpr int kThreads = 2;
+  constexpr int kCommitsEach = 25;
+  std::atomic<int> failures{0};
+  std::atomic<int64_t> conflicts{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      auto table = DeltaTable::Open(store_.get(), "events");
+      if (!table) {
+        ++failures;
+        return;
+      }
+      for (int i = 0; i < kCommitsEach; ++i) {
+        const int64_t before = (*table)->version();
+        const std::string name = "r" + std::to_string(t) + "-" + std::to_string(i) + ".parquet";
+        auto version = (*table)->Commit({Add(name)}, Write(), CommitOptions{.max_retries = 1000});
+        if (!version) {
+          ++failures;
+          continue;
+        }
+        // Every version between the snapshot's next and the one that landed was taken.
+        if ((*table)->last_commit_conflicts() != *version - before - 1) ++failures;
+        conflicts += (*table)->last_commit_conflicts();
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(Handle()->version(), kThreads * kCommitsEach);
+  std::printf("racing writers: %lld commit conflicts over %d commits\n", static_cast<long long>(conflicts.load()),
+              kThreads * kCommitsEach);
 }
 
 TEST_F(CommitTest, CommitInfoAmongActionsIsRejected) {

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
+#include <numeric>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -245,6 +247,44 @@ TEST_F(IngestStageTest, ACommitThatLandedButReportedFailureIsNotWrittenTwice) {
     ASSERT_EQ(times, 1) << "partition " << coordinate.first << " offset " << coordinate.second << " twice";
   }
   EXPECT_EQ(coordinates.size(), static_cast<size_t>(kCount));
+}
+
+}  // namespace
+}  // namespace jsm::pipeline
+
+namespace jsm::pipeline {
+namespace {
+
+TEST_F(IngestStageTest, ABronzeCommitThatFindsItsVersionTakenLogsACommitConflict) {
+  constexpr int kCount = 1000;
+  SetUpWith(1, kCount);
+  auto stage = NewStage(IngestAssignment::kExplicit);
+  ASSERT_NE(stage, nullptr);
+  // Another writer (a blind append of its own txn) takes the version the stage will try first.
+  {
+    auto other = delta::DeltaTable::Open(store_.get(), kBronzeTable);
+    ASSERT_TRUE(other) << other.error().ToString();
+    ASSERT_TRUE((*other)->Commit({delta::Txn{"someone-else", 0, 0}}, delta::CommitInfo{.operation = "WRITE"}));
+  }
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < until && stage->committed_rows() < kCount) ASSERT_TRUE(stage->Step());
+  ASSERT_TRUE(stage->Flush());
+  EXPECT_EQ(stage->committed_rows(), kCount);
+  // The event log: the batch that retried says 1, the others 0.
+  auto log = delta::DeltaTable::Open(store_.get(), kEventLogTable);
+  ASSERT_TRUE(log) << log.error().ToString();
+  std::vector<int64_t> conflicts;
+  for (const auto& [path, add] : (*log)->snapshot().files) {
+    auto rows = (*log)->ReadDataFile(path, {"stage", kCommitConflictsColumn});
+    ASSERT_TRUE(rows) << rows.error().ToString();
+    for (size_t r = 0; r < rows->num_rows(); ++r) {
+      if (rows->column(0).StringAt(r) == "ingest") conflicts.push_back(rows->column(1).IntAt(r));
+    }
+  }
+  std::sort(conflicts.begin(), conflicts.end());
+  ASSERT_GE(conflicts.size(), 2u);
+  EXPECT_EQ(conflicts.back(), 1);
+  EXPECT_EQ(std::accumulate(conflicts.begin(), conflicts.end(), int64_t{0}), 1);
 }
 
 }  // namespace

@@ -30,6 +30,36 @@ TEST_F(ApiRouterTest, HealthAndReadiness) {
   EXPECT_NE(ready.body.find(R"("tables":2)"), std::string::npos) << ready.body;
 }
 
+TEST_F(ApiRouterTest, HealthSaysWhetherLagIsConfiguredAndSumsCommitConflicts) {
+  ApiRouter router(store_.get(), AccessControl("", true));
+  HttpResponse ready = Get(router, "/readyz");
+  EXPECT_NE(ready.body.find(R"("lag":{"configured":false,"reason":"no Kafka settings)"), std::string::npos) << ready.body;
+  HttpResponse health = Get(router, "/api/health");
+  EXPECT_EQ(health.status, 200);
+  EXPECT_NE(health.body.find(R"("configured":false)"), std::string::npos) << health.body;
+  EXPECT_NE(health.body.find(R"("commit_conflicts":{"total":0,"by_table":[{"stage":"refine","table":"silver/pedidos","conflicts":0}]})"),
+            std::string::npos)
+      << health.body;
+}
+
+TEST_F(ApiRouterTest, HealthShowsTheLagOfEachPartition) {
+  LagReport report;
+  report.configured = true;
+  report.kafka_up = true;
+  report.topic = "pedidos";
+  report.partitions = ComputeLag({{0, {0, 10}}, {1, {0, 4}}}, {{0, 7}}, {});
+  delta::JsonWriter json;
+  WriteLagJson(report, &json);
+  const std::string body = json.Take();
+  EXPECT_NE(body.find(R"("total":7)"), std::string::npos) << body;
+  EXPECT_NE(body.find(R"({"partition":0,"high_watermark":10,"low_watermark":0,"bronze_offset":7,"lag":3})"),
+            std::string::npos)
+      << body;
+  EXPECT_NE(body.find(R"({"partition":1,"high_watermark":4,"low_watermark":0,"bronze_offset":-1,"lag":4})"),
+            std::string::npos)
+      << body;
+}
+
 TEST_F(ApiRouterTest, ListsTablesWithVersionAndRows) {
   ApiRouter router(store_.get(), AccessControl("", true));
   HttpResponse response = Get(router, "/api/tables");

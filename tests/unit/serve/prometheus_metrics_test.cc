@@ -50,6 +50,62 @@ TEST_F(MetricsTest, ANewEventLogFileIsAddedToTheCachedTotals) {
   EXPECT_TRUE(Has(*text, R"(jsm_stage_events_in_total{stage="refine"} 15)")) << *text;
 }
 
+TEST_F(MetricsTest, CommitConflictsAreSummedPerStageAndTable) {
+  auto log = pipeline::EventLog::Open(store_.get(), pipeline::PipelineOptions{});
+  ASSERT_TRUE(log);
+  pipeline::BatchEvent event;
+  event.stage = "ingest";
+  event.target_table = "bronze/pedidos";
+  event.commit_conflicts = 2;
+  ASSERT_TRUE((*log)->Append(event));
+  event.commit_conflicts = 3;
+  ASSERT_TRUE((*log)->Append(event));
+  MetricsCollector metrics(store_.get());
+  auto text = metrics.Render();
+  ASSERT_TRUE(text) << text.error().ToString();
+  EXPECT_TRUE(Has(*text, "# TYPE jsm_commit_conflicts_total counter")) << *text;
+  EXPECT_TRUE(Has(*text, R"(jsm_commit_conflicts_total{stage="ingest",table="bronze/pedidos"} 5)")) << *text;
+  // The fixture's refine batch had none: its series exists, at 0.
+  EXPECT_TRUE(Has(*text, R"(jsm_commit_conflicts_total{stage="refine",table="silver/pedidos"} 0)")) << *text;
+  auto conflicts = metrics.CommitConflicts();
+  ASSERT_TRUE(conflicts);
+  EXPECT_EQ(conflicts->at(std::make_pair(std::string("ingest"), std::string("bronze/pedidos"))), 5);
+}
+
+TEST(LagMetrics, PerPartitionSeriesAndKafkaUp) {
+  LagReport report;
+  report.configured = true;
+  report.kafka_up = true;
+  report.topic = "pedidos";
+  report.group = "jsm-pipeline-ingest";
+  report.partitions = ComputeLag({{0, {0, 10}}, {1, {0, 4}}}, {{0, 7}}, {{0, 7}});
+  std::string text;
+  RenderLagMetrics(report, &text);
+  EXPECT_TRUE(Has(text, "jsm_kafka_up 1")) << text;
+  EXPECT_TRUE(Has(text, "# TYPE jsm_consumer_lag gauge")) << text;
+  EXPECT_TRUE(Has(text, R"(jsm_consumer_lag{topic="pedidos",partition="0"} 3)")) << text;
+  EXPECT_TRUE(Has(text, R"(jsm_consumer_lag{topic="pedidos",partition="1"} 4)")) << text;
+  EXPECT_TRUE(Has(text, R"(jsm_partition_high_watermark{topic="pedidos",partition="1"} 4)")) << text;
+  EXPECT_TRUE(Has(text, R"(jsm_bronze_offset{topic="pedidos",partition="0"} 7)")) << text;
+  EXPECT_EQ(text.find(R"(jsm_bronze_offset{topic="pedidos",partition="1"})"), std::string::npos) << text;
+  EXPECT_TRUE(Has(text, R"(jsm_consumer_group_offset{topic="pedidos",partition="0",group="jsm-pipeline-ingest"} 7)"))
+      << text;
+}
+
+TEST(LagMetrics, ADeadBrokerIsKafkaUpZeroWithoutLagSeries) {
+  LagReport report;
+  report.configured = true;
+  report.topic = "pedidos";
+  std::string text;
+  RenderLagMetrics(report, &text);
+  EXPECT_TRUE(Has(text, "jsm_kafka_up 0")) << text;
+  EXPECT_EQ(text.find("jsm_consumer_lag"), std::string::npos) << text;
+  // Not configured: no lag series at all.
+  std::string none;
+  RenderLagMetrics(LagReport{}, &none);
+  EXPECT_TRUE(none.empty()) << none;
+}
+
 TEST(EscapeLabel, EscapesBackslashQuoteAndNewline) {
   EXPECT_EQ(EscapeLabel("a\\b\"c\nd"), "a\\\\b\\\"c\\nd");
 }

@@ -1,5 +1,6 @@
 // The live dashboard of `jsm serve`: KPI cards and charts from the gold tables
-// (/api/tables/gold/...), pipeline health from /metrics, refreshed every few seconds.
+// (/api/tables/gold/...), pipeline health from /metrics, consumer lag and commit
+// conflicts from /api/health, refreshed every few seconds.
 // Money arrives as decimal strings and is summed in integer pence, never in floats.
 import { Chart, registerables } from "chart.js";
 
@@ -223,15 +224,47 @@ function renderHealth(samples) {
   ]));
 }
 
+/** Sets a health figure: its text, and data-value (the number, or "" when unknown) for tests. */
+function setFigure(id, value, note) {
+  const element = document.getElementById(id);
+  const shown = element.querySelector(".value");
+  shown.textContent = value === null ? "–" : count.format(value);
+  shown.dataset.value = value === null ? "" : String(value);
+  const noteElement = element.querySelector(".note");
+  if (noteElement) noteElement.textContent = note || "";
+}
+
+/** Consumer lag per partition and commit conflicts from /api/health. */
+function renderLag(health) {
+  const lag = health.lag;
+  if (!lag.configured) {
+    setFigure("health-lag-total", null, "not measured: " + lag.reason);
+    fillTable("health-lag", []);
+  } else if (!lag.kafka_up) {
+    setFigure("health-lag-total", null, "Kafka unreachable: " + (lag.error || ""));
+    fillTable("health-lag", []);
+  } else {
+    setFigure("health-lag-total", lag.total, "topic " + lag.topic + ", " + lag.partitions.length + " partition(s)");
+    fillTable("health-lag", lag.partitions.map((p) => [
+      String(p.partition), count.format(p.high_watermark), p.bronze_offset < 0 ? "–" : count.format(p.bronze_offset),
+      p.group_offset === undefined ? "–" : count.format(p.group_offset), count.format(p.lag),
+    ]));
+  }
+  setFigure("health-conflicts-total", health.commit_conflicts.total);
+  fillTable("health-conflicts", health.commit_conflicts.by_table.map((c) => [c.stage, c.table, count.format(c.conflicts)]));
+}
+
 async function refresh() {
   const status = document.getElementById("status");
   try {
-    const [monthly, rfm, daily, countries, products, metrics] = await Promise.all([
+    const [monthly, rfm, daily, countries, products, metrics, health] = await Promise.all([
       goldTable("monthly_kpis"), goldTable("customer_rfm"), goldTable("daily_sales"),
       goldTable("country_summary"), goldTable("product_performance", "&order=revenue_rank&limit=10"),
       getText("/metrics").then(parseMetrics).catch(() => null),
+      getJson("/api/health").catch(() => null),
     ]);
     if (metrics) renderHealth(metrics);
+    if (health) renderLag(health);
     if (!monthly) {
       status.textContent = "waiting for the first gold commit…";
       return;
