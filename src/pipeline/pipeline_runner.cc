@@ -20,94 +20,6 @@
 #include "storage/object_store.h"
 
 namespace jsm::pipeline {
-namespace {
-
-/// The first error of any thread stops every thread.
-class RunControl {
- public:
-  explicit RunControl(const std::atomic<bool>* external) : external_(external) {}
-  bool stopping() const { return failed_.load() || (external_ != nullptr && external_->load()); }
-  void Fail(const Error& error) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (!error_) error_ = error;
-    failed_ = true;
-  }
-  std::optional<Error> error() const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return error_;
-  }
-
- private:
-  const std::atomic<bool>* external_;
-  std::atomic<bool> failed_{false};
-  mutable std::mutex mutex_;
-  std::optional<Error> error_;
-};
-
-/// Waits `ms` milliseconds unless the run stops first.
-void SleepUnlessStopping(int64_t ms, const RunControl& control) {
-  const double until = MonotonicSeconds() + static_cast<double>(ms) / 1000;
-  while (!control.stopping() && MonotonicSeconds() < until) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-}
-
-/// Runs one stage until it reaches its target (bounded modes) or the run stops.
-/// `upstream_done` says when the stage may fix its target; `done` is set at the end.
-/// With `retry_transient`, a transient error (IsTransient: broker or storage down,
-/// a timeout) is logged and retried with capped exponential backoff instead of
-/// stopping the run; any other error stops it.
-void RunStage(Stage* stage, RunMode mode, const std::atomic<bool>& upstream_done, std::atomic<bool>& done,
-              RunControl& control, bool retry_transient = false) {
-  bool target_marked = false;
-  Backoff backoff;
-  // True if the error was handled by waiting; false if it must stop the run.
-  auto retried = [&](const Error& error, const char* what) {
-    if (!retry_transient || !IsTransient(error)) return false;
-    const int64_t wait = backoff.NextDelayMs();
-    Log().warn(R"("transient failure, retrying","stage":"{}","during":"{}","attempt":{},"wait_ms":{},"error":{})",
-               stage->name(), what, backoff.attempts(), wait, kafka::JsonQuoted(error.ToString()));
-    SleepUnlessStopping(wait, control);
-    return true;
-  };
-  while (!control.stopping()) {
-    if (mode != RunMode::kContinuous && !target_marked && upstream_done.load()) {
-      if (auto marked = stage->MarkTarget(); !marked) {
-        if (retried(marked.error(), "mark target")) continue;
-        return control.Fail(marked.error().WithContext(stage->name()));
-      }
-      target_marked = true;
-    }
-    auto step = stage->Step();
-    if (!step) {
-      if (retried(step.error(), "step")) continue;
-      return control.Fail(step.error().WithContext(stage->name()));
-    }
-    if (step->rows_in > 0 || step->committed) {
-      if (backoff.attempts() > 0) {
-        Log().info(R"("recovered","stage":"{}","after_attempts":{})", stage->name(), backoff.attempts());
-      }
-      backoff.Reset();
-    }
-    if (target_marked) {
-      auto reached = stage->ReachedTarget();
-      if (!reached) {
-        if (retried(reached.error(), "target check")) continue;
-        return control.Fail(reached.error().WithContext(stage->name()));
-      }
-      if (*reached) break;
-    }
-  }
-  while (true) {
-    auto flushed = stage->Flush();
-    if (flushed) break;
-    // A stop request ends the retries: what was not committed is read again next time.
-    if (control.stopping() || !retried(flushed.error(), "flush")) {
-      return control.Fail(flushed.error().WithContext(stage->name()));
-    }
-  }
-  done = true;
-}
-
-}  // namespace
 
 Result<StageSet> ParseStageSet(const std::string& name) {
   if (name == "all" || name.empty()) return StageSet::kAll;
@@ -226,6 +138,8 @@ Result<RunReport> RunPipeline(RunRequest request) {
   std::atomic<int64_t> produced{0};
   const double first_produce = MonotonicSeconds();
 
+  // Ingest is never recreated (TransientPolicy::kRetry), so the replay may watch it throughout.
+  const IngestStage* ingest_counter = ingest.get();
   std::vector<std::thread> threads;
   if (request.source) {
     threads.emplace_back([&] {
@@ -233,9 +147,9 @@ Result<RunReport> RunPipeline(RunRequest request) {
       if (!producer) return control.Fail(producer.error().WithContext("replay"));
       FeedOptions feed;
       feed.rate = request.rate;
-      if (ingest) {
+      if (ingest_counter != nullptr) {
         feed.max_lag = options.max_ingest_lag;
-        feed.ingested = [&] { return ingest->committed_rows(); };
+        feed.ingested = [&] { return ingest_counter->committed_rows(); };
       }
       feed.progress = [&](int64_t count) {
         produced = count;
@@ -249,17 +163,42 @@ Result<RunReport> RunPipeline(RunRequest request) {
     });
   }
   const std::atomic<bool> always{true};
-  if (ingest) {
+  // Ingest retries its calls in place; refine and aggregate, whose failed steps may leave
+  // half-applied state in memory (dedupe keys, totals), start again from their tables.
+  std::unique_ptr<Stage> ingest_stage = std::move(ingest);
+  std::unique_ptr<Stage> refine_stage = std::move(refine);
+  std::unique_ptr<Stage> aggregate_stage = std::move(aggregate);
+  const StageFactory recreate_refine = [&]() -> Result<std::unique_ptr<Stage>> {
+    JSM_ASSIGN_OR_RETURN(std::unique_ptr<RefineStage> fresh,
+                         RefineStage::Create(store.get(), options, dead_letters.get()));
+    if (request.from_bronze_version >= 0 && request.mode != RunMode::kContinuous) {
+      fresh->LimitToBronzeVersion(request.from_bronze_version);
+    }
+    return std::unique_ptr<Stage>(std::move(fresh));
+  };
+  const StageFactory recreate_aggregate = [&]() -> Result<std::unique_ptr<Stage>> {
+    JSM_ASSIGN_OR_RETURN(std::unique_ptr<AggregateStage> fresh, AggregateStage::Create(store.get(), options));
+    // Done again if the failure came before its commits: a refresh rewrites the same tables.
+    if (request.full_refresh) fresh->RequestFullRefresh();
+    return std::unique_ptr<Stage>(std::move(fresh));
+  };
+  if (ingest_stage) {
     threads.emplace_back([&] {
-      RunStage(ingest.get(), request.mode, request.mode == RunMode::kUntilDrained ? replay_done : always,
-               ingest_done, control, /*retry_transient=*/true);
+      RunStage(ingest_stage, request.mode, request.mode == RunMode::kUntilDrained ? replay_done : always,
+               ingest_done, control, TransientPolicy::kRetry);
     });
   }
-  if (refine) {
-    threads.emplace_back([&] { RunStage(refine.get(), request.mode, ingest_done, refine_done, control); });
+  if (refine_stage) {
+    threads.emplace_back([&] {
+      RunStage(refine_stage, request.mode, ingest_done, refine_done, control, TransientPolicy::kRecreate,
+               recreate_refine);
+    });
   }
-  if (aggregate) {
-    threads.emplace_back([&] { RunStage(aggregate.get(), request.mode, refine_done, aggregate_done, control); });
+  if (aggregate_stage) {
+    threads.emplace_back([&] {
+      RunStage(aggregate_stage, request.mode, refine_done, aggregate_done, control, TransientPolicy::kRecreate,
+               recreate_aggregate);
+    });
   }
   for (std::thread& thread : threads) thread.join();
   if (auto error = control.error()) return std::unexpected(*error);

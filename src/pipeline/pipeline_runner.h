@@ -14,15 +14,9 @@
 #include "model/order_source.h"
 #include "pipeline/pipeline_options.h"
 #include "pipeline/reconciliation.h"
+#include "pipeline/stage_loop.h"
 
 namespace jsm::pipeline {
-
-/// When a run ends.
-enum class RunMode {
-  kContinuous,    ///< until `stop` becomes true
-  kUntilDrained,  ///< after the input has reached gold
-  kAvailableNow,  ///< after what the source held at start has reached gold
-};
 
 /// Which stages run in this process.
 enum class StageSet { kAll, kIngest, kRefine, kAggregate };
