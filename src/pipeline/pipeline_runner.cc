@@ -215,7 +215,10 @@ Result<RunReport> RunPipeline(RunRequest request) {
     });
   }
   if (refine) {
-    threads.emplace_back([&] { RunStage(refine.get(), request.mode, ingest_done, refine_done, control); });
+    // Transient: dead-letter deliveries the broker did not acknowledge (DeadLetterWriter), storage hiccups.
+    threads.emplace_back([&] {
+      RunStage(refine.get(), request.mode, ingest_done, refine_done, control, /*retry_transient=*/true);
+    });
   }
   if (aggregate) {
     threads.emplace_back([&] { RunStage(aggregate.get(), request.mode, refine_done, aggregate_done, control); });
