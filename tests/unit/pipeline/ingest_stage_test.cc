@@ -223,6 +223,36 @@ TEST_F(IngestStageTest, AStorageOutageFailsTheStepTransientlyAndTheRetryCommitsE
   EXPECT_EQ(coordinates.size(), static_cast<size_t>(kCount));
 }
 
+TEST_F(IngestStageTest, BronzeKeepsEachMessagesHeadersAsJsonAndNullWhenItHasNone) {
+  SetUpWith(1, 2);  // two messages without headers
+  auto producer = kafka::Producer::Create(client_, {"lz4", 5});
+  ASSERT_TRUE(producer);
+  ASSERT_TRUE((*producer)->Produce(kTopic, "k2", "{}", {{"dlq.attempts", "2"}, {"dlq.replayed_from", "orders.dlq 0@5"}}));
+  ASSERT_TRUE((*producer)->Flush(30000));
+  auto stage = NewStage(IngestAssignment::kExplicit);
+  ASSERT_NE(stage, nullptr);
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (stage->committed_rows() < 3 && std::chrono::steady_clock::now() < until) ASSERT_TRUE(stage->Step());
+  ASSERT_TRUE(stage->Flush());
+  ASSERT_EQ(stage->committed_rows(), 3);
+  auto bronze = delta::DeltaTable::Open(store_.get(), kBronzeTable);
+  ASSERT_TRUE(bronze);
+  std::map<int64_t, std::optional<std::string>> headers;
+  for (const auto& [path, add] : (*bronze)->snapshot().files) {
+    auto batch = (*bronze)->ReadDataFile(path, {"offset", "headers"});
+    ASSERT_TRUE(batch) << batch.error().ToString();
+    for (size_t row = 0; row < batch->num_rows(); ++row) {
+      const Column& column = batch->column(1);
+      headers[batch->column(0).IntAt(row)] =
+          column.IsNull(row) ? std::nullopt : std::optional<std::string>(column.StringAt(row));
+    }
+  }
+  ASSERT_EQ(headers.size(), 3u);
+  EXPECT_FALSE(headers[0].has_value());
+  EXPECT_FALSE(headers[1].has_value());
+  EXPECT_EQ(headers[2], R"([{"key":"dlq.attempts","value":"2"},{"key":"dlq.replayed_from","value":"orders.dlq 0@5"}])");
+}
+
 TEST_F(IngestStageTest, ACommitThatLandedButReportedFailureIsNotWrittenTwice) {
   constexpr int kCount = 1500;
   SetUpWith(2, kCount);
