@@ -139,6 +139,12 @@ def test_dead_letters_survive_a_broker_outage_once_each(tmp_path):
                 assert refine.poll() is None, "refine exited during the outage:\n" + log.read_text()[-4000:]
                 assert time.monotonic() < deadline, "no failed delivery was retried:\n" + log.read_text()[-4000:]
                 time.sleep(0.2)
+            # Longer than one step's wait (30 s): the step fails transiently and is run again;
+            # the letters stay tracked, so the step run again does not send them twice.
+            while '"transient failure, retrying","stage":"refine"' not in log.read_text():
+                assert refine.poll() is None, "refine exited during the outage:\n" + log.read_text()[-4000:]
+                assert time.monotonic() < deadline, "the refine step was not retried:\n" + log.read_text()[-4000:]
+                time.sleep(0.2)
             # Silver has not moved past the events whose letters are not acknowledged.
             silver = deltalake.DeltaTable(str(lakehouse / "silver/pedidos"))
             assert silver.to_pyarrow_table().num_rows == 0
