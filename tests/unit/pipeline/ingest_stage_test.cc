@@ -1,15 +1,18 @@
 #include "pipeline/ingest_stage.h"
 
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
 
 #include <chrono>
 #include <filesystem>
 #include <map>
 #include <optional>
 #include <set>
+#include <sstream>
 #include <string>
 
 #include "common/backoff.h"
+#include "common/logging.h"
 #include "kafka/embedded_broker.h"
 #include "kafka/producer.h"
 #include "pipeline/table_schemas.h"
@@ -251,6 +254,26 @@ TEST_F(IngestStageTest, BronzeKeepsEachMessagesHeadersAsJsonAndNullWhenItHasNone
   EXPECT_FALSE(headers[0].has_value());
   EXPECT_FALSE(headers[1].has_value());
   EXPECT_EQ(headers[2], R"([{"key":"dlq.attempts","value":"2"},{"key":"dlq.replayed_from","value":"orders.dlq 0@5"}])");
+}
+
+TEST_F(IngestStageTest, TheCommitLogNamesTheRealFirstOffsetOfABatchFromTheLogsBeginning) {
+  SetUpWith(1, 5);
+  std::ostringstream captured;
+  auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(captured);
+  Log().sinks().push_back(sink);
+  const auto level = Log().level();
+  Log().set_level(spdlog::level::info);
+  auto stage = NewStage(IngestAssignment::kExplicit);
+  ASSERT_NE(stage, nullptr);
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (stage->committed_rows() < 5 && std::chrono::steady_clock::now() < until) ASSERT_TRUE(stage->Step());
+  ASSERT_TRUE(stage->Flush());
+  Log().flush();
+  Log().sinks().pop_back();
+  Log().set_level(level);
+  const std::string text = captured.str();
+  EXPECT_NE(text.find(R"("offsets":[{"partition":0,"first":0,"last":4}])"), std::string::npos) << text;
+  EXPECT_EQ(text.find(R"("first":-1)"), std::string::npos) << text;
 }
 
 TEST_F(IngestStageTest, ACommitThatLandedButReportedFailureIsNotWrittenTwice) {
