@@ -71,18 +71,27 @@ void DeadLetterWriter::OnDelivery(uint64_t id, const Error* error) {
   }
 }
 
-Status DeadLetterWriter::ProduceLocked(const Source& source, Tracked* tracked) {
-  tracked->id = next_id_++;
-  tracked->state = State::kInFlight;
-  tracked->error.reset();
-  in_flight_[tracked->id] = source;
+Status DeadLetterWriter::ProduceTracked(const Source& source, Tracked* tracked) {
+  uint64_t id = 0;
+  {
+    std::lock_guard lock(mutex_);
+    id = tracked->id = next_id_++;
+    tracked->state = State::kInFlight;
+    tracked->error.reset();
+    in_flight_[id] = source;
+  }
+  // Not under mutex_: a full queue makes the producer wait for delivery reports,
+  // whose listener (OnDelivery) takes mutex_. The bytes are only written by this thread.
   const std::string_view key(tracked->key);
-  Status status = producer_->ProduceTracked(tracked->topic, tracked->has_key ? &key : nullptr, tracked->value,
-                                            tracked->headers, tracked->id);
+  Status status =
+      producer_->ProduceTracked(tracked->topic, tracked->has_key ? &key : nullptr, tracked->value, tracked->headers, id);
   if (!status) {
-    in_flight_.erase(tracked->id);
-    tracked->state = State::kFailed;
-    tracked->error = status.error();
+    std::lock_guard lock(mutex_);
+    in_flight_.erase(id);
+    if (tracked->id == id) {
+      tracked->state = State::kFailed;
+      tracked->error = status.error();
+    }
   }
   return status;
 }
@@ -94,19 +103,25 @@ Status DeadLetterWriter::Send(const DeadLetter& letter) {
   Source source{std::string(letter.original_topic),
                 letter.source_partition >= 0 ? letter.source_partition : letter.original_partition,
                 letter.source_offset >= 0 ? letter.source_offset : letter.original_offset};
-  std::lock_guard lock(mutex_);
-  auto [it, inserted] = letters_.try_emplace(std::move(source));
-  Tracked& tracked = it->second;
-  if (!inserted && tracked.state != State::kFailed) {
-    skipped_.fetch_add(1, std::memory_order_relaxed);
-    return Status::Ok();
+  std::map<Source, Tracked>::iterator it;
+  {
+    std::lock_guard lock(mutex_);
+    bool inserted = false;
+    std::tie(it, inserted) = letters_.try_emplace(std::move(source));
+    if (!inserted && it->second.state != State::kFailed) {
+      skipped_.fetch_add(1, std::memory_order_relaxed);
+      return Status::Ok();
+    }
   }
+  // The entry is ours until it is produced: OnDelivery only touches entries in flight,
+  // and only this thread inserts, produces or forgets (std::map nodes never move).
+  Tracked& tracked = it->second;
   tracked.topic = DeadLetterTopic(letter.original_topic);
   tracked.has_key = letter.has_key;
   tracked.key = letter.has_key ? std::string(letter.key) : std::string();
   tracked.value = std::string(letter.value);
   tracked.headers = DeadLetterHeaders(letter, pipeline_version_);
-  Status status = ProduceLocked(it->first, &tracked);
+  Status status = ProduceTracked(it->first, &tracked);
   if (!status && !IsTransient(status.error())) {
     return std::unexpected(status.error().WithContext("dead letter of " + std::string(letter.original_topic) +
                                                       "/" + std::to_string(letter.original_partition) + "@" +
@@ -146,14 +161,19 @@ Status DeadLetterWriter::Flush(int timeout_ms) {
     }
     if (failed > 0) {
       const int64_t wait = std::min<int64_t>(backoff.NextDelayMs(), static_cast<int64_t>((deadline - now) * 1000) + 1);
-      Log().warn(R"("dead letter delivery failed, producing again","stage":"refine","letters":{},"attempt":{},"wait_ms":{},"error":{})",
+      Log().warn(R"("dead letter delivery failed, producing again","letters":{},"attempt":{},"wait_ms":{},"error":{})",
                  failed, backoff.attempts(), wait, JsonQuoted(first_failure->ToString()));
       std::this_thread::sleep_for(std::chrono::milliseconds(wait));
-      std::lock_guard lock(mutex_);
-      for (auto& [source, tracked] : letters_) {
-        if (tracked.state != State::kFailed) continue;
+      std::vector<std::pair<const Source*, Tracked*>> again;
+      {
+        std::lock_guard lock(mutex_);
+        for (auto& [source, tracked] : letters_) {
+          if (tracked.state == State::kFailed) again.emplace_back(&source, &tracked);
+        }
+      }
+      for (auto [source, tracked] : again) {
         retries_.fetch_add(1, std::memory_order_relaxed);
-        (void)ProduceLocked(source, &tracked);  // a failure stays kFailed and is tried again
+        (void)ProduceTracked(*source, tracked);  // a failure stays kFailed and is tried again
       }
       continue;
     }

@@ -62,6 +62,7 @@ std::vector<Header> DeadLetterHeaders(const DeadLetter& letter, std::string_view
 /// backoff, never dropped. A letter stays known (by where its event was read)
 /// until Forget(), so a batch that is run again after a failure sends each
 /// letter once: Send skips letters already acknowledged or still in flight.
+/// Send, Flush and Forget are called by one thread; delivery reports arrive on the producer's.
 class DeadLetterWriter {
  public:
   /// `producer` must outlive the writer and serve no other tracked messages.
@@ -102,8 +103,8 @@ class DeadLetterWriter {
     std::vector<Header> headers;
   };
   void OnDelivery(uint64_t id, const Error* error);
-  /// Produces `tracked` under a new id (mutex_ held by the caller).
-  Status ProduceLocked(const Source& source, Tracked* tracked);
+  /// Produces `tracked` under a new id (takes mutex_ only around the bookkeeping).
+  Status ProduceTracked(const Source& source, Tracked* tracked);
 
   Producer* producer_;
   std::string pipeline_version_;
