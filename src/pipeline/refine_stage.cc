@@ -5,12 +5,12 @@
 #include "common/clock.h"
 #include "common/logging.h"
 #include "delta/rewrite.h"
-#include "pipeline/erase.h"
-#include "pipeline/silver_table.h"
 #include "kafka/dead_letter_lineage.h"
 #include "kafka/rdkafka_log.h"
 #include "pipeline/bronze_headers.h"
 #include "pipeline/bronze_table.h"
+#include "pipeline/erase.h"
+#include "pipeline/silver_table.h"
 #include "pipeline/table_schemas.h"
 
 namespace jsm::pipeline {
