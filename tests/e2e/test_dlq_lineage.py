@@ -1,6 +1,7 @@
 """Issue 4 gaps against a REAL Apache Kafka broker (tests/e2e/kafka_fixture.py, free ports):
 
-- bronze keeps each message's Kafka headers (a JSON text column, read here with delta-rs);
+- bronze keeps each message's Kafka headers (a JSON text column, read here with delta-rs); a
+  bronze table written before the column (here by delta-rs) gains it by schema evolution;
 - refine carries the replay lineage into the dead letters it makes of replayed events, so
   attempts count 1, 2, 3 in the letters' own headers and the letter is parked after
   max_attempts without `jsm dlq` reading the replayed messages back from the main topic;
@@ -167,3 +168,35 @@ def test_dead_letters_survive_a_broker_outage_once_each(tmp_path):
         assert dead == 4, history
     finally:
         kafka.stop()
+
+
+def test_a_bronze_table_from_before_headers_gains_the_column_and_peers_read_old_rows_as_null(real_kafka, tmp_path):
+    """Bronze written by delta-rs with the columns bronze had before `headers`: the next ingest adds
+    the column by schema evolution; delta-rs then reads the old rows' headers as null and the new ones'."""
+    import pyarrow as pa
+
+    bootstrap = real_kafka.bootstrap
+    topic = "dlq-evolution"
+    lakehouse = tmp_path / "lakehouse"
+    utc = pa.timestamp("us", tz="UTC")
+    old_schema = pa.schema([pa.field("value", pa.string()), pa.field("key", pa.string()),
+                            pa.field("topic", pa.string(), nullable=False),
+                            pa.field("partition", pa.int32(), nullable=False),
+                            pa.field("offset", pa.int64(), nullable=False),
+                            pa.field("kafka_timestamp", utc), pa.field("ingested_at", utc, nullable=False)])
+    old = pa.table({"value": ["{}"], "key": ["old"], "topic": ["earlier-topic"], "partition": pa.array([0], pa.int32()),
+                    "offset": pa.array([0], pa.int64()), "kafka_timestamp": pa.array([None], utc),
+                    "ingested_at": pa.array([1_700_000_000_000_000], utc)}, schema=old_schema)
+    deltalake.write_deltalake(str(lakehouse / "bronze/pedidos"), old)
+    run_jsm("--log-level", "warn", "topics", "ensure", "--bootstrap", bootstrap, "--topic", topic,
+            "--partitions", "1", timeout=120)
+    subprocess.run([kcat(), "-P", "-b", bootstrap, "-t", topic, "-K", "\t", "-H", "trace=abc"],
+                   input='581482\t{"n": 1}\n', text=True, check=True, timeout=60)
+    run_jsm("--log-level", "warn", "run", "--bootstrap", bootstrap, "--topic", topic, "--available-now",
+            "--stage", "ingest", "--lakehouse", lakehouse, timeout=300)
+    table = deltalake.DeltaTable(str(lakehouse / "bronze/pedidos"))
+    assert "headers" in [f.name for f in table.schema().fields]
+    rows = {r["key"]: r for r in table.to_pyarrow_table().to_pylist()}
+    assert rows["old"]["headers"] is None
+    assert json.loads(rows["581482"]["headers"]) == [{"key": "trace", "value": "abc"}]
+    assert [h["operation"] for h in table.history()][:2] == ["STREAMING UPDATE", "ADD COLUMNS"]
