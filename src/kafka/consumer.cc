@@ -450,22 +450,26 @@ Result<std::map<int32_t, int64_t>> Consumer::CommittedOffsets(const std::string&
   return committed;
 }
 
-std::vector<HeaderView> MessageHeaders(const Message& message) {
-  std::vector<HeaderView> views;
-  if (message.native == nullptr) return views;
+void MessageHeaders(const Message& message, std::vector<HeaderView>* out) {
+  out->clear();
+  if (message.native == nullptr) return;
   rd_kafka_headers_t* headers = nullptr;
-  if (rd_kafka_message_headers(message.native, &headers) != RD_KAFKA_RESP_ERR_NO_ERROR) return views;
-  views.reserve(rd_kafka_header_cnt(headers));
+  if (rd_kafka_message_headers(message.native, &headers) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
   const char* name = nullptr;
   const void* value = nullptr;
   size_t size = 0;
   for (size_t i = 0; rd_kafka_header_get_all(headers, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
        ++i) {
-    HeaderView& view = views.emplace_back();
+    HeaderView& view = out->emplace_back();
     view.name = name;
     view.has_value = value != nullptr;
     if (value != nullptr) view.value = std::string_view(static_cast<const char*>(value), size);
   }
+}
+
+std::vector<HeaderView> MessageHeaders(const Message& message) {
+  std::vector<HeaderView> views;
+  MessageHeaders(message, &views);
   return views;
 }
 

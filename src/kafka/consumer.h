@@ -43,6 +43,8 @@ struct HeaderView {
 
 /// The headers of a consumed message, in order (empty if it has none).
 std::vector<HeaderView> MessageHeaders(const Message& message);
+/// Same into `out` (cleared first), reusing its capacity: no allocation once it is large enough.
+void MessageHeaders(const Message& message, std::vector<HeaderView>* out);
 
 /// Low and high watermarks of one partition.
 struct Watermarks {

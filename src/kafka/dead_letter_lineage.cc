@@ -6,6 +6,16 @@
 #include "common/clock.h"
 
 namespace jsm::kafka {
+namespace {
+
+/// Parses all of `text` as a decimal integer.
+template <typename T>
+bool ParseWhole(std::string_view text, T* value) {
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *value);
+  return ec == std::errc() && end == text.data() + text.size() && !text.empty();
+}
+
+}  // namespace
 
 std::string FormatDeadLetterTime(int64_t millis) {
   std::string micros = FormatTimestampMicros(millis * 1000);  // "...SS.ffffffZ"
@@ -22,6 +32,12 @@ std::vector<Header> ReplayHeaders(const StoredDeadLetter& letter, int attempt, i
   headers.push_back({"dlq.replayed_from", letter.Id()});
   headers.push_back({"dlq.replayed_at", FormatDeadLetterTime(now_ms)});
   headers.push_back({"dlq.previous_reason", letter.reason});
+  if (!letter.original_topic.empty() && letter.original_partition >= 0 && letter.original_offset >= 0) {
+    headers.push_back({"dlq.original.topic", letter.original_topic});
+    headers.push_back({"dlq.original.partition", std::to_string(letter.original_partition)});
+    headers.push_back({"dlq.original.offset", std::to_string(letter.original_offset)});
+    headers.push_back({"dlq.original.timestamp", std::to_string(letter.original_timestamp_ms)});
+  }
   return headers;
 }
 
@@ -39,6 +55,24 @@ ReplayLineage ParseReplayLineage(const std::vector<Header>& headers) {
     if (Result<int64_t> ms = ParseDeadLetterTime(first->value)) lineage.first_failed_at_ms = *ms;
   }
   if (const Header* from = FindHeader(headers, "dlq.replayed_from")) lineage.replayed_from = from->value;
+  if (const Header* at = FindHeader(headers, "dlq.replayed_at")) lineage.replayed_at = at->value;
+  if (const Header* previous = FindHeader(headers, "dlq.previous_reason")) lineage.previous_reason = previous->value;
+  const Header* topic = FindHeader(headers, "dlq.original.topic");
+  const Header* partition = FindHeader(headers, "dlq.original.partition");
+  const Header* offset = FindHeader(headers, "dlq.original.offset");
+  int32_t original_partition = -1;
+  int64_t original_offset = -1;
+  if (topic != nullptr && !topic->value.empty() && partition != nullptr && offset != nullptr &&
+      ParseWhole(partition->value, &original_partition) && ParseWhole(offset->value, &original_offset) &&
+      original_partition >= 0 && original_offset >= 0) {
+    lineage.original_topic = topic->value;
+    lineage.original_partition = original_partition;
+    lineage.original_offset = original_offset;
+    if (const Header* timestamp = FindHeader(headers, "dlq.original.timestamp")) {
+      int64_t ms = -1;
+      if (ParseWhole(timestamp->value, &ms)) lineage.original_timestamp_ms = ms;
+    }
+  }
   return lineage;
 }
 
@@ -46,6 +80,16 @@ void CarryLineage(const ReplayLineage& lineage, DeadLetter* letter) {
   if (!lineage.is_replay()) return;
   letter->attempts = std::max(letter->attempts, lineage.attempts);
   if (lineage.first_failed_at_ms > 0) letter->first_failed_at_ms = lineage.first_failed_at_ms;
+  if (!lineage.original_topic.empty()) {
+    letter->original_topic = lineage.original_topic;
+    letter->original_partition = lineage.original_partition;
+    letter->original_offset = lineage.original_offset;
+    letter->original_timestamp_ms = lineage.original_timestamp_ms;
+  }
+  // A replay whose letter named no previous letter still counts as one.
+  letter->replayed_from = lineage.replayed_from.empty() ? std::string_view("unknown") : lineage.replayed_from;
+  letter->replayed_at = lineage.replayed_at;
+  letter->previous_reason = lineage.previous_reason;
 }
 
 void CarryLineage(const ReplayLineage& lineage, StoredDeadLetter* letter) {

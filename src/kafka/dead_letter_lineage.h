@@ -18,19 +18,31 @@ struct ReplayLineage {
   int attempts = 0;                 ///< dlq.attempts of the replayed message; 0 = not a replay
   int64_t first_failed_at_ms = -1;  ///< dlq.first_failed_at, -1 if absent
   std::string replayed_from;        ///< dlq.replayed_from, e.g. "pedidos.dlq 0@17"
+  std::string replayed_at;          ///< dlq.replayed_at, as sent
+  std::string previous_reason;      ///< dlq.previous_reason
+  /// dlq.original.* of the replayed letter: where the event first arrived ("" / -1 when absent).
+  std::string original_topic;
+  int32_t original_partition = -1;
+  int64_t original_offset = -1;
+  int64_t original_timestamp_ms = -1;
   bool is_replay() const { return attempts > 0; }
 };
 
 /// Headers of `letter` re-published as attempt `attempt` at `now_ms`:
 /// dlq.attempts, dlq.first_failed_at (the letter's, else its failed_at),
-/// dlq.replayed_from (the letter's Id()), dlq.replayed_at, dlq.previous_reason.
+/// dlq.replayed_from (the letter's Id()), dlq.replayed_at, dlq.previous_reason,
+/// and the letter's dlq.original.{topic,partition,offset,timestamp} (when it has them),
+/// so that a new failure of the replay still names where the event first arrived.
 std::vector<Header> ReplayHeaders(const StoredDeadLetter& letter, int attempt, int64_t now_ms);
 
 /// The lineage in a main-topic message's headers (attempts 0 when it was never replayed).
 ReplayLineage ParseReplayLineage(const std::vector<Header>& headers);
 
 /// Counts a new failure of a replayed message: the letter's attempts become the
-/// replay's attempt number and its first failure time the original one.
+/// replay's attempt number (the previous letter's + 1), its first failure time and
+/// original coordinates the original ones, and it gets the replay headers
+/// (dlq.replayed_from, dlq.replayed_at, dlq.previous_reason). The letter then views
+/// strings of `lineage`, which must outlive its sending.
 void CarryLineage(const ReplayLineage& lineage, DeadLetter* letter);
 
 /// Same for a letter read back whose producer did not carry the lineage: attempts

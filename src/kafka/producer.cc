@@ -38,7 +38,10 @@ struct Producer::Impl {
   std::atomic<bool> producer_waiting{false};
   std::mutex space_mu;
   std::condition_variable space_cv;
+  std::atomic<int64_t> failed_untracked{0};
   int64_t failed_at_last_flush = 0;
+  std::mutex listener_mu;
+  DeliveryListener listener;  // guarded by listener_mu
   mutable std::mutex error_mu;
   std::optional<Error> first_error;  // guarded by error_mu
   std::atomic<bool> stop{false};
@@ -71,11 +74,21 @@ struct Producer::Impl {
       { std::lock_guard lock(self->space_mu); }
       self->space_cv.notify_all();
     }
+    const auto id = reinterpret_cast<uintptr_t>(message->_private);
     if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
       self->delivered.fetch_add(1, std::memory_order_relaxed);
+      if (id != 0) self->Notify(id, nullptr);
       return;
     }
     self->failed.fetch_add(1, std::memory_order_relaxed);
+    if (id != 0) {
+      const char* topic = message->rkt != nullptr ? rd_kafka_topic_name(message->rkt) : "?";
+      const Error error = RdKafkaError(message->err, std::string("delivering to topic '") + topic + "' partition " +
+                                                         std::to_string(message->partition));
+      self->Notify(id, &error);
+      return;
+    }
+    self->failed_untracked.fetch_add(1, std::memory_order_relaxed);
     std::lock_guard lock(self->error_mu);
     if (!self->first_error) {
       const char* topic = message->rkt != nullptr ? rd_kafka_topic_name(message->rkt) : "?";
@@ -96,6 +109,11 @@ struct Producer::Impl {
     // librdkafka has already logged the non-fatal ones (and retries them itself).
     LogText(spdlog::level::debug,
             std::string("Kafka producer error ") + rd_kafka_err2name(code) + ": " + reason);
+  }
+
+  void Notify(uint64_t id, const Error* error) {
+    std::lock_guard lock(listener_mu);
+    if (listener) listener(id, error);
   }
 
   /// Blocks until the report thread served at least one delivery report, or
@@ -119,7 +137,7 @@ struct Producer::Impl {
   }
 
   Status Produce(std::string_view topic, const std::string_view* key, std::string_view value,
-                 const std::vector<Header>& headers, int32_t partition) {
+                 const std::vector<Header>& headers, int32_t partition, uint64_t id = 0) {
     rd_kafka_topic_t* rkt = TopicHandle(topic);
     if (rkt == nullptr) {
       return std::unexpected(
@@ -140,7 +158,8 @@ struct Producer::Impl {
       const rd_kafka_resp_err_t err = rd_kafka_producev(
           rk, RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_PARTITION(target), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
           RD_KAFKA_V_KEY(key_ptr, key_len), RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
-          RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_END);
+          RD_KAFKA_V_HEADERS(hdrs), RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(static_cast<uintptr_t>(id))),
+          RD_KAFKA_V_END);
       if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return Status::Ok();  // hdrs now belong to the message
       if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
         // Back-pressure: wait for deliveries to free queue space, then retry.
@@ -201,6 +220,17 @@ Status Producer::ProduceWithoutKey(std::string_view topic, std::string_view valu
   return impl_->Produce(topic, nullptr, value, headers, partition);
 }
 
+Status Producer::ProduceTracked(std::string_view topic, const std::string_view* key, std::string_view value,
+                                const std::vector<Header>& headers, uint64_t id) {
+  if (id == 0) return MakeError(ErrorCode::kInvalidArgument, "a tracked message needs a non-zero id");
+  return impl_->Produce(topic, key, value, headers, -1, id);
+}
+
+void Producer::SetDeliveryListener(DeliveryListener listener) {
+  std::lock_guard lock(impl_->listener_mu);
+  impl_->listener = std::move(listener);
+}
+
 Status Producer::Flush(int timeout_ms) {
   const rd_kafka_resp_err_t err = rd_kafka_flush(impl_->rk, timeout_ms);
   if (err == RD_KAFKA_RESP_ERR__TIMED_OUT) {
@@ -209,7 +239,7 @@ Status Producer::Flush(int timeout_ms) {
                          " message(s) still undelivered after " + std::to_string(timeout_ms) + " ms");
   }
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return std::unexpected(RdKafkaError(err, "Kafka producer flush"));
-  const int64_t failed_now = impl_->failed.load();
+  const int64_t failed_now = impl_->failed_untracked.load();
   if (failed_now > impl_->failed_at_last_flush) {
     const int64_t newly_failed = failed_now - impl_->failed_at_last_flush;
     impl_->failed_at_last_flush = failed_now;

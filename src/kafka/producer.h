@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -44,8 +45,17 @@ class Producer {
   /// Like Produce, but the message has a null key (not an empty one).
   Status ProduceWithoutKey(std::string_view topic, std::string_view value,
                            const std::vector<Header>& headers = {}, int32_t partition = -1);
+  /// Like Produce (a null `key` = a null key), for a caller that follows each message:
+  /// its delivery report goes to the delivery listener with `id` (non-zero), and a
+  /// failed delivery is not reported by Flush (the listener owns it).
+  Status ProduceTracked(std::string_view topic, const std::string_view* key, std::string_view value,
+                        const std::vector<Header>& headers, uint64_t id);
+  /// Called on the delivery-report thread for every ProduceTracked message: its id and
+  /// nullptr when the broker acknowledged it, else the error. Set before producing tracked messages.
+  using DeliveryListener = std::function<void(uint64_t id, const Error* error)>;
+  void SetDeliveryListener(DeliveryListener listener);
   /// Waits until every enqueued message is delivered or failed; kTimeout after `timeout_ms`.
-  /// If messages failed since the previous Flush, returns the first failure's Error.
+  /// If untracked messages failed since the previous Flush, returns the first failure's Error.
   Status Flush(int timeout_ms);
   /// Messages acknowledged by the broker so far.
   int64_t delivered() const;

@@ -130,6 +130,11 @@ Result<RefineCounts> RefineStage::RebuildFromBronze(int64_t bronze_version) {
   JSM_RETURN_IF_ERROR(quarantine_->Refresh());
   JSM_ASSIGN_OR_RETURN(const BronzeRebuildPlan plan, PlanBronzeRebuild(silver_->store(), kBronzeTable, bronze_version));
   const delta::DeltaTable& bronze = *plan.bronze_at_version;  // its files may have left the latest snapshot
+  // The columns refine reads that bronze had at that version (`headers`, the last, came later).
+  std::vector<std::string> columns;
+  for (const std::string& name : BronzeColumnsRead()) {
+    if (bronze.schema().FieldIndex(name) >= 0) columns.push_back(name);
+  }
   // Bronze rows that were never refined get their dead letters now; the letters of
   // rows refined before were sent then (sending them again would duplicate them).
   const int64_t previously_refined = silver_->AppVersion(kRefineAppId);
@@ -155,7 +160,7 @@ Result<RefineCounts> RefineStage::RebuildFromBronze(int64_t bronze_version) {
     kafka_timestamps_ms_.clear();
     while (next < plan.files.size() && counts.input_rows < options_.refine_max_rows) {
       const BronzeFileToRead& file = plan.files[next++];
-      JSM_ASSIGN_OR_RETURN(RecordBatch bronze, bronze.ReadDataFile(file.add.path, BronzeColumnsRead()));
+      JSM_ASSIGN_OR_RETURN(RecordBatch bronze, bronze.ReadDataFile(file.add.path, columns));
       bronze_batches_.push_back(std::move(bronze));
       send_letters_ = file.version > previously_refined;
       auto parsed = ParseBronzeFile(bronze_batches_.back(), &counts);

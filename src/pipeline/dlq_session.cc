@@ -38,6 +38,12 @@ Result<std::vector<const kafka::StoredDeadLetter*>> DlqSession::Select(const Dlq
     if ((!include_handled && handled(i)) || lineage_resolved_[i] || !MatchesFilter(letter, filter)) continue;
     if (letter.original_topic.empty() || letter.original_partition < 0 || letter.original_offset < 0)
       continue;
+    // A letter of a replayed event made by a refine that reads bronze's headers
+    // carries its lineage (dlq.replayed_from, attempts counted): nothing to look up.
+    if (kafka::FindHeader(letter.headers, "dlq.replayed_from") != nullptr) {
+      lineage_resolved_[i] = true;
+      continue;
+    }
     lookups[letter.original_topic].push_back(i);
   }
   for (const auto& [topic, indexes] : lookups) {

@@ -8,6 +8,8 @@
 #include "common/logging.h"
 #include "kafka/broker_probe.h"
 #include "kafka/rdkafka_log.h"
+#include "pipeline/bronze_headers.h"
+#include "pipeline/bronze_table.h"
 #include "pipeline/table_schemas.h"
 
 namespace jsm::pipeline {
@@ -45,8 +47,7 @@ Result<std::unique_ptr<IngestStage>> IngestStage::Create(storage::ObjectStore* s
   JSM_RETURN_IF_ERROR(kafka::ProbeBrokers(client, kBrokerProbeMs, /*stop_when_all_down=*/true));
   std::unique_ptr<IngestStage> stage(new IngestStage());
   stage->options_ = options;
-  JSM_ASSIGN_OR_RETURN(stage->bronze_,
-                       delta::DeltaTable::OpenOrCreate(store, kBronzeTable, "pedidos_bronze", BronzeSchema()));
+  JSM_ASSIGN_OR_RETURN(stage->bronze_, OpenBronzeTable(store));
   JSM_ASSIGN_OR_RETURN(stage->consumer_, kafka::Consumer::Create(client, GroupId(options)));
   if (source_id.empty()) {
     JSM_ASSIGN_OR_RETURN(stage->cluster_id_, stage->consumer_->ClusterId());
@@ -138,6 +139,7 @@ void IngestStage::OnRevoke(const std::vector<int32_t>& partitions, bool lost) {
 Status IngestStage::Rewind() {
   const size_t dropped = batch_.num_rows();
   batch_.Clear();
+  batch_first_offsets_.clear();
   batch_bytes_ = 0;
   pending_offsets_ = next_offsets_;
   std::map<int32_t, int64_t> positions;
@@ -211,6 +213,15 @@ Result<StepResult> IngestStage::Step() {
     if (message.timestamp_ms >= 0) batch_.column(kBronzeKafkaTimestamp).AppendInt(message.timestamp_ms * 1000);
     else batch_.column(kBronzeKafkaTimestamp).AppendNull();
     batch_.column(kBronzeIngestedAt).AppendInt(now);
+    kafka::MessageHeaders(message, &header_views_);
+    if (header_views_.empty()) {
+      batch_.column(kBronzeHeaders).AppendNull();
+    } else {
+      headers_json_.clear();
+      AppendHeadersJson(header_views_, &headers_json_);
+      batch_.column(kBronzeHeaders).AppendString(headers_json_);
+    }
+    batch_first_offsets_.try_emplace(message.partition, message.offset);
     pending_offsets_[message.partition] = message.offset + 1;
     batch_bytes_ += static_cast<int64_t>(message.value.size() + message.key.size());
     ++taken;
@@ -248,11 +259,13 @@ Result<bool> IngestStage::CommitBatch() {
       return false;
     }
     actions.push_back(delta::Txn{AppId(cluster_id_, options_.topic, partition), next - 1, now_ms});
-    // The first offset of the range is not known when the batch started at the log's beginning.
+    // The first offset the batch took (a batch starting at the log's beginning has no
+    // committed position, and offsets may jump over compacted records or transaction markers).
+    auto taken = batch_first_offsets_.find(partition);
+    const int64_t first = taken != batch_first_offsets_.end() ? taken->second : from;
     ranges += fmt::format(R"({}{{"partition":{},"first":{},"last":{}}})", ranges.empty() ? "" : ",", partition,
-                          from, next - 1);
-    source_range += " " + std::to_string(partition) + ":" + std::to_string(from < 0 ? 0 : from) + "-" +
-                    std::to_string(next - 1);
+                          first, next - 1);
+    source_range += " " + std::to_string(partition) + ":" + std::to_string(first) + "-" + std::to_string(next - 1);
   }
   JSM_ASSIGN_OR_RETURN(delta::AddFile add, bronze_->WriteDataFile(batch_, options_.parquet));
   const double written = MonotonicSeconds();
@@ -300,6 +313,7 @@ Result<bool> IngestStage::CommitBatch() {
       static_cast<int64_t>((started - batch_started_) * 1000), static_cast<int64_t>((written - started) * 1000),
       static_cast<int64_t>((done - written) * 1000), done - started);
   batch_.Clear();
+  batch_first_offsets_.clear();
   batch_bytes_ = 0;
   if (auto logged = event_log_->Append(event); !logged) {
     Log().warn(R"("event log append failed","stage":"ingest","error":{})", kafka::JsonQuoted(logged.error().ToString()));

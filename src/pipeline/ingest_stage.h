@@ -99,6 +99,9 @@ class IngestStage : public Stage {
   RecordBatch batch_;
   int64_t batch_bytes_ = 0;
   std::vector<kafka::Message> messages_;
+  std::vector<kafka::HeaderView> header_views_;  ///< of one message, reused
+  std::string headers_json_;                     ///< the headers column of one message, reused
+  std::map<int32_t, int64_t> batch_first_offsets_;  ///< per partition: the first offset in the open batch
   double batch_started_ = 0;
   std::atomic<int64_t> committed_rows_{0};
   std::vector<int64_t> kafka_timestamps_ms_;

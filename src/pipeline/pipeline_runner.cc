@@ -189,6 +189,8 @@ Result<RunReport> RunPipeline(RunRequest request) {
     });
   }
   if (refine_stage) {
+    // Transient: dead letters the broker did not acknowledge in time (DeadLetterWriter keeps them
+    // tracked across the new stage), storage outages.
     threads.emplace_back([&] {
       RunStage(refine_stage, request.mode, ingest_done, refine_done, control, TransientPolicy::kRecreate,
                recreate_refine);

@@ -7,16 +7,24 @@
 #include "common/clock.h"
 #include "common/logging.h"
 #include "delta/rewrite.h"
+#include "kafka/dead_letter_lineage.h"
+#include "kafka/rdkafka_log.h"
 #include "pipeline/backfill.h"
+#include "pipeline/bronze_headers.h"
+#include "pipeline/bronze_table.h"
 #include "pipeline/erase.h"
 #include "pipeline/silver_table.h"
 #include "pipeline/table_schemas.h"
 
 namespace jsm::pipeline {
 
+/// How long one Step waits for its dead letters to be acknowledged before it
+/// fails transiently (the runner starts the stage again; the letters stay tracked).
+constexpr int kDeadLetterFlushMs = 30000;
+
 const std::vector<std::string>& RefineStage::BronzeColumnsRead() {
   static const std::vector<std::string> columns = {"value", "key", "topic", "partition",
-                                                   "offset", "kafka_timestamp", "ingested_at"};
+                                                   "offset", "kafka_timestamp", "ingested_at", "headers"};
   return columns;
 }
 
@@ -25,8 +33,7 @@ Result<std::unique_ptr<RefineStage>> RefineStage::Create(storage::ObjectStore* s
   std::unique_ptr<RefineStage> stage(new RefineStage());
   stage->options_ = options;
   stage->dead_letters_ = dead_letters;
-  JSM_ASSIGN_OR_RETURN(stage->bronze_,
-                       delta::DeltaTable::OpenOrCreate(store, kBronzeTable, "pedidos_bronze", BronzeSchema()));
+  JSM_ASSIGN_OR_RETURN(stage->bronze_, OpenBronzeTable(store));
   JSM_ASSIGN_OR_RETURN(stage->silver_, OpenSilverTable(store));
   JSM_ASSIGN_OR_RETURN(stage->quarantine_, delta::DeltaTable::OpenOrCreate(store, kQuarantineTable,
                                                                          "pedidos_quarantine", QuarantineSchema()));
@@ -186,6 +193,8 @@ void RefineStage::AppendCandidate(const RecordBatch& bronze, size_t row, const m
 Status RefineStage::ParseBronzeFile(const RecordBatch& bronze, RefineCounts* counts) {
   const Column& values = bronze.column(kBronzeValue);
   const Column& kafka_timestamps = bronze.column(kBronzeKafkaTimestamp);
+  // A bronze version from before the headers column (a rebuild's time travel) has none.
+  const Column* headers = bronze.num_columns() > kBronzeHeaders ? &bronze.column(kBronzeHeaders) : nullptr;
   model::NormalizedOrder order;
   for (size_t row = 0; row < bronze.num_rows(); ++row) {
     ++counts->input_rows;
@@ -204,6 +213,21 @@ Status RefineStage::ParseBronzeFile(const RecordBatch& bronze, RefineCounts* cou
       letter.original_partition = static_cast<int32_t>(bronze.column(kBronzePartition).IntAt(row));
       letter.original_offset = bronze.column(kBronzeOffset).IntAt(row);
       letter.original_timestamp_ms = kafka_timestamps.IsNull(row) ? -1 : kafka_timestamps.IntAt(row) / 1000;
+      letter.source_partition = letter.original_partition;
+      letter.source_offset = letter.original_offset;
+      // A replayed letter that fails again keeps counting: attempts, first failure
+      // and original coordinates come from the replay's headers, kept in bronze.
+      kafka::ReplayLineage lineage;
+      if (headers != nullptr && headers->IsValid(row)) {
+        auto parsed = ParseHeadersJson(headers->StringAt(row));
+        if (parsed) {
+          lineage = kafka::ParseReplayLineage(*parsed);
+        } else {
+          Log().warn(R"("bronze headers unreadable, dead-lettered without lineage","stage":"refine","partition":{},"offset":{},"error":{})",
+                     letter.original_partition, letter.original_offset, kafka::JsonQuoted(parsed.error().ToString()));
+        }
+      }
+      kafka::CarryLineage(lineage, &letter);
       if (send_letters_) JSM_RETURN_IF_ERROR(dead_letters_->Send(letter));
       ++counts->dead_letters;
       continue;
@@ -323,7 +347,10 @@ Result<StepResult> RefineStage::Step() {
   }
   dedupe_dirty_ = true;  // until the silver commit below lands
   JSM_RETURN_IF_ERROR(SplitCandidates(&counts));
-  JSM_RETURN_IF_ERROR(dead_letters_->Flush(60000));
+  // Every dead letter of the batch is acknowledged before the commit moves past its
+  // events; a broker outage is waited out (the letters are produced again with
+  // backoff), and a Step run again after a timeout sends none of them twice.
+  JSM_RETURN_IF_ERROR(dead_letters_->Flush(kDeadLetterFlushMs));
   const std::string range = std::to_string(consumed + 1) + "-" + std::to_string(last);
   if (quarantine_batch_.num_rows() > 0 && !redo) {
     JSM_ASSIGN_OR_RETURN(delta::AddFile add, quarantine_->WriteDataFile(quarantine_batch_, options_.parquet));
@@ -354,6 +381,7 @@ Result<StepResult> RefineStage::Step() {
   info.engine_info = "jsm-pipeline/" JSM_VERSION;
   JSM_ASSIGN_OR_RETURN(int64_t version, silver_->Commit(std::move(actions), std::move(info)));
   batch_commit_conflicts_ += silver_->last_commit_conflicts();
+  dead_letters_->Forget();
   dedupe_dirty_ = false;
   result.rows_in = counts.input_rows;
   result.committed = true;

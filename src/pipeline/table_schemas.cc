@@ -19,8 +19,15 @@ const Schema& BronzeSchema() {
       Col("offset", DataType::kInt64),
       Col("kafka_timestamp", DataType::kTimestamp, true),
       Col("ingested_at", DataType::kTimestamp),
+      // Added by schema evolution (bronze_table.h): nullable, appended.
+      Col("headers", DataType::kString, true),
   }};
   return schema;
+}
+
+std::vector<Field> BronzeLaterColumns() {
+  const Schema& schema = BronzeSchema();
+  return {schema.fields.begin() + kBronzeHeaders, schema.fields.end()};
 }
 
 const Schema& SilverSchema() {

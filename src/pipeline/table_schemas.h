@@ -18,8 +18,11 @@ inline constexpr const char* kMonthlyKpisTable = "gold/monthly_kpis";
 inline constexpr int kMoneyPrecision = 18;
 inline constexpr int kMoneyScale = 2;
 
-/// bronze/pedidos: the message exactly as received plus its Kafka coordinates.
+/// bronze/pedidos: the message exactly as received (value, key, headers) plus its Kafka coordinates.
 const Schema& BronzeSchema();
+/// The nullable columns bronze gained after its first release (headers): an
+/// older bronze table gets them by schema evolution (OpenBronzeTable in bronze_table.h).
+std::vector<Field> BronzeLaterColumns();
 /// silver/pedidos: one clean, normalized, deduplicated order line.
 const Schema& SilverSchema();
 /// The nullable columns silver gained after its first release (currency,
@@ -41,7 +44,7 @@ const Schema& MonthlyKpisSchema();
 
 /// Column positions of the bronze schema.
 enum BronzeColumn { kBronzeValue, kBronzeKey, kBronzeTopic, kBronzePartition, kBronzeOffset,
-                    kBronzeKafkaTimestamp, kBronzeIngestedAt };
+                    kBronzeKafkaTimestamp, kBronzeIngestedAt, kBronzeHeaders };
 
 /// Column positions of the silver schema.
 enum SilverColumn { kSilverTransactionNo, kSilverIsCancellation, kSilverOrderDate, kSilverProductNo,

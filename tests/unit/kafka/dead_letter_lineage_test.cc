@@ -14,6 +14,10 @@ StoredDeadLetter Stored() {
   l.attempts = 1;
   l.first_failed_at_ms = 1795514400123;  // 2026-11-24T10:00:00.123Z
   l.failed_at_ms = 1795514461005;
+  l.original_topic = "pedidos";
+  l.original_partition = 4;
+  l.original_offset = 901;
+  l.original_timestamp_ms = 1764000000123;
   return l;
 }
 
@@ -68,6 +72,50 @@ TEST(DeadLetterLineage, CarryingKeepsCountingAttemptsAndTheFirstFailure) {
   CarryLineage(ReplayLineage{}, &untouched);
   EXPECT_EQ(untouched.attempts, 1);
   EXPECT_EQ(untouched.first_failed_at_ms, 1795514400123);
+}
+
+TEST(DeadLetterLineage, ReplayHeadersKeepWhereTheEventFirstArrived) {
+  const ReplayLineage lineage = ParseReplayLineage(ReplayHeaders(Stored(), 2, 1795514500000));
+  EXPECT_EQ(lineage.original_topic, "pedidos");
+  EXPECT_EQ(lineage.original_partition, 4);
+  EXPECT_EQ(lineage.original_offset, 901);
+  EXPECT_EQ(lineage.original_timestamp_ms, 1764000000123);
+  EXPECT_EQ(lineage.replayed_at, "2026-11-24T10:01:40.000Z");
+  EXPECT_EQ(lineage.previous_reason, "wrong_type");
+  StoredDeadLetter unknown = Stored();
+  unknown.original_partition = -1;  // a letter whose contract headers were unreadable names no origin
+  EXPECT_EQ(FindHeader(ReplayHeaders(unknown, 2, 0), "dlq.original.topic"), nullptr);
+}
+
+TEST(DeadLetterLineage, ALetterOfAFailedReplayCarriesOriginAndReplayHeaders) {
+  const ReplayLineage lineage = ParseReplayLineage(ReplayHeaders(Stored(), 2, 1795514500000));
+  DeadLetter letter;  // what refine reads from bronze: the replay's own coordinates
+  letter.reason = "wrong_type";
+  letter.stage = "refine";
+  letter.original_topic = "pedidos";
+  letter.original_partition = 1;
+  letter.original_offset = 5000;
+  CarryLineage(lineage, &letter);
+  const std::vector<Header> headers = DeadLetterHeaders(letter, "0.1.0", 1795514600000);
+  EXPECT_EQ(FindHeader(headers, "dlq.attempts")->value, "2");
+  EXPECT_EQ(FindHeader(headers, "dlq.first_failed_at")->value, "2026-11-24T10:00:00.123Z");
+  EXPECT_EQ(FindHeader(headers, "dlq.original.partition")->value, "4");
+  EXPECT_EQ(FindHeader(headers, "dlq.original.offset")->value, "901");
+  EXPECT_EQ(FindHeader(headers, "dlq.original.timestamp")->value, "1764000000123");
+  EXPECT_EQ(FindHeader(headers, "dlq.replayed_from")->value, "pedidos.dlq 0@17");
+  EXPECT_EQ(FindHeader(headers, "dlq.replayed_at")->value, "2026-11-24T10:01:40.000Z");
+  EXPECT_EQ(FindHeader(headers, "dlq.previous_reason")->value, "wrong_type");
+  // The contract's eleven headers come first, in order; the replay headers after them.
+  EXPECT_EQ(headers[10].name, "dlq.pipeline_version");
+  EXPECT_EQ(headers.size(), 14u);
+
+  // Read back as a stored letter, it counts itself: no look-up of the replayed message needed.
+  StoredDeadLetter stored;
+  stored.headers = headers;
+  DecodeDeadLetterHeaders(&stored);
+  EXPECT_EQ(stored.attempts, 2);
+  EXPECT_EQ(stored.original_offset, 901);
+  EXPECT_TRUE(stored.problems.empty());
 }
 
 }  // namespace

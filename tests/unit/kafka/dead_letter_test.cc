@@ -125,5 +125,74 @@ TEST(DeadLetter, LetterWithoutOriginalTopicIsInvalidArgument) {
   EXPECT_EQ(status.error().code(), ErrorCode::kInvalidArgument);
 }
 
+TEST(DeadLetter, ALetterSentAgainBeforeForgetIsSentOnce) {
+  const std::string topic = CreateTestTopic(1);
+  ASSERT_EQ(CreateTestTopic(1, ".dlq"), DeadLetterTopic(topic));
+  auto producer = Producer::Create(ConfigFor(SharedBroker()));
+  ASSERT_TRUE(producer);
+  DeadLetterWriter writer(producer->get(), "0.1.0");
+  DeadLetter letter = SampleLetter();
+  letter.original_topic = topic;
+  ASSERT_TRUE(writer.Send(letter));
+  ASSERT_TRUE(writer.Send(letter));  // in flight: skipped
+  ASSERT_TRUE(writer.Flush(30000));
+  ASSERT_TRUE(writer.Send(letter));  // acknowledged: skipped (a batch run again)
+  ASSERT_TRUE(writer.Flush(30000));
+  EXPECT_EQ(writer.skipped(), 2);
+  writer.Forget();
+  ASSERT_TRUE(writer.Send(letter));  // a new batch: sent
+  ASSERT_TRUE(writer.Flush(30000));
+  EXPECT_EQ((*producer)->delivered(), 2);
+
+  auto consumer = Consumer::Create(ConfigFor(SharedBroker()), "dlq-reader");
+  ASSERT_TRUE(consumer);
+  auto marks = (*consumer)->QueryWatermarks(DeadLetterTopic(topic), 0);
+  ASSERT_TRUE(marks);
+  EXPECT_EQ(marks->high, 2);
+}
+
+TEST(DeadLetter, FailedDeliveriesAreProducedAgainAndStayTrackedWhileTheBrokerIsGone) {
+  auto broker = testing::StartBroker({{"orders", 1, 1}, {"orders.dlq", 1, 1}});
+  ASSERT_TRUE(broker);
+  // Deliveries time out after 300 ms: with the broker gone they fail, and the writer must retry them.
+  auto producer = Producer::Create(ConfigFor(*broker, {{"message.timeout.ms", "300"}}));
+  ASSERT_TRUE(producer);
+  DeadLetterWriter writer(producer->get(), "0.1.0", {50, 200, 2.0, 0.0});
+  DeadLetter first = SampleLetter();
+  first.original_topic = "orders";
+  ASSERT_TRUE(writer.Send(first));
+  ASSERT_TRUE(writer.Flush(30000));
+  broker.reset();  // the broker is gone
+
+  DeadLetter second = first;
+  second.original_offset = 12346;
+  ASSERT_TRUE(writer.Send(second));
+  Status flushed = writer.Flush(1500);
+  ASSERT_FALSE(flushed);
+  EXPECT_EQ(flushed.error().code(), ErrorCode::kTimeout) << flushed.error().ToString();
+  EXPECT_GE(writer.retries(), 1);
+  EXPECT_EQ((*producer)->delivered(), 1);
+  ASSERT_TRUE(writer.Send(second));  // the batch run again: still tracked, not sent twice
+  EXPECT_EQ(writer.skipped(), 1);
+}
+
+TEST(DeadLetter, APermanentDeliveryFailureIsReturnedNotRetried) {
+  auto broker = testing::StartBroker({{"orders", 1, 1}, {"orders.dlq", 1, 1}});
+  ASSERT_TRUE(broker);
+  // A letter larger than message.max.bytes can never be delivered.
+  auto producer = Producer::Create(ConfigFor(*broker, {{"message.max.bytes", "1000"}}));
+  ASSERT_TRUE(producer);
+  DeadLetterWriter writer(producer->get(), "0.1.0", {50, 200, 2.0, 0.0});
+  DeadLetter letter = SampleLetter();
+  letter.original_topic = "orders";
+  const std::string big(5000, 'x');
+  letter.value = big;
+  Status sent = writer.Send(letter);
+  if (sent) sent = writer.Flush(5000);
+  ASSERT_FALSE(sent);
+  EXPECT_EQ(sent.error().code(), ErrorCode::kInvalidArgument) << sent.error().ToString();
+  EXPECT_EQ(writer.retries(), 0);
+}
+
 }  // namespace
 }  // namespace jsm::kafka

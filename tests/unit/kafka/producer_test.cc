@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <mutex>
 #include <set>
 
 #include "unit/kafka/kafka_test_support.h"
@@ -188,6 +189,32 @@ TEST(Producer, DeliveryFailuresAreCountedAndReportedByFlush) {
   EXPECT_NE((*producer)->first_error().find("'orders' partition 0"), std::string::npos)
       << (*producer)->first_error();
   EXPECT_TRUE((*producer)->Flush(1000)) << "a failure is reported by one Flush only";
+}
+
+TEST(Producer, TrackedMessagesReportToTheListenerAndNotToFlush) {
+  auto broker = StartBroker({{"orders", 1, 1}});
+  ASSERT_TRUE(broker);
+  auto producer = Producer::Create(ConfigFor(*broker, {{"message.timeout.ms", "200"}}));
+  ASSERT_TRUE(producer);
+  std::mutex mu;
+  std::map<uint64_t, std::string> outcomes;  // id -> "ok" or the error
+  (*producer)->SetDeliveryListener([&](uint64_t id, const Error* error) {
+    std::lock_guard lock(mu);
+    outcomes[id] = error == nullptr ? "ok" : error->ToString();
+  });
+  const std::string_view key = "k";
+  ASSERT_TRUE((*producer)->ProduceTracked("orders", &key, "delivered", {{"h", "v"}}, 7));
+  ASSERT_TRUE((*producer)->Flush(30000));
+  broker.reset();
+  ASSERT_TRUE((*producer)->ProduceTracked("orders", nullptr, "lost", {}, 8));
+  EXPECT_TRUE((*producer)->Flush(30000)) << "a tracked failure belongs to the listener";
+  std::lock_guard lock(mu);
+  ASSERT_EQ(outcomes.size(), 2u);
+  EXPECT_EQ(outcomes[7], "ok");
+  EXPECT_NE(outcomes[8].find("'orders'"), std::string::npos) << outcomes[8];
+  EXPECT_EQ((*producer)->failed(), 1);
+  EXPECT_FALSE((*producer)->ProduceTracked("orders", nullptr, "x", {}, 0)) << "id 0 means untracked";
+  (*producer)->SetDeliveryListener(nullptr);
 }
 
 }  // namespace

@@ -101,11 +101,12 @@ class BackfillTest : public ::testing::Test {
     broker_.reset();
   }
 
-  /// Appends one bronze commit holding `events`; returns its version.
-  int64_t AppendBronze(const std::vector<std::string>& events) {
-    auto bronze = delta::DeltaTable::OpenOrCreate(store_.get(), kBronzeTable, "pedidos_bronze", BronzeSchema());
+  /// Appends one bronze commit holding `events` (columns after the first seven null); returns its version.
+  /// `schema` is the bronze schema to create the table with (an older one, for tables from before a column).
+  int64_t AppendBronze(const std::vector<std::string>& events, const Schema& schema = BronzeSchema()) {
+    auto bronze = delta::DeltaTable::OpenOrCreate(store_.get(), kBronzeTable, "pedidos_bronze", schema);
     EXPECT_TRUE(bronze) << bronze.error().ToString();
-    RecordBatch batch(BronzeSchema());
+    RecordBatch batch((*bronze)->schema());
     for (const std::string& event : events) {
       batch.column(0).AppendString(event);
       batch.column(1).AppendString("k");
@@ -114,6 +115,7 @@ class BackfillTest : public ::testing::Test {
       batch.column(4).AppendInt(next_offset_++);
       batch.column(5).AppendInt(NowMicros());
       batch.column(6).AppendInt(NowMicros());
+      for (size_t c = 7; c < batch.num_columns(); ++c) batch.column(c).AppendNull();
     }
     auto add = (*bronze)->WriteDataFile(batch, parquet::WriterOptions{});
     EXPECT_TRUE(add) << add.error().ToString();
@@ -171,6 +173,23 @@ class BackfillTest : public ::testing::Test {
   PipelineOptions options_;
   int64_t next_offset_ = 0;
 };
+
+TEST_F(BackfillTest, RebuildsFromABronzeVersionWrittenBeforeTheHeadersColumn) {
+  Schema before_headers = BronzeSchema();
+  before_headers.fields.resize(kBronzeHeaders);
+  ASSERT_EQ(AppendBronze({Event(1), Event(2), Event(1), Event(4, 0)}, before_headers), 1);
+  auto refine = Refine();  // opening bronze adds the headers column (version 2)
+  ASSERT_NE(refine, nullptr);
+  auto bronze = Table(kBronzeTable);
+  ASSERT_EQ(bronze->version(), 2);
+  ASSERT_GE(bronze->schema().FieldIndex("headers"), 0);
+  auto rebuilt = refine->RebuildFromBronze(1);
+  ASSERT_TRUE(rebuilt) << rebuilt.error().ToString();
+  EXPECT_EQ(rebuilt->input_rows, 4);
+  EXPECT_EQ(rebuilt->silver_rows, 2);
+  EXPECT_EQ(rebuilt->quarantined, 1);
+  EXPECT_EQ(Rows(*Table(kSilverTable)), 2);
+}
 
 TEST_F(BackfillTest, RebuildReplacesSilverInOneOverwriteAndIncrementalContinuesAtTheNextVersion) {
   LoadTwoBronzeVersions();

@@ -89,6 +89,7 @@ class EraseTest : public ::testing::Test {
       batch.column(4).AppendInt(next_offset_++);
       batch.column(5).AppendInt(NowMicros());
       batch.column(6).AppendInt(NowMicros());
+      batch.column(kBronzeHeaders).AppendNull();
     }
     auto add = (*bronze)->WriteDataFile(batch, parquet::WriterOptions{});
     ASSERT_TRUE(add) << add.error().ToString();

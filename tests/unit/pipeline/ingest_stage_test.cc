@@ -1,6 +1,7 @@
 #include "pipeline/ingest_stage.h"
 
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
 
 #include <algorithm>
 #include <chrono>
@@ -9,9 +10,11 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <sstream>
 #include <string>
 
 #include "common/backoff.h"
+#include "common/logging.h"
 #include "kafka/embedded_broker.h"
 #include "kafka/producer.h"
 #include "pipeline/table_schemas.h"
@@ -223,6 +226,56 @@ TEST_F(IngestStageTest, AStorageOutageFailsTheStepTransientlyAndTheRetryCommitsE
   const auto coordinates = BronzeCoordinates();
   for (const auto& [coordinate, times] : coordinates) ASSERT_EQ(times, 1);
   EXPECT_EQ(coordinates.size(), static_cast<size_t>(kCount));
+}
+
+TEST_F(IngestStageTest, BronzeKeepsEachMessagesHeadersAsJsonAndNullWhenItHasNone) {
+  SetUpWith(1, 2);  // two messages without headers
+  auto producer = kafka::Producer::Create(client_, {"lz4", 5});
+  ASSERT_TRUE(producer);
+  ASSERT_TRUE((*producer)->Produce(kTopic, "k2", "{}", {{"dlq.attempts", "2"}, {"dlq.replayed_from", "orders.dlq 0@5"}}));
+  ASSERT_TRUE((*producer)->Flush(30000));
+  auto stage = NewStage(IngestAssignment::kExplicit);
+  ASSERT_NE(stage, nullptr);
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (stage->committed_rows() < 3 && std::chrono::steady_clock::now() < until) ASSERT_TRUE(stage->Step());
+  ASSERT_TRUE(stage->Flush());
+  ASSERT_EQ(stage->committed_rows(), 3);
+  auto bronze = delta::DeltaTable::Open(store_.get(), kBronzeTable);
+  ASSERT_TRUE(bronze);
+  std::map<int64_t, std::optional<std::string>> headers;
+  for (const auto& [path, add] : (*bronze)->snapshot().files) {
+    auto batch = (*bronze)->ReadDataFile(path, {"offset", "headers"});
+    ASSERT_TRUE(batch) << batch.error().ToString();
+    for (size_t row = 0; row < batch->num_rows(); ++row) {
+      const Column& column = batch->column(1);
+      headers[batch->column(0).IntAt(row)] =
+          column.IsNull(row) ? std::nullopt : std::optional<std::string>(column.StringAt(row));
+    }
+  }
+  ASSERT_EQ(headers.size(), 3u);
+  EXPECT_FALSE(headers[0].has_value());
+  EXPECT_FALSE(headers[1].has_value());
+  EXPECT_EQ(headers[2], R"([{"key":"dlq.attempts","value":"2"},{"key":"dlq.replayed_from","value":"orders.dlq 0@5"}])");
+}
+
+TEST_F(IngestStageTest, TheCommitLogNamesTheRealFirstOffsetOfABatchFromTheLogsBeginning) {
+  SetUpWith(1, 5);
+  std::ostringstream captured;
+  auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(captured);
+  Log().sinks().push_back(sink);
+  const auto level = Log().level();
+  Log().set_level(spdlog::level::info);
+  auto stage = NewStage(IngestAssignment::kExplicit);
+  ASSERT_NE(stage, nullptr);
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (stage->committed_rows() < 5 && std::chrono::steady_clock::now() < until) ASSERT_TRUE(stage->Step());
+  ASSERT_TRUE(stage->Flush());
+  Log().flush();
+  Log().sinks().pop_back();
+  Log().set_level(level);
+  const std::string text = captured.str();
+  EXPECT_NE(text.find(R"("offsets":[{"partition":0,"first":0,"last":4}])"), std::string::npos) << text;
+  EXPECT_EQ(text.find(R"("first":-1)"), std::string::npos) << text;
 }
 
 TEST_F(IngestStageTest, ACommitThatLandedButReportedFailureIsNotWrittenTwice) {
