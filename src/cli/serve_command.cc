@@ -39,7 +39,8 @@ std::string DefaultDashboardDir() {
 }
 
 std::shared_ptr<ServeSession> StartServing(const std::string& lakehouse, const std::string& listen,
-                                           const std::string& flag_token, int* exit_code, const std::string& web_dir) {
+                                           const std::string& flag_token, int* exit_code, const std::string& web_dir,
+                                           const storage::StoreSettings& store_settings) {
   auto address = serve::ParseListenAddress(listen);
   if (!address) {
     PrintError(address.error().message());
@@ -57,7 +58,7 @@ std::shared_ptr<ServeSession> StartServing(const std::string& lakehouse, const s
     return nullptr;
   }
   auto session = std::make_shared<ServeSession>();
-  auto store = storage::OpenStore(lakehouse);
+  auto store = storage::OpenStore(lakehouse, store_settings);
   if (!store) {
     PrintError(store.error().ToString());
     *exit_code = kExitError;
@@ -90,23 +91,28 @@ const std::string& ServeUrl(const ServeSession& session) { return session.url; }
 namespace {
 
 struct ServeArgs {
-  std::string lakehouse = "lakehouse";
+  std::string lakehouse;  ///< empty = the config's lakehouse.uri, else ./lakehouse
+  std::string config;
   std::string listen = "127.0.0.1:8080";
   std::string token;
   std::string web;
 };
 
 int Serve(const ServeArgs& args) {
-  if (!std::filesystem::is_directory(args.lakehouse)) {
-    PrintError("no lakehouse at " + args.lakehouse + " (give --lakehouse DIR)");
+  const std::optional<pipeline::PipelineOptions> options = LoadOptions(args.config, args.lakehouse, "", "");
+  if (!options) return kExitUsage;
+  const std::string& lakehouse = options->lakehouse;
+  // Object-store URIs are checked by opening the store.
+  if (lakehouse.find("://") == std::string::npos && !std::filesystem::is_directory(lakehouse)) {
+    PrintError("no lakehouse at " + lakehouse + " (give --lakehouse DIR or URI, or --config)");
     return kExitError;
   }
   int exit_code = kExitOk;
-  auto session = StartServing(args.lakehouse, args.listen, args.token, &exit_code, args.web);
+  auto session = StartServing(lakehouse, args.listen, args.token, &exit_code, args.web, options->storage);
   if (!session) return exit_code;
   // The first line is the base URL alone, for scripts (useful with port 0).
   std::printf("%s\n", session->url.c_str());
-  std::printf("serving %s: /api/tables, /metrics, /healthz, /readyz; Ctrl-C stops\n", args.lakehouse.c_str());
+  std::printf("serving %s: /api/tables, /metrics, /healthz, /readyz; Ctrl-C stops\n", lakehouse.c_str());
   if (session->web_dir.empty()) {
     std::printf("no dashboard found (run `make dashboard`, or give --web DIR)\n");
   } else {
@@ -126,7 +132,11 @@ std::function<int()> RegisterServeCommand(CLI::App* app) {
       "serve",
       "Serve the lakehouse over HTTP: the live dashboard at /, /api/tables (JSON list), /api/tables/<layer>/<name>?limit=&order=&filter=&version=\n"
       "&format=json|csv, /metrics (Prometheus text), /healthz, /readyz. See docs/serve.md.");
-  command->add_option("--lakehouse", args->lakehouse, "lakehouse root directory")->capture_default_str();
+  command->add_option("--lakehouse", args->lakehouse,
+                      "lakehouse root: a directory, az://container/path or abfss://container@account.dfs.core.windows.net/path "
+                      "(default: the config's lakehouse.uri, else ./lakehouse)");
+  command->add_option("--config", args->config,
+                      "TOML settings file: its [lakehouse] uri and [storage.azure] credentials (docs/azure.md)");
   command->add_option("--listen", args->listen,
                       "HOST:PORT to listen on (port 0 = any free port, printed on the first line); beyond loopback a "
                       "token is required")
