@@ -51,10 +51,10 @@ def commit_latency(root, env, commits, rows):
     return float(fields["p50"]), float(fields["p99"])
 
 
-def pipeline_run(lakehouse, env, source):
+def pipeline_run(lakehouse, env, source, binary=JSM):
     """Wall seconds, reconciliation text and per-stage commit seconds of one `jsm run --until-drained`."""
     started = time.monotonic()
-    proc = subprocess.run([JSM, "run", *source, "--until-drained", "--lakehouse", lakehouse], env=env,
+    proc = subprocess.run([binary, "run", *source, "--until-drained", "--lakehouse", lakehouse], env=env,
                           capture_output=True, text=True)
     wall = time.monotonic() - started
     if proc.returncode != 0:
@@ -77,10 +77,12 @@ def pipeline_run(lakehouse, env, source):
 
 
 READS = [
-    ("table show silver/pedidos (20 rows, all columns)", ["table", "show", "silver/pedidos"]),
+    ("table show silver/pedidos --limit 20 (all columns)", ["table", "show", "silver/pedidos", "--limit", "20"]),
+    ("table show silver/pedidos --limit 0 (all rows, all columns)",
+     ["table", "show", "silver/pedidos", "--limit", "0", "--format", "csv"]),
     ("table show silver/pedidos --columns country,quantity (all rows)",
      ["table", "show", "silver/pedidos", "--columns", "country,quantity", "--limit", "0", "--format", "csv"]),
-    ("table show gold/daily_sales (20 rows)", ["table", "show", "gold/daily_sales"]),
+    ("table show gold/daily_sales --limit 20", ["table", "show", "gold/daily_sales", "--limit", "20"]),
     ("table describe silver/pedidos", ["table", "describe", "silver/pedidos"]),
 ]
 
@@ -140,8 +142,11 @@ def main():
                     p50, p99 = commit_latency(root + "-latency", env, args.commits, args.rows)
                     print(f"  {name:32} p50 {p50:8.2f} ms   p99 {p99:8.2f} ms")
             print(f"end to end: jsm run {' '.join(source)} --until-drained")
-            for name, root in places.items():
-                wall, produced, stages = pipeline_run(root + "-pipeline", env, source)
+            runs = [(name, root + "-pipeline", JSM) for name, root in places.items()]
+            if args.baseline_jsm:
+                runs.append((f"Azurite, baseline jsm", f"az://{container}/baseline-pipeline", args.baseline_jsm))
+            for name, root, binary in runs:
+                wall, produced, stages = pipeline_run(root, env, source, binary)
                 per_stage = ", ".join(f"{stage} p50 {statistics.median(s) * 1000:.0f} ms max {max(s) * 1000:.0f} ms"
                                       f" ({len(s)} commits)" for stage, s in sorted(stages.items()))
                 print(f"  {name:32} {wall:7.2f} s  {produced / wall:10.0f} rows/s   {per_stage}")

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <future>
 #include <limits>
 
 #include "parquet/column_chunk_reader.h"
@@ -161,6 +162,8 @@ Result<RangedParquetFile> RangedParquetFile::Open(uint64_t file_size, ReadByteRa
   }
   const std::string_view footer_bytes = std::string_view(tail).substr(tail.size() - 8 - footer_size, footer_size);
   JSM_ASSIGN_OR_RETURN(file.footer_, ParseFooter(footer_bytes, footer_start, file.file_name_));
+  file.tail_offset_ = file_size - tail.size();
+  file.tail_ = std::move(tail);
   return file;
 }
 
@@ -187,6 +190,8 @@ Result<RecordBatch> RangedParquetFile::Read(const std::vector<std::string>& colu
           static_cast<uint64_t>(range.length) > footer_.start - static_cast<uint64_t>(range.start)) {
         continue;
       }
+      // A chunk that starts in the tail lies wholly in it (chunks end before the footer).
+      if (static_cast<uint64_t>(range.start) >= tail_offset_) continue;
       ranges.emplace_back(range.start, range.start + range.length);
     }
   }
@@ -200,18 +205,43 @@ Result<RecordBatch> RangedParquetFile::Read(const std::vector<std::string>& colu
       requests.emplace_back(begin, end);
     }
   }
-  std::vector<std::string> buffers;
-  buffers.reserve(requests.size());
-  std::vector<FileSegment> segments;
-  segments.reserve(requests.size());
+  // Overlapping chunk ranges (only a corrupt footer has them) may start inside the previous request.
+  std::vector<std::pair<uint64_t, uint64_t>> fetches;  // [from, end), disjoint and sorted
   for (const auto& [begin, end] : requests) {
-    // Overlapping chunk ranges (only a corrupt footer has them) may start inside the previous request.
-    const uint64_t from = segments.empty() ? begin : std::max(begin, segments.back().offset + segments.back().bytes.size());
-    if (from >= end) continue;
-    JSM_ASSIGN_OR_RETURN(std::string bytes, Fetch(from, end - from));
-    buffers.push_back(std::move(bytes));
-    segments.push_back(FileSegment{from, buffers.back()});
+    const uint64_t from = fetches.empty() ? begin : std::max(begin, fetches.back().second);
+    if (from < end) fetches.emplace_back(from, end);
   }
+  std::vector<Result<std::string>> fetched(fetches.size(), std::string());
+  const size_t parallel = static_cast<size_t>(std::max(1, options_.parallel_requests));
+  for (size_t first = 0; first < fetches.size(); first += parallel) {
+    const size_t last = std::min(fetches.size(), first + parallel);
+    std::vector<std::future<void>> running;
+    // The first of a wave runs on this thread, the others on their own.
+    for (size_t i = first + 1; i < last; ++i) {
+      running.push_back(std::async(std::launch::async, [&, i] {
+        fetched[i] = read_(fetches[i].first, fetches[i].second - fetches[i].first);
+      }));
+    }
+    fetched[first] = read_(fetches[first].first, fetches[first].second - fetches[first].first);
+    for (auto& task : running) task.get();
+  }
+  std::vector<FileSegment> segments;
+  segments.reserve(fetches.size() + 1);
+  for (size_t i = 0; i < fetches.size(); ++i) {
+    if (!fetched[i]) return std::unexpected(std::move(fetched[i]).error());
+    const auto [from, end] = fetches[i];
+    ++stats_.requests;
+    stats_.bytes += static_cast<int64_t>(fetched[i]->size());
+    if (fetched[i]->size() != end - from) {
+      return Corrupt(file_name_, from,
+                     fmt::format("read of {} bytes returned {} (the file is shorter than its {} bytes?)", end - from,
+                                 fetched[i]->size(), file_size_));
+    }
+    segments.push_back(FileSegment{from, *fetched[i]});
+  }
+  // Last, as every fetched request starts before it: the lookup takes the last segment starting
+  // at or before a chunk, which is the tail exactly for the chunks left out above.
+  segments.push_back(FileSegment{tail_offset_, tail_});
   ColumnChunkReader reader(std::move(segments), file_name_, footer_.start);
   return Decode(footer_, std::move(selection), reader, keep_row_group, file_size_);
 }

@@ -31,7 +31,8 @@ Result<RecordBatch> ReadParquetRowGroups(std::string_view file_bytes, const std:
                                          std::string_view file_name);
 
 /// Reads bytes [offset, offset + length) of one file (fewer only at its end): the source of
-/// a ranged read, e.g. ObjectStore::GetRange.
+/// a ranged read, e.g. ObjectStore::GetRange. Called from several threads at once when a
+/// read needs several ranges, so it must be thread-safe.
 using ReadByteRange = std::function<Result<std::string>(uint64_t offset, uint64_t length)>;
 
 /// What a ranged read fetched.
@@ -50,6 +51,8 @@ struct RangeReadOptions {
   uint64_t coalesce_gap = 64 << 10;
   /// ...as long as the merged request stays at most this long.
   uint64_t max_request = 32 << 20;
+  /// Requests of one Read in flight at once (each on its own thread); 1 = one after another.
+  int parallel_requests = 8;
 };
 
 /// A Parquet file read through byte ranges instead of whole (an object store): Open reads
@@ -64,7 +67,8 @@ class RangedParquetFile {
   /// The file's schema (flat schemas only).
   Result<Schema> schema() const;
   /// The rows of the row groups `keep_row_group` accepts (empty = all) in `columns` (empty = all,
-  /// in file order); fetches just their column chunks.
+  /// in file order); fetches just their column chunks, none that the footer read already holds
+  /// (a file smaller than `footer_prefetch` costs one read in all).
   Result<RecordBatch> Read(const std::vector<std::string>& columns,
                            const std::function<bool(size_t)>& keep_row_group = {});
   /// Rows in the file, from its footer.
@@ -83,6 +87,8 @@ class RangedParquetFile {
   std::string file_name_;
   RangeReadOptions options_;
   Footer footer_;
+  std::string tail_;          ///< the bytes of the tail read(s): [tail_offset_, file_size_)
+  uint64_t tail_offset_ = 0;
   RangeReadStats stats_;
 };
 

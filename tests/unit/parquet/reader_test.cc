@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <mutex>
 #include <random>
 #include <string>
 
@@ -236,12 +238,14 @@ TEST(ReadParquet, RandomDamageNeverCrashes) {
 
 // ---- RangedParquetFile: the footer off the tail, then only the needed column chunks ----
 
-/// A file behind a ReadByteRange that records each request.
+/// A file behind a ReadByteRange that records each request (from any thread).
 struct RangedSource {
   std::string bytes;
   std::vector<std::pair<uint64_t, uint64_t>> requests;
+  std::mutex mutex;
   ReadByteRange Reader() {
     return [this](uint64_t offset, uint64_t length) -> Result<std::string> {
+      std::lock_guard lock(mutex);
       requests.emplace_back(offset, length);
       if (offset >= bytes.size()) return std::string();
       return bytes.substr(offset, length);
@@ -309,19 +313,80 @@ TEST(RangedParquetFile, NearbyChunksAreCoalescedIntoOneRequest) {
   // (touching ranges are always merged).
   RangeReadOptions apart;
   apart.coalesce_gap = 0;
+  apart.footer_prefetch = 8;  // the tail read holds no column chunk
   auto separate = RangedParquetFile::Open(source.bytes.size(), source.Reader(), "mem.parquet", apart);
   ASSERT_TRUE(separate);
   auto separate_batch = separate->Read({"s", "d"});
   ASSERT_TRUE(separate_batch) << separate_batch.error().ToString();
   EXPECT_GE(separate->stats().requests, 3);
-  auto merged = RangedParquetFile::Open(source.bytes.size(), source.Reader(), "mem.parquet");
+  RangeReadOptions close;
+  close.footer_prefetch = 8;
+  auto merged = RangedParquetFile::Open(source.bytes.size(), source.Reader(), "mem.parquet", close);
   ASSERT_TRUE(merged);
   auto merged_batch = merged->Read({"s", "d"});
   ASSERT_TRUE(merged_batch) << merged_batch.error().ToString();
-  // The small file's chunks lie within the default gap of each other: one request after the footer's.
-  EXPECT_EQ(merged->stats().requests, 2);
+  // The small file's chunks lie within the default gap of each other: one request after the footer's two.
+  EXPECT_EQ(merged->stats().requests, 3);
   EXPECT_GT(merged->stats().bytes, separate->stats().bytes);  // the gaps were read too
   ExpectBatchesEqual(*merged_batch, *separate_batch);
+}
+
+TEST(RangedParquetFile, ParallelAndSequentialFetchesReadTheSame) {
+  RangedSource source{SeveralRowGroups(20000)};
+  RangeReadOptions options;
+  options.footer_prefetch = 8;
+  options.coalesce_gap = 0;
+  std::vector<RecordBatch> batches;
+  std::vector<int64_t> bytes;
+  for (int parallel : {1, 3, 8}) {
+    options.parallel_requests = parallel;
+    auto file = RangedParquetFile::Open(source.bytes.size(), source.Reader(), "mem.parquet", options);
+    ASSERT_TRUE(file) << file.error().ToString();
+    auto batch = file->Read({"s", "d", "b"});
+    ASSERT_TRUE(batch) << batch.error().ToString();
+    batches.push_back(std::move(*batch));
+    bytes.push_back(file->stats().bytes);
+    EXPECT_GT(file->stats().requests, 4);
+  }
+  ExpectBatchesEqual(batches[0], batches[1]);
+  ExpectBatchesEqual(batches[0], batches[2]);
+  EXPECT_EQ(bytes[0], bytes[2]);
+  // A failing range fails the read, whichever thread fetched it.
+  options.parallel_requests = 8;
+  std::atomic<int> calls = 0;
+  auto failing = RangedParquetFile::Open(
+      source.bytes.size(),
+      [&](uint64_t offset, uint64_t length) -> Result<std::string> {
+        if (++calls == 4) return MakeError(ErrorCode::kUnavailable, "store down");
+        return source.bytes.substr(offset, length);
+      },
+      "mem.parquet", options);
+  ASSERT_TRUE(failing);
+  auto read = failing->Read({"s", "d", "b"});
+  ASSERT_FALSE(read);
+  EXPECT_EQ(read.error().code(), ErrorCode::kUnavailable);
+}
+
+TEST(RangedParquetFile, ChunksInTheTailReadAreNotFetchedAgain) {
+  RangedSource source{SeveralRowGroups(2000)};
+  RangeReadOptions options;
+  options.footer_prefetch = source.bytes.size() + 1000;  // the whole file comes with the footer
+  auto file = RangedParquetFile::Open(source.bytes.size(), source.Reader(), "mem.parquet", options);
+  ASSERT_TRUE(file) << file.error().ToString();
+  auto batch = file->Read({});
+  ASSERT_TRUE(batch) << batch.error().ToString();
+  EXPECT_EQ(file->stats().requests, 1);
+  EXPECT_EQ(file->stats().bytes, static_cast<int64_t>(source.bytes.size()));
+  ExpectBatchesEqual(*batch, *ReadParquet(source.bytes, {}, "mem.parquet"));
+  // A tail that holds only the last row groups: the earlier ones are fetched, the rest served from the tail.
+  options.footer_prefetch = source.bytes.size() / 2;
+  options.coalesce_gap = 0;
+  auto half = RangedParquetFile::Open(source.bytes.size(), source.Reader(), "mem.parquet", options);
+  ASSERT_TRUE(half) << half.error().ToString();
+  auto half_batch = half->Read({"s", "d"});
+  ASSERT_TRUE(half_batch) << half_batch.error().ToString();
+  ExpectBatchesEqual(*half_batch, *ReadParquet(source.bytes, {"s", "d"}, "mem.parquet"));
+  EXPECT_LT(half->stats().bytes, static_cast<int64_t>(source.bytes.size()));
 }
 
 TEST(RangedParquetFile, ShortOrDamagedFilesAreCorruption) {
