@@ -124,12 +124,14 @@ Result<RecordBatch> DeltaTable::ReadDataFile(const std::string& path, const std:
   const std::string key = Key(path);
   const std::string file_name = store_->Describe() + "/" + key;
   const auto add = snapshot_.files.find(path);
-  // On a remote store (Azure) only the footer and the needed column chunks are fetched;
-  // a local file is read whole (one read, no round trips to save).
+  // On a remote store (Azure), a read of some columns fetches only the footer and their column
+  // chunks; a read of every column is one whole-file request (a ranged read would cost a footer
+  // round trip more for the same bytes), as is every read of a local file.
   std::string bytes;
   std::optional<parquet::RangedParquetFile> ranged;
   Schema file_schema;
-  if (store_->PrefersRangedReads() && add != snapshot_.files.end() && add->second.size > 0) {
+  const bool some_columns = !columns.empty() && columns.size() < schema().fields.size();
+  if (some_columns && store_->PrefersRangedReads() && add != snapshot_.files.end() && add->second.size > 0) {
     storage::ObjectStore* store = store_;
     JSM_ASSIGN_OR_RETURN(ranged, parquet::RangedParquetFile::Open(
                                      static_cast<uint64_t>(add->second.size),
