@@ -82,6 +82,11 @@ READS = [
      ["table", "show", "silver/pedidos", "--limit", "0", "--format", "csv"]),
     ("table show silver/pedidos --columns country,quantity (all rows)",
      ["table", "show", "silver/pedidos", "--columns", "country,quantity", "--limit", "0", "--format", "csv"]),
+    ("table show silver/pedidos --columns country,quantity --where \"country = 'France'\" (little printed)",
+     ["table", "show", "silver/pedidos", "--columns", "country,quantity", "--where", "country = 'France'", "--limit",
+      "0", "--format", "csv"]),
+    ("table show silver/pedidos --where \"country = 'France'\" (all columns, little printed)",
+     ["table", "show", "silver/pedidos", "--where", "country = 'France'", "--limit", "0", "--format", "csv"]),
     ("table show gold/daily_sales --limit 20", ["table", "show", "gold/daily_sales", "--limit", "20"]),
     ("table describe silver/pedidos", ["table", "describe", "silver/pedidos"]),
 ]
@@ -89,7 +94,10 @@ READS = [
 
 def measure_reads(binaries, lake, env, proxy, repeat):
     """Bytes downloaded through `proxy`, responses and best wall time of each READS command per binary."""
-    print(f"reads from {lake} through a byte-counting relay (best of {repeat} for time)")
+    delay = f", {proxy.latency * 1000:.0f} ms added to each response" if proxy.latency else ""
+    if proxy.rate:
+        delay += f", {proxy.rate / 1e6:.0f} MB/s per connection"
+    print(f"reads from {lake} through a byte-counting relay (best of {repeat} for time{delay})")
     for title, args in READS:
         print(f"  {title}")
         for name, binary in binaries.items():
@@ -116,6 +124,11 @@ def main():
     parser.add_argument("--baseline-jsm", help="another jsm binary whose reads to compare (e.g. a build of the "
                                                "commit before ranged Parquet reads)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each read command (best time printed)")
+    parser.add_argument("--relay-latency-ms", type=float, action="append", default=None,
+                        help="also measure the reads with this delay before each response (a remote account's "
+                             "round trip); repeatable")
+    parser.add_argument("--relay-mbytes-per-s", type=float, default=0,
+                        help="with --relay-latency-ms: also cap each connection's download rate (MB/s)")
     parser.add_argument("--reads-only", action="store_true",
                         help="skip the commit-latency measurement (the end-to-end run still fills the lakehouse)")
     args = parser.parse_args()
@@ -150,20 +163,27 @@ def main():
                 per_stage = ", ".join(f"{stage} p50 {statistics.median(s) * 1000:.0f} ms max {max(s) * 1000:.0f} ms"
                                       f" ({len(s)} commits)" for stage, s in sorted(stages.items()))
                 print(f"  {name:32} {wall:7.2f} s  {produced / wall:10.0f} rows/s   {per_stage}")
-            proxy = ByteCountingProxy(port)
-            try:
-                # Through the environment, which every jsm version reads (a baseline may predate --config).
-                read_env = dict(env, AZURE_STORAGE_CONNECTION_STRING=(
-                    f"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={ACCOUNT_KEY};"
-                    f"BlobEndpoint=http://127.0.0.1:{proxy.port}/devstoreaccount1;"))
-                binaries = {"this jsm": JSM}
-                if args.baseline_jsm:
-                    binaries["baseline"] = args.baseline_jsm
-                measure_reads(binaries, f"az://{container}/lake-pipeline", read_env, proxy, args.repeat)
-            finally:
-                proxy.close()
+            for latency in [0.0] + (args.relay_latency_ms or []):
+                measure_reads_through_relay(port, latency, env, container, args)
         finally:
             subprocess.run([str(ROOT / "deploy/azurite/down.sh")], env=script_env, capture_output=True)
+
+
+def measure_reads_through_relay(port, latency, env, container, args):
+    """measure_reads through a relay to Azurite on `port` that adds `latency` ms to each response
+    (and, then, caps the download rate at --relay-mbytes-per-s)."""
+    proxy = ByteCountingProxy(port, latency, args.relay_mbytes_per_s if latency else 0)
+    try:
+        # Through the environment, which every jsm version reads (a baseline may predate --config).
+        read_env = dict(env, AZURE_STORAGE_CONNECTION_STRING=(
+            f"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={ACCOUNT_KEY};"
+            f"BlobEndpoint=http://127.0.0.1:{proxy.port}/devstoreaccount1;"))
+        binaries = {"this jsm": JSM}
+        if args.baseline_jsm:
+            binaries["baseline"] = args.baseline_jsm
+        measure_reads(binaries, f"az://{container}/lake-pipeline", read_env, proxy, args.repeat)
+    finally:
+        proxy.close()
 
 
 if __name__ == "__main__":
