@@ -59,10 +59,12 @@ std::function<int()> RegisterServeCommand(CLI::App* app);
 struct ServeSession;
 /// Starts serving `lakehouse` on `listen` (token: `token`, else JSM_SERVE_TOKEN); null
 /// with the message printed and `*exit_code` set when it cannot. `session->url` is its base URL.
-/// `web_dir` holds the dashboard served at /; empty = DefaultDashboardDir(). `kafka` (null or an
-/// embedded bootstrap = none) gives the broker, topic and group whose consumer lag is served.
+/// `web_dir` holds the dashboard served at /; empty = DefaultDashboardDir(). `store_settings`
+/// are the config's `[storage.*]` sections (Azure credentials of an az:// lakehouse). `kafka` (null
+/// or an embedded bootstrap = none) gives the broker, topic and group whose consumer lag is served.
 std::shared_ptr<ServeSession> StartServing(const std::string& lakehouse, const std::string& listen,
                                            const std::string& token, int* exit_code, const std::string& web_dir = "",
+                                           const storage::StoreSettings& store_settings = {},
                                            const pipeline::PipelineOptions* kafka = nullptr);
 /// The built dashboard next to the binary: <dir of jsm>/../web/dashboard/dist (a build tree in
 /// the source tree, as `make build` makes), else <dir of jsm>/web, else ./web/dashboard/dist;

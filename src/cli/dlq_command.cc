@@ -158,7 +158,7 @@ int Open(const DlqArgs& args, Opened* opened) {
     }
     opened->filter.since_ms = *since / 1000;
   }
-  auto store = storage::OpenStore(opened->options.lakehouse);
+  auto store = storage::OpenStore(opened->options.lakehouse, opened->options.storage);
   if (!store) {
     PrintError(store.error().ToString());
     return kExitError;

@@ -80,7 +80,7 @@ void PrintText(const pipeline::EraseReport& report) {
 int Erase(const EraseArgs& args) {
   auto options = LoadOptions(args.config, args.lakehouse, "", "");
   if (!options) return kExitUsage;
-  auto store = storage::OpenStore(options->lakehouse);
+  auto store = storage::OpenStore(options->lakehouse, options->storage);
   if (!store) {
     PrintError(store.error().ToString());
     return kExitError;

@@ -10,7 +10,8 @@ namespace jsm::cli {
 namespace {
 
 struct QualityArgs {
-  std::string lakehouse = "./lakehouse";
+  std::string lakehouse;  ///< empty = the config's lakehouse.uri, else ./lakehouse
+  std::string config;
   std::string since;
   std::string format = "table";
   double min_pass_rate = -1;
@@ -26,7 +27,10 @@ int Report(const QualityArgs& args) {
     }
     since_us = *parsed;
   }
-  auto store = storage::OpenStore(args.lakehouse);
+  const std::optional<pipeline::PipelineOptions> options = LoadOptions(args.config, args.lakehouse, "", "");
+  if (!options) return kExitUsage;
+  const std::string& lakehouse = options->lakehouse;
+  auto store = storage::OpenStore(lakehouse, options->storage);
   if (!store) {
     PrintError(store.error().ToString());
     return kExitError;
@@ -54,7 +58,7 @@ int Report(const QualityArgs& args) {
                   static_cast<long long>(s.batches), static_cast<long long>(s.passed),
                   static_cast<long long>(s.failed), s.pass_rate() * 100);
     }
-    if (summaries->empty()) std::printf("(no expectation results in %s/_system/event_log)\n", args.lakehouse.c_str());
+    if (summaries->empty()) std::printf("(no expectation results in %s/_system/event_log)\n", lakehouse.c_str());
   }
   int below = 0;
   if (args.min_pass_rate >= 0) {
@@ -79,7 +83,9 @@ std::function<int()> RegisterQualityCommand(CLI::App* app) {
       "report",
       "Pass rates per expectation, summed over the batches in the event log.\n"
       "Exit code 3 when --min-pass-rate is given and an expectation is below it.");
-  report->add_option("--lakehouse", args->lakehouse, "lakehouse root: a directory, az://container/path or abfss://... (see docs/azure.md)")->capture_default_str();
+  report->add_option("--lakehouse", args->lakehouse, "lakehouse root: a directory, az://container/path or abfss://... (see docs/azure.md; default: the config's lakehouse.uri, else ./lakehouse)");
+  report->add_option("--config", args->config,
+                     "TOML settings file: its [lakehouse] uri and [storage.azure] credentials (docs/azure.md)");
   report->add_option("--since", args->since,
                      "only batches logged since then: an ISO date/time (2026-11-24, 2026-11-24T10:00:00Z) "
                      "or an age (30m, 12h, 7d)");

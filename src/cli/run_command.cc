@@ -95,7 +95,7 @@ int Run(RunArgs& args) {
   std::shared_ptr<ServeSession> serving;
   if (!args.serve.empty()) {
     int exit_code = kExitOk;
-    serving = StartServing(options.lakehouse, args.serve, "", &exit_code, "", &options);
+    serving = StartServing(options.lakehouse, args.serve, "", &exit_code, "", options.storage, &options);
     if (!serving) return exit_code;
     std::printf("serving %s (see docs/serve.md)\n", ServeUrl(*serving).c_str());
   }

@@ -47,6 +47,7 @@ std::string DefaultDashboardDir() {
 
 std::shared_ptr<ServeSession> StartServing(const std::string& lakehouse, const std::string& listen,
                                            const std::string& flag_token, int* exit_code, const std::string& web_dir,
+                                           const storage::StoreSettings& store_settings,
                                            const pipeline::PipelineOptions* kafka) {
   auto address = serve::ParseListenAddress(listen);
   if (!address) {
@@ -65,7 +66,7 @@ std::shared_ptr<ServeSession> StartServing(const std::string& lakehouse, const s
     return nullptr;
   }
   auto session = std::make_shared<ServeSession>();
-  auto store = storage::OpenStore(lakehouse);
+  auto store = storage::OpenStore(lakehouse, store_settings);
   if (!store) {
     PrintError(store.error().ToString());
     *exit_code = kExitError;
@@ -117,38 +118,40 @@ const std::string& ServeUrl(const ServeSession& session) { return session.url; }
 namespace {
 
 struct ServeArgs {
+  std::string lakehouse;  ///< empty = the config's lakehouse.uri, else ./lakehouse
   std::string config;
   std::string bootstrap;
   std::string topic;
-  std::string lakehouse = "lakehouse";
   std::string listen = "127.0.0.1:8080";
   std::string token;
   std::string web;
 };
 
 int Serve(const ServeArgs& args) {
-  if (!std::filesystem::is_directory(args.lakehouse)) {
-    PrintError("no lakehouse at " + args.lakehouse + " (give --lakehouse DIR)");
+  const std::optional<pipeline::PipelineOptions> options =
+      LoadOptions(args.config, args.lakehouse, args.bootstrap, args.topic);
+  if (!options) return kExitUsage;
+  const std::string& lakehouse = options->lakehouse;
+  // Object-store URIs are checked by opening the store.
+  if (lakehouse.find("://") == std::string::npos && !std::filesystem::is_directory(lakehouse)) {
+    PrintError("no lakehouse at " + lakehouse + " (give --lakehouse DIR or URI, or --config)");
     return kExitError;
   }
-  std::optional<pipeline::PipelineOptions> kafka;
-  if (!args.config.empty() || !args.bootstrap.empty()) {
-    kafka = LoadOptions(args.config, "", args.bootstrap, args.topic);
-    if (!kafka) return kExitUsage;
-  }
   int exit_code = kExitOk;
-  // A config file without a broker (bootstrap "embedded") gives no lag: nothing outside a run can read that broker.
-  const bool shared = kafka && kafka->bootstrap != "embedded";
-  auto session = StartServing(args.lakehouse, args.listen, args.token, &exit_code, args.web, shared ? &*kafka : nullptr);
+  // Consumer lag needs a broker outside this process: none when the settings name the embedded one
+  // (the default without --bootstrap or a config naming a broker).
+  const bool shared = options->bootstrap != "embedded";
+  auto session = StartServing(lakehouse, args.listen, args.token, &exit_code, args.web, options->storage,
+                              shared ? &*options : nullptr);
   if (!session) return exit_code;
   // The first line is the base URL alone, for scripts (useful with port 0).
   std::printf("%s\n", session->url.c_str());
-  std::printf("serving %s: /api/tables, /api/health, /metrics, /healthz, /readyz; Ctrl-C stops\n", args.lakehouse.c_str());
+  std::printf("serving %s: /api/tables, /api/health, /metrics, /healthz, /readyz; Ctrl-C stops\n", lakehouse.c_str());
   if (shared) {
-    std::printf("consumer lag of topic %s from %s, every %d s\n", kafka->topic.c_str(), kafka->bootstrap.c_str(),
+    std::printf("consumer lag of topic %s from %s, every %d s\n", options->topic.c_str(), options->bootstrap.c_str(),
                 kLagRefreshMs / 1000);
   } else {
-    std::printf("no consumer lag (give --bootstrap HOST:PORT or --config FILE)\n");
+    std::printf("no consumer lag (give --bootstrap HOST:PORT, or --config FILE naming a broker)\n");
   }
   if (session->web_dir.empty()) {
     std::printf("no dashboard found (run `make dashboard`, or give --web DIR)\n");
@@ -169,11 +172,13 @@ std::function<int()> RegisterServeCommand(CLI::App* app) {
       "serve",
       "Serve the lakehouse over HTTP: the live dashboard at /, /api/tables (JSON list), /api/tables/<layer>/<name>?limit=&order=&filter=&version=\n"
       "&format=json|csv, /metrics (Prometheus text), /api/health (consumer lag and commit conflicts, JSON), /healthz, /readyz.\n"
-      "Consumer lag needs the Kafka settings (--bootstrap or --config). See docs/serve.md.");
-  command->add_option("--lakehouse", args->lakehouse, "lakehouse root directory")->capture_default_str();
+      "Consumer lag needs a broker (--bootstrap, or a --config naming one). See docs/serve.md.");
+  command->add_option("--lakehouse", args->lakehouse,
+                      "lakehouse root: a directory, az://container/path or abfss://container@account.dfs.core.windows.net/path "
+                      "(default: the config's lakehouse.uri, else ./lakehouse)");
   command->add_option("--config", args->config,
-                      "TOML settings file as `jsm run` takes it: its [kafka] settings (bootstrap, topic, group, "
-                      "properties) give the consumer lag series; its lakehouse is not used (give --lakehouse)")
+                      "TOML settings file as `jsm run` takes it: its [lakehouse] uri, [storage.azure] credentials "
+                      "(docs/azure.md) and [kafka] settings (bootstrap, topic, group, properties: the consumer lag series)")
       ->check(CLI::ExistingFile);
   command->add_option("--bootstrap", args->bootstrap,
                       "Kafka brokers HOST:PORT,... to read the order topic's watermarks from, for consumer lag in "

@@ -27,7 +27,8 @@ namespace {
 
 /// Options shared by every `jsm table` subcommand.
 struct TableArgs {
-  std::string lakehouse = "./lakehouse";
+  std::string lakehouse;  ///< --lakehouse; empty = the config's lakehouse.uri, else ./lakehouse
+  std::string config;     ///< --config: its [lakehouse] uri and [storage.azure] credentials
   std::string table;
   std::string format = "table";
   int64_t limit = 20;
@@ -69,7 +70,9 @@ Result<int64_t> ParseTimestampArg(const std::string& text) {
 /// Opens the table of `args` (latest, or at --version / --timestamp when `time_travel`).
 Result<OpenedTable> Open(const TableArgs& args, bool time_travel) {
   OpenedTable opened;
-  std::string store_root = args.lakehouse;
+  const std::optional<pipeline::PipelineOptions> options = LoadOptions(args.config, args.lakehouse, "", "");
+  if (!options) return MakeError(ErrorCode::kInvalidArgument, "bad --config " + args.config);
+  std::string store_root = options->lakehouse;
   std::string path = args.table;
   // A table given as a URI (az://..., abfss://..., file://...) or an absolute path is its own store root.
   const bool table_is_uri = args.table.find("://") != std::string::npos;
@@ -81,7 +84,7 @@ Result<OpenedTable> Open(const TableArgs& args, bool time_travel) {
   if (store_root.find("://") == std::string::npos && !std::filesystem::exists(store_root)) {
     return MakeError(ErrorCode::kNotFound, "no Delta table " + args.table + ": " + store_root + " does not exist");
   }
-  JSM_ASSIGN_OR_RETURN(opened.store, storage::OpenStore(store_root));
+  JSM_ASSIGN_OR_RETURN(opened.store, storage::OpenStore(store_root, options->storage));
   if (time_travel && args.version >= 0 && !args.timestamp.empty()) {
     return MakeError(ErrorCode::kInvalidArgument, "give --version or --timestamp, not both");
   }
@@ -374,7 +377,9 @@ CLI::App* AddTableSubcommand(CLI::App* parent, TableArgs* args, const std::strin
   CLI::App* command = parent->add_subcommand(name, help);
   command->add_option("table", args->table, "table path relative to the lakehouse (e.g. gold/daily_sales), absolute, or a URI (az://container/lake/gold/daily_sales)")
       ->required();
-  command->add_option("--lakehouse", args->lakehouse, "lakehouse root: a directory, az://container/path or abfss://container@account.dfs.core.windows.net/path")->capture_default_str();
+  command->add_option("--lakehouse", args->lakehouse, "lakehouse root: a directory, az://container/path or abfss://container@account.dfs.core.windows.net/path (default: the config's lakehouse.uri, else ./lakehouse)");
+  command->add_option("--config", args->config,
+                      "TOML settings file: its [lakehouse] uri and [storage.azure] credentials (docs/azure.md)");
   return command;
 }
 

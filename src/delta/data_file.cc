@@ -3,6 +3,7 @@
 // object store with partition columns and evolved nullable columns filled in.
 
 #include <map>
+#include <optional>
 #include <string>
 
 #include "common/clock.h"
@@ -122,8 +123,27 @@ Result<RecordBatch> DeltaTable::ReadDataFile(const std::string& path, const std:
   }
   const std::string key = Key(path);
   const std::string file_name = store_->Describe() + "/" + key;
-  JSM_ASSIGN_OR_RETURN(const std::string bytes, store_->Get(key));
-  JSM_ASSIGN_OR_RETURN(const Schema file_schema, parquet::ReadParquetSchema(bytes, file_name));
+  const auto add = snapshot_.files.find(path);
+  // On a remote store (Azure), a read of some columns fetches only the footer and their column
+  // chunks; a read of every column is one whole-file request (a ranged read would cost a footer
+  // round trip more for the same bytes), as is every read of a local file.
+  std::string bytes;
+  std::optional<parquet::RangedParquetFile> ranged;
+  Schema file_schema;
+  const bool some_columns = !columns.empty() && columns.size() < schema().fields.size();
+  if (some_columns && store_->PrefersRangedReads() && add != snapshot_.files.end() && add->second.size > 0) {
+    storage::ObjectStore* store = store_;
+    JSM_ASSIGN_OR_RETURN(ranged, parquet::RangedParquetFile::Open(
+                                     static_cast<uint64_t>(add->second.size),
+                                     [store, key](uint64_t offset, uint64_t length) {
+                                       return store->GetRange(key, offset, length);
+                                     },
+                                     file_name));
+    JSM_ASSIGN_OR_RETURN(file_schema, ranged->schema());
+  } else {
+    JSM_ASSIGN_OR_RETURN(bytes, store_->Get(key));
+    JSM_ASSIGN_OR_RETURN(file_schema, parquet::ReadParquetSchema(bytes, file_name));
+  }
 
   // The output columns, in the order asked for (or the table's).
   std::vector<Field> wanted;
@@ -148,13 +168,18 @@ Result<RecordBatch> DeltaTable::ReadDataFile(const std::string& path, const std:
   RecordBatch file_batch;
   size_t rows = 0;
   if (!from_file.empty()) {
-    JSM_ASSIGN_OR_RETURN(file_batch, parquet::ReadParquet(bytes, from_file, file_name));
+    if (ranged) {
+      JSM_ASSIGN_OR_RETURN(file_batch, ranged->Read(from_file));
+    } else {
+      JSM_ASSIGN_OR_RETURN(file_batch, parquet::ReadParquet(bytes, from_file, file_name));
+    }
     rows = file_batch.num_rows();
+  } else if (ranged) {
+    rows = static_cast<size_t>(ranged->num_rows());
   } else {
     JSM_ASSIGN_OR_RETURN(RecordBatch all, parquet::ReadParquet(bytes, {}, file_name));
     rows = all.num_rows();
   }
-  const auto add = snapshot_.files.find(path);
   RecordBatch out(Schema{wanted});
   for (size_t i = 0; i < wanted.size(); ++i) {
     const Field& field = wanted[i];

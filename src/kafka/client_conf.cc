@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "common/environment.h"
 #include "kafka/rdkafka_log.h"
 
 namespace jsm::kafka {
@@ -21,38 +22,13 @@ bool IsSensitiveProperty(std::string_view name) {
 }
 
 Result<std::string> ExpandEnvironment(std::string_view value, std::string_view property) {
-  std::string out;
-  out.reserve(value.size());
-  for (size_t i = 0; i < value.size(); ++i) {
-    if (value[i] != '$' || i + 1 >= value.size()) {
-      out += value[i];
-      continue;
-    }
-    if (value[i + 1] == '$') {
-      out += '$';
-      ++i;
-      continue;
-    }
-    if (value[i + 1] != '{') {
-      out += value[i];
-      continue;
-    }
-    const size_t close = value.find('}', i + 2);
-    if (close == std::string_view::npos) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       "librdkafka property '" + std::string(property) + "': '${' without a closing '}'");
-    }
-    const std::string name(value.substr(i + 2, close - i - 2));
-    const char* env = name.empty() ? nullptr : std::getenv(name.c_str());
-    if (env == nullptr) {
-      return MakeError(ErrorCode::kInvalidArgument, "librdkafka property '" + std::string(property) +
-                                                        "' refers to environment variable '" + name +
-                                                        "', which is not set");
-    }
-    out += env;
-    i = close;
-  }
-  return out;
+  // A variable set to "" expands to "" here (librdkafka settings may be empty), unlike ProcessEnvironment().
+  const EnvLookup env = [](std::string_view name) -> std::optional<std::string> {
+    const char* value = std::getenv(std::string(name).c_str());
+    if (value == nullptr) return std::nullopt;
+    return std::string(value);
+  };
+  return ExpandEnvironmentReferences(value, "librdkafka property '" + std::string(property) + "'", env);
 }
 
 Status SetProperty(rd_kafka_conf_t* conf, const std::string& name, const std::string& value) {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
 
 #include "parquet/delta_encoding.h"
 #include "parquet/little_endian.h"
@@ -50,8 +51,36 @@ size_t MinBitsPerValue(PhysicalType type, int32_t type_length) {
 
 }  // namespace
 
+ChunkRange ChunkByteRange(const ColumnMetaData& metadata) {
+  ChunkRange range{metadata.data_page_offset, metadata.total_compressed_size};
+  if (metadata.dictionary_page_offset && *metadata.dictionary_page_offset > 0 &&
+      *metadata.dictionary_page_offset < range.start) {
+    range.start = *metadata.dictionary_page_offset;
+  }
+  return range;
+}
+
 ColumnChunkReader::ColumnChunkReader(std::string_view file, std::string_view file_name, uint64_t data_end)
-    : file_(file), file_name_(file_name), data_end_(data_end) {}
+    : segments_{FileSegment{0, file}}, file_name_(file_name), data_end_(data_end) {}
+
+ColumnChunkReader::ColumnChunkReader(std::vector<FileSegment> segments, std::string_view file_name,
+                                     uint64_t data_end)
+    : segments_(std::move(segments)), file_name_(file_name), data_end_(data_end) {}
+
+Result<std::string_view> ColumnChunkReader::Bytes(uint64_t start, uint64_t length) const {
+  // The last segment starting at or before `start` is the only one that can hold the range.
+  auto it = std::upper_bound(segments_.begin(), segments_.end(), start,
+                             [](uint64_t offset, const FileSegment& segment) { return offset < segment.offset; });
+  if (it != segments_.begin()) {
+    const FileSegment& segment = *std::prev(it);
+    const uint64_t skip = start - segment.offset;
+    if (skip <= segment.bytes.size() && length <= segment.bytes.size() - skip) {
+      return segment.bytes.substr(skip, length);
+    }
+  }
+  return MakeError(ErrorCode::kInternal, fmt::format("{}: bytes [{}, {}) were not fetched", file_name_, start,
+                                                     start + length));
+}
 
 Status ColumnChunkReader::Read(const ColumnChunk& chunk, const LeafColumn& leaf, int64_t num_rows,
                                Column* out) {
@@ -104,12 +133,7 @@ Status ColumnChunkReader::ReadChunk(const ColumnChunk& chunk, const LeafColumn& 
     return MakeError(ErrorCode::kUnsupported, fmt::format("{}: column '{}': compression codec {}", file_name_,
                                                           name, CodecName(metadata.codec)));
   }
-  int64_t start = metadata.data_page_offset;
-  if (metadata.dictionary_page_offset && *metadata.dictionary_page_offset > 0 &&
-      *metadata.dictionary_page_offset < start) {
-    start = *metadata.dictionary_page_offset;
-  }
-  int64_t length = metadata.total_compressed_size;
+  const auto [start, length] = ChunkByteRange(metadata);
   if (start < 4 || length < 0 || static_cast<uint64_t>(start) > data_end_ ||
       static_cast<uint64_t>(length) > data_end_ - static_cast<uint64_t>(start)) {
     return corrupt(fmt::format("chunk of {} bytes at byte offset {} lies outside the data region [4, {})",
@@ -123,7 +147,7 @@ Status ColumnChunkReader::ReadPages(const ColumnMetaData& metadata, const LeafCo
   codec_ = metadata.codec;
   has_dictionary_ = false;
   values_left_ = static_cast<uint64_t>(metadata.num_values);
-  std::string_view chunk = file_.substr(start, length);
+  JSM_ASSIGN_OR_RETURN(const std::string_view chunk, Bytes(start, length));
   size_t pos = 0;
   bool seen_data_page = false;
   while (values_left_ > 0) {

@@ -4,6 +4,7 @@
 /// levels, every codec of compression.h.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,12 +31,30 @@ struct LeveledValues {
 /// bounds what a corrupt header can make the reader allocate.
 inline constexpr size_t kMaxPageValues = size_t{1} << 24;
 
+/// Bytes of a file starting at `offset`: one range a ranged read fetched.
+struct FileSegment {
+  uint64_t offset = 0;
+  std::string_view bytes;
+};
+
+/// Where a chunk's pages (its dictionary page included) lie, as its footer metadata says.
+struct ChunkRange {
+  int64_t start = 0;
+  int64_t length = 0;
+};
+
+/// The byte range of `metadata`'s pages (unchecked: the reader checks it against the file).
+ChunkRange ChunkByteRange(const ColumnMetaData& metadata);
+
 /// Reads column chunks of one file into Columns, reusing its buffers from one
 /// chunk to the next. Every error names the file and a byte offset in it.
 class ColumnChunkReader {
  public:
   /// `file` is the whole file; pages must lie in [4, data_end) (before the footer).
   ColumnChunkReader(std::string_view file, std::string_view file_name, uint64_t data_end);
+  /// Reads from `segments` (sorted, non-overlapping ranges of the file, e.g. fetched from an object
+  /// store); every chunk read must lie inside one of them.
+  ColumnChunkReader(std::vector<FileSegment> segments, std::string_view file_name, uint64_t data_end);
 
   /// Appends the `num_rows` values of `chunk`, a chunk of column `leaf`, to `out`.
   Status Read(const ColumnChunk& chunk, const LeafColumn& leaf, int64_t num_rows, Column* out);
@@ -62,7 +81,10 @@ class ColumnChunkReader {
   Status DecodeValues(Encoding encoding, std::string_view data, size_t count, const LeafColumn& leaf);
   Status AppendValues(const LeafColumn& leaf, size_t count, size_t present, Column* out);
 
-  std::string_view file_;
+  /// The bytes [start, start + length) of the file; kInternal when they were not fetched.
+  Result<std::string_view> Bytes(uint64_t start, uint64_t length) const;
+
+  std::vector<FileSegment> segments_;  ///< the whole file is one segment at offset 0
   std::string file_name_;
   uint64_t data_end_;
   CompressionCodec codec_ = CompressionCodec::kUncompressed;

@@ -27,19 +27,32 @@ Result<Footer> ReadFooter(std::string_view bytes, std::string_view file_name) {
     return Corrupt(file_name, 0, fmt::format("file of {} bytes is too short for Parquet", bytes.size()));
   }
   if (bytes.substr(0, 4) != kMagic) return Corrupt(file_name, 0, "missing PAR1 magic");
-  std::string_view tail = bytes.substr(bytes.size() - 4);
+  JSM_ASSIGN_OR_RETURN(const uint32_t footer_size, FooterLength(bytes.substr(bytes.size() - 8), bytes.size(), file_name));
+  const uint64_t start = bytes.size() - 8 - footer_size;
+  return ParseFooter(bytes.substr(start, footer_size), start, file_name);
+}
+
+Result<uint32_t> FooterLength(std::string_view last8, uint64_t file_size, std::string_view file_name) {
+  if (file_size < 12 || last8.size() != 8) {
+    return Corrupt(file_name, 0, fmt::format("file of {} bytes is too short for Parquet", file_size));
+  }
+  std::string_view tail = last8.substr(4);
   if (tail == kEncryptedMagic) {
     return MakeError(ErrorCode::kUnsupported, fmt::format("{}: encrypted footer (PARE)", file_name));
   }
-  if (tail != kMagic) return Corrupt(file_name, bytes.size() - 4, "missing trailing PAR1 magic");
-  uint32_t footer_size = LoadLe<uint32_t>(bytes.data() + bytes.size() - 8);
-  if (footer_size > bytes.size() - 12) {
-    return Corrupt(file_name, bytes.size() - 8,
-                   fmt::format("footer length {} exceeds the file of {} bytes", footer_size, bytes.size()));
+  if (tail != kMagic) return Corrupt(file_name, file_size - 4, "missing trailing PAR1 magic");
+  const uint32_t footer_size = LoadLe<uint32_t>(last8.data());
+  if (footer_size > file_size - 12) {
+    return Corrupt(file_name, file_size - 8,
+                   fmt::format("footer length {} exceeds the file of {} bytes", footer_size, file_size));
   }
+  return footer_size;
+}
+
+Result<Footer> ParseFooter(std::string_view footer_bytes, uint64_t footer_start, std::string_view file_name) {
   Footer footer;
-  footer.start = bytes.size() - 8 - footer_size;
-  Result<FileMetaData> metadata = ParseFileMetaData(bytes.substr(footer.start, footer_size), footer.start);
+  footer.start = footer_start;
+  Result<FileMetaData> metadata = ParseFileMetaData(footer_bytes, footer.start);
   if (!metadata) return InFile(file_name, metadata.error());
   footer.metadata = std::move(*metadata);
   if (footer.metadata.encrypted) {

@@ -38,6 +38,31 @@ Status ReadCompression(const toml::node& node, const std::string& path, parquet:
   return Status::Ok();
 }
 
+/// Reads `[storage.azure]`: string values only, unknown keys named.
+Status ReadAzureSettings(const toml::node& node, const std::string& path, storage::AzureSettings* out) {
+  const toml::table* table = node.as_table();
+  if (table == nullptr) {
+    return MakeError(ErrorCode::kInvalidArgument, Where(path, node.source()) + ": 'storage.azure' must be a table");
+  }
+  out->source = path + " [storage.azure]";
+  for (auto&& [key_name, value] : *table) {
+    const std::string key(key_name.str());
+    std::string* target = key == "account"             ? &out->account
+                          : key == "key"               ? &out->key
+                          : key == "sas_token"         ? &out->sas_token
+                          : key == "connection_string" ? &out->connection_string
+                          : key == "endpoint"          ? &out->endpoint
+                                                       : nullptr;
+    if (target == nullptr) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       Where(path, key_name.source()) + ": unknown setting 'storage.azure." + key +
+                           "' (account, key, sas_token, connection_string, endpoint)");
+    }
+    JSM_RETURN_IF_ERROR(Read(value, path, "storage.azure." + key, target));
+  }
+  return Status::Ok();
+}
+
 /// Reads `[[expectations]]`: an array of tables with name, rule and action.
 Status ReadExpectations(const toml::node& node, const std::string& path, std::vector<ExpectationSpec>* out) {
   const toml::array* array = node.as_array();
@@ -106,6 +131,8 @@ Result<PipelineOptions> LoadPipelineOptions(const std::string& path, PipelineOpt
       int64_t number = 0;
       if (full == "lakehouse.uri") {
         status = Read(node, path, full, &options.lakehouse);
+      } else if (full == "storage.azure") {
+        status = ReadAzureSettings(node, path, &options.storage.azure);
       } else if (full == "kafka.bootstrap") {
         status = Read(node, path, full, &options.bootstrap);
       } else if (full == "kafka.topic") {

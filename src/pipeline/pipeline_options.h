@@ -10,12 +10,16 @@
 #include "model/normalization_tables.h"
 #include "parquet/writer.h"
 #include "pipeline/expectations.h"
+#include "storage/object_store.h"
 
 namespace jsm::pipeline {
 
 /// Every setting of the stages. Defaults are the embedded, zero-set-up pipeline.
 struct PipelineOptions {
   std::string lakehouse = "./lakehouse";
+  /// `[storage.azure]`: credentials of an az:// or abfss:// lakehouse (values may be "${VAR}",
+  /// expanded when the store opens); they win over the AZURE_STORAGE_* variables (docs/azure.md).
+  storage::StoreSettings storage;
   std::string bootstrap = "embedded";  ///< "embedded" or "host:port,..."
   std::string topic = "pedidos";
   std::string group_id = "jsm-pipeline";

@@ -36,7 +36,7 @@ Result<RunReport> RunPipeline(RunRequest request) {
     if (request.notify) request.notify(line);
   };
   const double started = MonotonicSeconds();
-  JSM_ASSIGN_OR_RETURN(std::unique_ptr<storage::ObjectStore> store, storage::OpenStore(options.lakehouse));
+  JSM_ASSIGN_OR_RETURN(std::unique_ptr<storage::ObjectStore> store, storage::OpenStore(options.lakehouse, options.storage));
 
   std::unique_ptr<kafka::EmbeddedBroker> broker;
   kafka::ClientConfig client{options.bootstrap, options.kafka_properties};

@@ -148,6 +148,10 @@ Error AzureBlobStore::ResponseError(const Call& call, const HttpResponse& respon
   message += ": HTTP " + std::to_string(response.status);
   if (!azure_code.empty()) message += " " + azure_code;
   if (!body.message.empty()) message += " (" + body.message + ")";
+  if (response.status == 403) {
+    message += "; check the account key or SAS token ([storage.azure] in the config, or the AZURE_STORAGE_* "
+               "environment variables) and its permissions on the container";
+  }
   ErrorCode code = ErrorCode::kIoError;
   if (response.status == 404) code = ErrorCode::kNotFound;
   if (response.status == 409 || response.status == 412) code = ErrorCode::kAlreadyExists;

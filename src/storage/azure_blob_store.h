@@ -47,6 +47,7 @@ class AzureBlobStore : public ObjectStore {
   Result<std::vector<ObjectInfo>> List(std::string_view prefix) override;
   Status Delete(std::string_view path) override;
   std::string Describe() const override;
+  bool PrefersRangedReads() const override { return true; }
 
  private:
   /// One REST call: the blob it addresses ("" for the container), query and extra headers.

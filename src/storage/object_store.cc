@@ -33,14 +33,14 @@ Result<std::string> ObjectStore::GetRange(std::string_view path, uint64_t offset
   return data.substr(offset, length);
 }
 
-Result<std::unique_ptr<ObjectStore>> OpenStore(std::string_view uri) {
+Result<std::unique_ptr<ObjectStore>> OpenStore(std::string_view uri, const StoreSettings& settings) {
   if (uri.empty()) {
     return MakeError(ErrorCode::kInvalidArgument, "storage URI is empty");
   }
   if (IsAzureUri(uri)) {
     JSM_ASSIGN_OR_RETURN(AzureLocation location, ParseAzureUri(uri));
     const EnvLookup env = ProcessEnvironment();
-    JSM_ASSIGN_OR_RETURN(AzureCredentials credentials, ResolveAzureCredentials(location, env));
+    JSM_ASSIGN_OR_RETURN(AzureCredentials credentials, ResolveAzureCredentials(location, settings.azure, env));
     JSM_ASSIGN_OR_RETURN(AzureBlobOptions options, AzureBlobOptionsFromEnvironment(env));
     JSM_ASSIGN_OR_RETURN(std::unique_ptr<AzureBlobStore> store,
                          AzureBlobStore::Open(std::move(location), std::move(credentials), std::move(options)));

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "storage/azure_settings.h"
 
 namespace jsm::storage {
 
@@ -39,6 +40,14 @@ class ObjectStore {
   virtual Status Delete(std::string_view path) = 0;
   /// Human description of where this store is (for messages), e.g. "/data/lakehouse".
   virtual std::string Describe() const = 0;
+  /// True when reading a few byte ranges (GetRange) is much cheaper than the whole object, as on
+  /// a remote store: the Parquet reader then fetches the footer and the needed column chunks only.
+  virtual bool PrefersRangedReads() const { return false; }
+};
+
+/// Settings of the stores OpenStore opens, from the config file (`[storage.*]`).
+struct StoreSettings {
+  AzureSettings azure;  ///< `[storage.azure]`, for az:// and abfss:// URIs
 };
 
 /// A key every store accepts: a relative '/'-separated path without empty, '.' or '..'
@@ -47,7 +56,8 @@ Status CheckObjectKey(std::string_view key);
 
 /// Opens a store from a URI: a local directory path or file:// URI (created if missing), or
 /// az://container/path and abfss://container@account.dfs.core.windows.net/path (Azure Blob
-/// Storage; credentials from the AZURE_STORAGE_* environment variables, see docs/azure.md).
-Result<std::unique_ptr<ObjectStore>> OpenStore(std::string_view uri);
+/// Storage; credentials from `settings.azure` and the AZURE_STORAGE_* environment variables,
+/// the config winning, see ResolveAzureCredentials and docs/azure.md).
+Result<std::unique_ptr<ObjectStore>> OpenStore(std::string_view uri, const StoreSettings& settings = {});
 
 }  // namespace jsm::storage

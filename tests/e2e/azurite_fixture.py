@@ -47,6 +47,13 @@ class Azurite:
         """The environment for a jsm process that reaches this emulator."""
         return dict(os.environ, AZURE_STORAGE_CONNECTION_STRING=self.connection_string, **extra)
 
+    def write_config(self, path, lake, key=ACCOUNT_KEY, extra=""):
+        """A jsm settings file whose [storage.azure] section alone reaches this emulator: the lakehouse
+        `lake` (az://...), account and endpoint in the file, the key as written (e.g. "${VAR}")."""
+        path.write_text(f'[lakehouse]\nuri = "{lake}"\n\n[storage.azure]\naccount = "{ACCOUNT}"\n'
+                        f'key = "{key}"\nendpoint = "{self.endpoint}"\n{extra}')
+        return path
+
     def start(self):
         proc = subprocess.run([str(DEPLOY / "up.sh")], env=self.script_env, capture_output=True, text=True,
                               timeout=600)
@@ -55,6 +62,13 @@ class Azurite:
 
     def stop(self):
         subprocess.run([str(DEPLOY / "down.sh")], env=self.script_env, capture_output=True, text=True, timeout=120)
+
+
+def env_without_azure(**extra):
+    """The process environment with every AZURE_* variable removed: credentials must come from the config."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AZURE_")}
+    env.update(extra)
+    return env
 
 
 def start_azurite(state_dir):

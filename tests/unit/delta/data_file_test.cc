@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <mutex>
 #include <regex>
 
 #include "common/clock.h"
@@ -129,6 +130,76 @@ TEST_F(DataFileTest, ReadOfMissingFileIsNotFound) {
   auto read = table_->ReadDataFile("part-missing.parquet");
   ASSERT_FALSE(read);
   EXPECT_EQ(read.error().code(), ErrorCode::kNotFound);
+}
+
+/// A local store that says it prefers ranged reads (as Azure does) and counts how data files are read.
+class RangedLocalStore : public storage::ObjectStore {
+ public:
+  explicit RangedLocalStore(storage::ObjectStore* inner) : inner_(inner) {}
+  Result<std::string> Get(std::string_view path) override {
+    if (path.ends_with(".parquet")) ++whole_parquet_gets;
+    return inner_->Get(path);
+  }
+  Result<std::string> GetRange(std::string_view path, uint64_t offset, uint64_t length) override {
+    std::lock_guard lock(mutex_);
+    ++range_gets;
+    JSM_ASSIGN_OR_RETURN(std::string data, inner_->Get(path));
+    ranged_bytes += std::min<uint64_t>(length, offset < data.size() ? data.size() - offset : 0);
+    return offset >= data.size() ? std::string() : data.substr(offset, length);
+  }
+  Status Put(std::string_view path, std::string_view data) override { return inner_->Put(path, data); }
+  Status PutIfAbsent(std::string_view path, std::string_view data) override { return inner_->PutIfAbsent(path, data); }
+  Result<std::vector<storage::ObjectInfo>> List(std::string_view prefix) override { return inner_->List(prefix); }
+  Status Delete(std::string_view path) override { return inner_->Delete(path); }
+  std::string Describe() const override { return inner_->Describe(); }
+  bool PrefersRangedReads() const override { return true; }
+
+  int whole_parquet_gets = 0;
+  int range_gets = 0;
+  uint64_t ranged_bytes = 0;
+
+ private:
+  storage::ObjectStore* inner_;
+  std::mutex mutex_;
+};
+
+TEST_F(DataFileTest, AStoreThatPrefersRangedReadsFetchesOnlyTheColumnsASubsetReadNeeds) {
+  // Distinct values, so the file is well beyond the 64 KiB tail read.
+  RecordBatch batch(AllTypes());
+  for (int64_t row = 0; row < 40000; ++row) {
+    batch.column(0).AppendString("customer " + std::to_string(row * 7919 % 100003));
+    batch.column(1).AppendInt(row % 2);
+    batch.column(2).AppendInt(static_cast<int32_t>(row * 31 % 65536));
+    batch.column(3).AppendInt(row * 1000003);
+    batch.column(4).AppendDouble(static_cast<double>(row) * 0.37);
+    batch.column(5).AppendInt(DaysFromCivil(2011, 12, 1) + row % 400);
+    batch.column(6).AppendInt(1323000000000000LL + row * 1000003);
+    batch.column(7).AppendInt(row * 13 % 1000000);
+  }
+  auto add = table_->WriteDataFile(batch, parquet::WriterOptions{});
+  ASSERT_TRUE(add) << add.error().ToString();
+  ASSERT_TRUE(table_->Commit({*add}, CommitInfo{.operation = "WRITE"}));
+  RangedLocalStore ranged(store_.get());
+  auto table = DeltaTable::Open(&ranged, "bronze/all");
+  ASSERT_TRUE(table) << table.error().ToString();
+  auto local = DeltaTable::Open(store_.get(), "bronze/all");
+  ASSERT_TRUE(local);
+  for (const std::vector<std::string>& columns :
+       {std::vector<std::string>{}, std::vector<std::string>{"money", "s"}}) {
+    auto read = (*table)->ReadDataFile(add->path, columns);
+    ASSERT_TRUE(read) << read.error().ToString();
+    auto expected = (*local)->ReadDataFile(add->path, columns);
+    ASSERT_TRUE(expected);
+    ASSERT_EQ(read->schema(), expected->schema());
+    for (size_t c = 0; c < read->num_columns(); ++c) {
+      ExpectSameColumn(expected->column(c), read->column(c), read->schema().fields[c].name);
+    }
+  }
+  // Every column: one whole read (a ranged one would only add the footer's round trip);
+  // two of them: the footer and their chunks only.
+  EXPECT_EQ(ranged.whole_parquet_gets, 1);
+  EXPECT_GE(ranged.range_gets, 2);
+  EXPECT_LT(ranged.ranged_bytes, static_cast<uint64_t>(add->size));
 }
 
 }  // namespace

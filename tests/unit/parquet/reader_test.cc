@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <mutex>
 #include <random>
 #include <string>
 
@@ -232,6 +234,181 @@ TEST(ReadParquet, RandomDamageNeverCrashes) {
     ExpectCleanOutcome(damaged, "round " + std::to_string(round));
     if (::testing::Test::HasFatalFailure()) return;
   }
+}
+
+// ---- RangedParquetFile: the footer off the tail, then only the needed column chunks ----
+
+/// A file behind a ReadByteRange that records each request (from any thread).
+struct RangedSource {
+  std::string bytes;
+  std::vector<std::pair<uint64_t, uint64_t>> requests;
+  std::mutex mutex;
+  ReadByteRange Reader() {
+    return [this](uint64_t offset, uint64_t length) -> Result<std::string> {
+      std::lock_guard lock(mutex);
+      requests.emplace_back(offset, length);
+      if (offset >= bytes.size()) return std::string();
+      return bytes.substr(offset, length);
+    };
+  }
+};
+
+std::string SeveralRowGroups(size_t rows = 4000) {
+  WriterOptions options;
+  options.row_group_bytes = 16 << 10;
+  std::string bytes;
+  EXPECT_TRUE(WriteParquet(AllTypesBatch(rows), options, &bytes));
+  return bytes;
+}
+
+TEST(RangedParquetFile, ReadsTheSameRowsAsTheWholeFile) {
+  RangedSource source{SeveralRowGroups()};
+  auto file = RangedParquetFile::Open(source.bytes.size(), source.Reader(), "mem.parquet");
+  ASSERT_TRUE(file) << file.error().ToString();
+  EXPECT_EQ(file->stats().requests, 1);  // a small footer comes with the first tail read
+  auto schema = file->schema();
+  ASSERT_TRUE(schema);
+  auto whole_schema = ReadParquetSchema(source.bytes, "mem.parquet");
+  ASSERT_TRUE(whole_schema);
+  EXPECT_EQ(schema->fields.size(), whole_schema->fields.size());
+  EXPECT_EQ(file->num_rows(), 4000);
+  for (const std::vector<std::string>& columns :
+       {std::vector<std::string>{}, std::vector<std::string>{"i64"}, std::vector<std::string>{"d", "s"}}) {
+    auto ranged = file->Read(columns);
+    ASSERT_TRUE(ranged) << ranged.error().ToString();
+    auto whole = ReadParquet(source.bytes, columns, "mem.parquet");
+    ASSERT_TRUE(whole);
+    ExpectBatchesEqual(*ranged, *whole);
+  }
+}
+
+TEST(RangedParquetFile, FetchesOnlyTheSelectedColumnsAndRowGroups) {
+  RangedSource source{SeveralRowGroups(20000)};
+  RangeReadOptions options;
+  options.coalesce_gap = 0;
+  options.footer_prefetch = 8;  // the footer costs two reads: length, then the footer
+  auto file = RangedParquetFile::Open(source.bytes.size(), source.Reader(), "mem.parquet", options);
+  ASSERT_TRUE(file) << file.error().ToString();
+  EXPECT_EQ(file->stats().requests, 2);
+  EXPECT_EQ(source.requests[0], (std::pair<uint64_t, uint64_t>(source.bytes.size() - 8, 8)));
+  const int64_t footer_bytes = file->stats().bytes;
+  auto one = file->Read({"b"});
+  ASSERT_TRUE(one) << one.error().ToString();
+  const int64_t one_column_bytes = file->stats().bytes - footer_bytes;
+  EXPECT_GT(one_column_bytes, 0);
+  EXPECT_LT(one_column_bytes * 3, static_cast<int64_t>(source.bytes.size()))
+      << "one column of several should not fetch most of the file";
+  const int64_t before_group = file->stats().requests;
+  auto first_group = file->Read({"b"}, [](size_t g) { return g == 0; });
+  ASSERT_TRUE(first_group) << first_group.error().ToString();
+  EXPECT_EQ(file->stats().requests - before_group, 1);
+  auto whole = ReadParquetRowGroups(source.bytes, {"b"}, [](size_t g) { return g == 0; }, "mem.parquet");
+  ASSERT_TRUE(whole);
+  ExpectBatchesEqual(*first_group, *whole);
+}
+
+TEST(RangedParquetFile, NearbyChunksAreCoalescedIntoOneRequest) {
+  RangedSource source{SeveralRowGroups()};
+  // Columns s and d are not adjacent: without coalescing each chunk is its own request
+  // (touching ranges are always merged).
+  RangeReadOptions apart;
+  apart.coalesce_gap = 0;
+  apart.footer_prefetch = 8;  // the tail read holds no column chunk
+  auto separate = RangedParquetFile::Open(source.bytes.size(), source.Reader(), "mem.parquet", apart);
+  ASSERT_TRUE(separate);
+  auto separate_batch = separate->Read({"s", "d"});
+  ASSERT_TRUE(separate_batch) << separate_batch.error().ToString();
+  EXPECT_GE(separate->stats().requests, 3);
+  RangeReadOptions close;
+  close.footer_prefetch = 8;
+  auto merged = RangedParquetFile::Open(source.bytes.size(), source.Reader(), "mem.parquet", close);
+  ASSERT_TRUE(merged);
+  auto merged_batch = merged->Read({"s", "d"});
+  ASSERT_TRUE(merged_batch) << merged_batch.error().ToString();
+  // The small file's chunks lie within the default gap of each other: one request after the footer's two.
+  EXPECT_EQ(merged->stats().requests, 3);
+  EXPECT_GT(merged->stats().bytes, separate->stats().bytes);  // the gaps were read too
+  ExpectBatchesEqual(*merged_batch, *separate_batch);
+}
+
+TEST(RangedParquetFile, ParallelAndSequentialFetchesReadTheSame) {
+  RangedSource source{SeveralRowGroups(20000)};
+  RangeReadOptions options;
+  options.footer_prefetch = 8;
+  options.coalesce_gap = 0;
+  std::vector<RecordBatch> batches;
+  std::vector<int64_t> bytes;
+  for (int parallel : {1, 3, 8}) {
+    options.parallel_requests = parallel;
+    auto file = RangedParquetFile::Open(source.bytes.size(), source.Reader(), "mem.parquet", options);
+    ASSERT_TRUE(file) << file.error().ToString();
+    auto batch = file->Read({"s", "d", "b"});
+    ASSERT_TRUE(batch) << batch.error().ToString();
+    batches.push_back(std::move(*batch));
+    bytes.push_back(file->stats().bytes);
+    EXPECT_GT(file->stats().requests, 4);
+  }
+  ExpectBatchesEqual(batches[0], batches[1]);
+  ExpectBatchesEqual(batches[0], batches[2]);
+  EXPECT_EQ(bytes[0], bytes[2]);
+  // A failing range fails the read, whichever thread fetched it.
+  options.parallel_requests = 8;
+  std::atomic<int> calls = 0;
+  auto failing = RangedParquetFile::Open(
+      source.bytes.size(),
+      [&](uint64_t offset, uint64_t length) -> Result<std::string> {
+        if (++calls == 4) return MakeError(ErrorCode::kUnavailable, "store down");
+        return source.bytes.substr(offset, length);
+      },
+      "mem.parquet", options);
+  ASSERT_TRUE(failing);
+  auto read = failing->Read({"s", "d", "b"});
+  ASSERT_FALSE(read);
+  EXPECT_EQ(read.error().code(), ErrorCode::kUnavailable);
+}
+
+TEST(RangedParquetFile, ChunksInTheTailReadAreNotFetchedAgain) {
+  RangedSource source{SeveralRowGroups(2000)};
+  RangeReadOptions options;
+  options.footer_prefetch = source.bytes.size() + 1000;  // the whole file comes with the footer
+  auto file = RangedParquetFile::Open(source.bytes.size(), source.Reader(), "mem.parquet", options);
+  ASSERT_TRUE(file) << file.error().ToString();
+  auto batch = file->Read({});
+  ASSERT_TRUE(batch) << batch.error().ToString();
+  EXPECT_EQ(file->stats().requests, 1);
+  EXPECT_EQ(file->stats().bytes, static_cast<int64_t>(source.bytes.size()));
+  ExpectBatchesEqual(*batch, *ReadParquet(source.bytes, {}, "mem.parquet"));
+  // A tail that holds only the last row groups: the earlier ones are fetched, the rest served from the tail.
+  options.footer_prefetch = source.bytes.size() / 2;
+  options.coalesce_gap = 0;
+  auto half = RangedParquetFile::Open(source.bytes.size(), source.Reader(), "mem.parquet", options);
+  ASSERT_TRUE(half) << half.error().ToString();
+  auto half_batch = half->Read({"s", "d"});
+  ASSERT_TRUE(half_batch) << half_batch.error().ToString();
+  ExpectBatchesEqual(*half_batch, *ReadParquet(source.bytes, {"s", "d"}, "mem.parquet"));
+  EXPECT_LT(half->stats().bytes, static_cast<int64_t>(source.bytes.size()));
+}
+
+TEST(RangedParquetFile, ShortOrDamagedFilesAreCorruption) {
+  RangedSource source{SeveralRowGroups(100)};
+  auto too_short = RangedParquetFile::Open(4, source.Reader(), "mem.parquet");
+  ASSERT_FALSE(too_short);
+  EXPECT_EQ(too_short.error().code(), ErrorCode::kCorruption);
+  // The size says more than the store holds: the tail read comes back short.
+  auto longer = RangedParquetFile::Open(source.bytes.size() + 100, source.Reader(), "mem.parquet");
+  ASSERT_FALSE(longer);
+  EXPECT_EQ(longer.error().code(), ErrorCode::kCorruption);
+  EXPECT_NE(longer.error().message().find("mem.parquet"), std::string::npos);
+  RangedSource damaged{source.bytes};
+  damaged.bytes[damaged.bytes.size() - 1] = 'X';
+  auto magic = RangedParquetFile::Open(damaged.bytes.size(), damaged.Reader(), "mem.parquet");
+  ASSERT_FALSE(magic);
+  EXPECT_NE(magic.error().message().find("magic"), std::string::npos);
+  auto failing = RangedParquetFile::Open(
+      100, [](uint64_t, uint64_t) -> Result<std::string> { return MakeError(ErrorCode::kUnavailable, "down"); },
+      "mem.parquet");
+  ASSERT_FALSE(failing);
+  EXPECT_EQ(failing.error().code(), ErrorCode::kUnavailable);
 }
 
 }  // namespace

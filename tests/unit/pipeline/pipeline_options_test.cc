@@ -55,6 +55,35 @@ TEST(PipelineOptions, NonPositiveBatchSizeIsRejected) {
 namespace jsm::pipeline {
 namespace {
 
+TEST(PipelineOptions, StorageAzureSectionIsReadAsWrittenWithItsSource) {
+  const std::string path = WriteConfig("azure.toml",
+      "[lakehouse]\nuri = \"az://lake/jsm\"\n[storage.azure]\naccount = \"jsmdata\"\nkey = \"${LAKE_KEY}\"\n"
+      "sas_token = \"sv=1\"\nconnection_string = \"${CONN}\"\nendpoint = \"http://127.0.0.1:1/jsmdata\"\n");
+  auto options = LoadPipelineOptions(path);
+  ASSERT_TRUE(options) << options.error().ToString();
+  const storage::AzureSettings& azure = options->storage.azure;
+  EXPECT_EQ(azure.account, "jsmdata");
+  EXPECT_EQ(azure.key, "${LAKE_KEY}");  // expanded only when an Azure store opens
+  EXPECT_EQ(azure.sas_token, "sv=1");
+  EXPECT_EQ(azure.connection_string, "${CONN}");
+  EXPECT_EQ(azure.endpoint, "http://127.0.0.1:1/jsmdata");
+  EXPECT_EQ(azure.source, path + " [storage.azure]");
+  EXPECT_TRUE(PipelineOptions{}.storage.azure.empty());
+}
+
+TEST(PipelineOptions, StorageAzureUnknownKeyAndWrongTypeAreNamed) {
+  auto unknown = LoadPipelineOptions(WriteConfig("azure_unknown.toml", "[storage.azure]\naccount = \"a\"\naccess_key = \"x\"\n"));
+  ASSERT_FALSE(unknown);
+  EXPECT_NE(unknown.error().message().find("azure_unknown.toml:3:"), std::string::npos) << unknown.error().message();
+  EXPECT_NE(unknown.error().message().find("storage.azure.access_key"), std::string::npos);
+  auto typed = LoadPipelineOptions(WriteConfig("azure_typed.toml", "[storage.azure]\nkey = 42\n"));
+  ASSERT_FALSE(typed);
+  EXPECT_NE(typed.error().message().find("storage.azure.key"), std::string::npos);
+  auto other = LoadPipelineOptions(WriteConfig("storage_other.toml", "[storage]\ns3 = 1\n"));
+  ASSERT_FALSE(other);
+  EXPECT_NE(other.error().message().find("storage.s3"), std::string::npos);
+}
+
 TEST(PipelineOptions, ShippedConfigFileHoldsTheDefaults) {
   auto options = LoadPipelineOptions(JSM_SOURCE_DIR "/config/pipeline.toml");
   ASSERT_TRUE(options) << options.error().ToString();
