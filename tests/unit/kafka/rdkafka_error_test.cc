@@ -25,6 +25,16 @@ TEST(RdKafkaError, ConnectivityFailuresAreTransient) {
   }
 }
 
+TEST(RdKafkaError, AFatalClientStateIsNotRetriedWithTheSameHandle) {
+  for (const rd_kafka_resp_err_t err :
+       {RD_KAFKA_RESP_ERR__FATAL, RD_KAFKA_RESP_ERR__FENCED, RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER,
+        RD_KAFKA_RESP_ERR_INVALID_PRODUCER_EPOCH, RD_KAFKA_RESP_ERR_UNKNOWN_PRODUCER_ID}) {
+    const Error error = RdKafkaError(err, "producing");
+    EXPECT_EQ(error.code(), ErrorCode::kInternal) << error.message();
+    EXPECT_FALSE(IsTransient(error)) << error.message();
+  }
+}
+
 TEST(RdKafkaError, TheMessageHasContextDescriptionNameAndDetail) {
   const Error error = RdKafkaError(RD_KAFKA_RESP_ERR__AUTHENTICATION, "metadata", "broker 1: bad password");
   EXPECT_NE(error.message().find("metadata: "), std::string::npos) << error.message();
