@@ -16,7 +16,7 @@
 #include "pipeline/refine_stage.h"
 #include "pipeline/table_schemas.h"
 #include "storage/local_store.h"
-#include "unit/storage/temp_dir.h"
+#include "unit/pipeline/refine_fixture.h"
 
 namespace jsm::pipeline {
 namespace {
@@ -80,50 +80,8 @@ TEST(RebuildCommitInfo, IsAWriteOverwriteNamingTheBronzeVersion) {
   EXPECT_FALSE(IsRebuildOverwrite(gold));
 }
 
-class BackfillTest : public ::testing::Test {
+class BackfillTest : public RefineFixture {
  protected:
-  void SetUp() override {
-    auto store = storage::LocalStore::Open(dir_.path());
-    ASSERT_TRUE(store) << store.error().ToString();
-    store_ = std::move(*store);
-    auto broker = kafka::EmbeddedBroker::Start(1, kafka::DefaultTopics("pedidos"));
-    ASSERT_TRUE(broker) << broker.error().ToString();
-    broker_ = std::move(*broker);
-    auto producer = kafka::Producer::Create(kafka::ClientConfig{broker_->bootstrap_servers(), {}});
-    ASSERT_TRUE(producer) << producer.error().ToString();
-    producer_ = std::move(*producer);
-    dead_letters_ = std::make_unique<kafka::DeadLetterWriter>(producer_.get(), "test");
-    options_.lakehouse = dir_.path();
-  }
-  void TearDown() override {
-    dead_letters_.reset();
-    producer_.reset();
-    broker_.reset();
-  }
-
-  /// Appends one bronze commit holding `events` (columns after the first seven null); returns its version.
-  /// `schema` is the bronze schema to create the table with (an older one, for tables from before a column).
-  int64_t AppendBronze(const std::vector<std::string>& events, const Schema& schema = BronzeSchema()) {
-    auto bronze = delta::DeltaTable::OpenOrCreate(store_.get(), kBronzeTable, "pedidos_bronze", schema);
-    EXPECT_TRUE(bronze) << bronze.error().ToString();
-    RecordBatch batch((*bronze)->schema());
-    for (const std::string& event : events) {
-      batch.column(0).AppendString(event);
-      batch.column(1).AppendString("k");
-      batch.column(2).AppendString("pedidos");
-      batch.column(3).AppendInt(0);
-      batch.column(4).AppendInt(next_offset_++);
-      batch.column(5).AppendInt(NowMicros());
-      batch.column(6).AppendInt(NowMicros());
-      for (size_t c = 7; c < batch.num_columns(); ++c) batch.column(c).AppendNull();
-    }
-    auto add = (*bronze)->WriteDataFile(batch, parquet::WriterOptions{});
-    EXPECT_TRUE(add) << add.error().ToString();
-    auto version = (*bronze)->Commit({*add}, delta::CommitInfo{.operation = "STREAMING UPDATE"});
-    EXPECT_TRUE(version) << version.error().ToString();
-    return version ? *version : -1;
-  }
-
   std::unique_ptr<RefineStage> Refine() {
     auto refine = RefineStage::Create(store_.get(), options_, dead_letters_.get());
     EXPECT_TRUE(refine) << refine.error().ToString();
@@ -165,13 +123,6 @@ class BackfillTest : public ::testing::Test {
     ASSERT_EQ(AppendBronze({Event(5), Event(6)}), 2);
   }
 
-  jsm::testing::TempDir dir_;
-  std::unique_ptr<storage::LocalStore> store_;
-  std::unique_ptr<kafka::EmbeddedBroker> broker_;
-  std::unique_ptr<kafka::Producer> producer_;
-  std::unique_ptr<kafka::DeadLetterWriter> dead_letters_;
-  PipelineOptions options_;
-  int64_t next_offset_ = 0;
 };
 
 TEST_F(BackfillTest, RebuildsFromABronzeVersionWrittenBeforeTheHeadersColumn) {

@@ -17,7 +17,7 @@
 #include "pipeline/refine_stage.h"
 #include "pipeline/table_schemas.h"
 #include "storage/local_store.h"
-#include "unit/storage/temp_dir.h"
+#include "unit/pipeline/refine_fixture.h"
 
 namespace jsm::pipeline {
 namespace {
@@ -55,48 +55,8 @@ int64_t SumInt(delta::DeltaTable* table, const std::string& column) {
   return sum;
 }
 
-class EraseTest : public ::testing::Test {
+class EraseTest : public RefineFixture {
  protected:
-  void SetUp() override {
-    auto store = storage::LocalStore::Open(dir_.path());
-    ASSERT_TRUE(store) << store.error().ToString();
-    store_ = std::move(*store);
-    auto broker = kafka::EmbeddedBroker::Start(1, kafka::DefaultTopics("pedidos"));
-    ASSERT_TRUE(broker) << broker.error().ToString();
-    broker_ = std::move(*broker);
-    auto producer = kafka::Producer::Create(kafka::ClientConfig{broker_->bootstrap_servers(), {}});
-    ASSERT_TRUE(producer) << producer.error().ToString();
-    producer_ = std::move(*producer);
-    dead_letters_ = std::make_unique<kafka::DeadLetterWriter>(producer_.get(), "test");
-    options_.lakehouse = dir_.path();
-  }
-  void TearDown() override {
-    dead_letters_.reset();
-    producer_.reset();
-    broker_.reset();
-  }
-
-  /// Appends one bronze commit holding `events`.
-  void AppendBronze(const std::vector<std::string>& events) {
-    auto bronze = delta::DeltaTable::OpenOrCreate(store_.get(), kBronzeTable, "pedidos_bronze", BronzeSchema());
-    ASSERT_TRUE(bronze) << bronze.error().ToString();
-    RecordBatch batch(BronzeSchema());
-    for (const std::string& event : events) {
-      batch.column(0).AppendString(event);
-      batch.column(1).AppendString("k");
-      batch.column(2).AppendString("pedidos");
-      batch.column(3).AppendInt(0);
-      batch.column(4).AppendInt(next_offset_++);
-      batch.column(5).AppendInt(NowMicros());
-      batch.column(6).AppendInt(NowMicros());
-      batch.column(kBronzeHeaders).AppendNull();
-    }
-    auto add = (*bronze)->WriteDataFile(batch, parquet::WriterOptions{});
-    ASSERT_TRUE(add) << add.error().ToString();
-    auto version = (*bronze)->Commit({*add}, delta::CommitInfo{.operation = "STREAMING UPDATE"});
-    ASSERT_TRUE(version) << version.error().ToString();
-  }
-
   /// Runs refine, then aggregate, until each has caught up with its source.
   void RunStages() {
     auto refine = RefineStage::Create(store_.get(), options_, dead_letters_.get());
@@ -135,13 +95,6 @@ class EraseTest : public ::testing::Test {
     AppendBronze({Event(5, "100"), Event(6, "300", 5), Event(7, "200", 1, 999)});
   }
 
-  jsm::testing::TempDir dir_;
-  std::unique_ptr<storage::LocalStore> store_;
-  std::unique_ptr<kafka::EmbeddedBroker> broker_;
-  std::unique_ptr<kafka::Producer> producer_;
-  std::unique_ptr<kafka::DeadLetterWriter> dead_letters_;
-  PipelineOptions options_;
-  int64_t next_offset_ = 0;
 };
 
 TEST(MarkCustomerMessages, MatchesParsedCustomerAndUnparseableMentions) {

@@ -4,17 +4,12 @@
 
 #include <set>
 
-#include "common/clock.h"
 #include "common/record_batch.h"
 #include "delta/scan.h"
 #include "delta/table.h"
-#include "kafka/dead_letter.h"
-#include "kafka/embedded_broker.h"
-#include "kafka/producer.h"
 #include "pipeline/refine_stage.h"
 #include "pipeline/table_schemas.h"
-#include "storage/local_store.h"
-#include "unit/storage/temp_dir.h"
+#include "unit/pipeline/refine_fixture.h"
 
 namespace jsm::pipeline {
 namespace {
@@ -206,40 +201,13 @@ std::string Event(int transaction) {
 
 /// The refine stage on a store that fails: whatever the failure left in memory,
 /// the recreated stage makes silver hold every distinct order exactly once.
-class RefineRecoveryTest : public ::testing::Test {
+class RefineRecoveryTest : public RefineFixture {
  protected:
   void SetUp() override {
-    auto local = storage::LocalStore::Open(dir_.path());
-    ASSERT_TRUE(local) << local.error().ToString();
-    store_ = std::make_unique<FlakyStore>(std::move(*local));
-    auto broker = kafka::EmbeddedBroker::Start(1, kafka::DefaultTopics("pedidos"));
-    ASSERT_TRUE(broker) << broker.error().ToString();
-    broker_ = std::move(*broker);
-    auto producer = kafka::Producer::Create(kafka::ClientConfig{broker_->bootstrap_servers(), {}});
-    ASSERT_TRUE(producer) << producer.error().ToString();
-    producer_ = std::move(*producer);
-    dead_letters_ = std::make_unique<kafka::DeadLetterWriter>(producer_.get(), "test");
-    options_.lakehouse = dir_.path();
-  }
-
-  /// One bronze commit of `events`; columns beyond the fixed ones are left null.
-  void AppendBronze(const std::vector<std::string>& events) {
-    auto bronze = delta::DeltaTable::OpenOrCreate(store_.get(), kBronzeTable, "pedidos_bronze", BronzeSchema());
-    ASSERT_TRUE(bronze) << bronze.error().ToString();
-    RecordBatch batch(BronzeSchema());
-    for (const std::string& event : events) {
-      batch.column(0).AppendString(event);
-      batch.column(1).AppendString("k");
-      batch.column(2).AppendString("pedidos");
-      batch.column(3).AppendInt(0);
-      batch.column(4).AppendInt(next_offset_++);
-      batch.column(5).AppendInt(NowMicros());
-      batch.column(6).AppendInt(NowMicros());
-      for (size_t c = 7; c < batch.num_columns(); ++c) batch.column(c).AppendNull();
-    }
-    auto add = (*bronze)->WriteDataFile(batch, parquet::WriterOptions{});
-    ASSERT_TRUE(add) << add.error().ToString();
-    ASSERT_TRUE((*bronze)->Commit({*add}, delta::CommitInfo{.operation = "STREAMING UPDATE"}));
+    RefineFixture::SetUp();
+    auto flaky = std::make_unique<FlakyStore>(std::move(store_));
+    flaky_ = flaky.get();
+    store_ = std::move(flaky);
   }
 
   Result<std::unique_ptr<Stage>> NewRefine() {
@@ -263,13 +231,7 @@ class RefineRecoveryTest : public ::testing::Test {
     return seen;
   }
 
-  jsm::testing::TempDir dir_;
-  std::unique_ptr<FlakyStore> store_;
-  std::unique_ptr<kafka::EmbeddedBroker> broker_;
-  std::unique_ptr<kafka::Producer> producer_;
-  std::unique_ptr<kafka::DeadLetterWriter> dead_letters_;
-  PipelineOptions options_;
-  int64_t next_offset_ = 0;
+  FlakyStore* flaky_ = nullptr;  ///< store_, seen as the wrapper it is
   int made_ = 0;
 };
 
@@ -280,13 +242,13 @@ TEST_F(RefineRecoveryTest, ACommitThatLandedButWasReportedLostIsNotRefinedTwiceN
   auto first = factory();
   ASSERT_TRUE(first) << first.error().ToString();
   std::unique_ptr<Stage> stage = std::move(*first);
-  store_->lose_next_silver_commit_ack = true;
+  flaky_->lose_next_silver_commit_ack = true;
   Loop loop;
   RunStage(stage, RunMode::kAvailableNow, loop.upstream_done, loop.done, loop.control, TransientPolicy::kRecreate,
            factory);
   ASSERT_FALSE(loop.control.error().has_value()) << loop.control.error()->ToString();
   EXPECT_TRUE(loop.done.load());
-  EXPECT_FALSE(store_->lose_next_silver_commit_ack) << "the failure was injected";
+  EXPECT_FALSE(flaky_->lose_next_silver_commit_ack) << "the failure was injected";
   EXPECT_GE(made_, 2) << "the stage was recreated";
   EXPECT_EQ(SilverTransactions(), (std::multiset<std::string>{"1", "2", "3", "4"}));
 }
@@ -298,13 +260,13 @@ TEST_F(RefineRecoveryTest, WritesRefusedForAWhileAreRefinedOnceTheStoreIsBack) {
   auto first = factory();
   ASSERT_TRUE(first) << first.error().ToString();
   std::unique_ptr<Stage> stage = std::move(*first);
-  store_->refuse_writes = 5;
+  flaky_->refuse_writes = 5;
   Loop loop;
   RunStage(stage, RunMode::kAvailableNow, loop.upstream_done, loop.done, loop.control, TransientPolicy::kRecreate,
            factory);
   ASSERT_FALSE(loop.control.error().has_value()) << loop.control.error()->ToString();
   EXPECT_TRUE(loop.done.load());
-  EXPECT_EQ(store_->refuse_writes, 0) << "every refusal was met";
+  EXPECT_EQ(flaky_->refuse_writes, 0) << "every refusal was met";
   EXPECT_EQ(SilverTransactions(), (std::multiset<std::string>{"1", "2", "3", "4"}));
 }
 
