@@ -151,13 +151,7 @@ Result<RefineCounts> RefineStage::RebuildFromBronze(int64_t bronze_version) {
   size_t next = 0;
   while (next < plan.files.size()) {
     RefineCounts counts;
-    silver_batch_.Clear();
-    quarantine_batch_.Clear();
-    candidates_.Clear();
-    bronze_batches_.clear();
-    raw_values_.clear();
-    keys_.clear();
-    kafka_timestamps_ms_.clear();
+    ClearBatch();
     while (next < plan.files.size() && counts.input_rows < options_.refine_max_rows) {
       const BronzeFileToRead& file = plan.files[next++];
       JSM_ASSIGN_OR_RETURN(RecordBatch bronze, bronze.ReadDataFile(file.add.path, columns));

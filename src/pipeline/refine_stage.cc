@@ -190,6 +190,16 @@ void RefineStage::AppendCandidate(const RecordBatch& bronze, size_t row, const m
   raw_values_.push_back(bronze.column(kBronzeValue).StringAt(row));
 }
 
+void RefineStage::ClearBatch() {
+  silver_batch_.Clear();
+  quarantine_batch_.Clear();
+  candidates_.Clear();
+  bronze_batches_.clear();
+  raw_values_.clear();
+  keys_.clear();
+  kafka_timestamps_ms_.clear();
+}
+
 Status RefineStage::ParseBronzeFile(const RecordBatch& bronze, RefineCounts* counts) {
   const Column& values = bronze.column(kBronzeValue);
   const Column& kafka_timestamps = bronze.column(kBronzeKafkaTimestamp);
@@ -317,13 +327,7 @@ Result<StepResult> RefineStage::Step() {
   const bool redo = quarantine_done > consumed;
   const double started = MonotonicSeconds();
   RefineCounts counts;
-  silver_batch_.Clear();
-  quarantine_batch_.Clear();
-  candidates_.Clear();
-  bronze_batches_.clear();
-  raw_values_.clear();
-  keys_.clear();
-  kafka_timestamps_ms_.clear();
+  ClearBatch();
   int64_t last = consumed;
   for (int64_t version = consumed + 1; version <= available; ++version) {
     if (redo && version > quarantine_done) break;

@@ -73,6 +73,8 @@ class RefineStage : public Stage {
   Status RebuildProductNames();
   /// Quarantines an order whose currency cannot be converted to GBP.
   void QuarantineCurrency(const RecordBatch& bronze, size_t row, const model::NormalizedOrder& order);
+  /// Empties the buffers of one batch (they keep their capacity).
+  void ClearBatch();
   /// Rewrites silver_batch_'s product_name with canonical names (and product_name_raw).
   void CanonicalizeProductNames();
   /// Parses one bronze file: orders become candidate rows, the rest dead letters.

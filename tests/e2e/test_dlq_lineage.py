@@ -19,6 +19,7 @@ import pytest
 from conftest import JSM, run_jsm
 from e2e.kafka_fixture import start_real_kafka
 from e2e.test_dlq_real_kafka import CONTRACT, TEXT_QUANTITY, jsm_dlq, kcat, pending, produce_raw
+from e2e.test_dlq_real_kafka import read_dlq_with_kcat as read_dlq_with_kcat_as
 
 REPLAY_HEADERS = ["dlq.replayed_from", "dlq.replayed_at", "dlq.previous_reason"]
 
@@ -28,28 +29,8 @@ GOOD = {"TransactionNo": "581482", "Date": "12/9/2019", "ProductNo": "22485",
 
 
 def read_dlq_with_kcat(bootstrap, topic):
-    """[(key, value, {header: value})] of every message on `topic`, as kcat sees them (not our code)."""
-    fmt = "%k\x1f%s\x1f%h\x1e"
-    out = subprocess.run([kcat(), "-C", "-b", bootstrap, "-t", topic, "-o", "beginning", "-e", "-q", "-f", fmt],
-                         capture_output=True, text=True, check=True, timeout=60).stdout
-    names = sorted(CONTRACT + REPLAY_HEADERS, key=len, reverse=True)
-    letters = []
-    for record in out.split("\x1e"):
-        if not record.strip():
-            continue
-        key, value, headers = record.split("\x1f")
-        parsed, rest = {}, headers
-        # kcat prints name=value,name=value; values may hold commas: split on the known names.
-        while rest:
-            name = next((n for n in names if rest.startswith(n + "=")), None)
-            assert name is not None, headers
-            rest = rest[len(name) + 1:]
-            ends = [rest.find("," + n + "=") for n in names if rest.find("," + n + "=") >= 0]
-            end = min(ends) if ends else len(rest)
-            parsed[name] = rest[:end]
-            rest = rest[end + 1:]
-        letters.append((key, value, parsed))
-    return letters
+    """[(key, value, {header: value})] of every message on `topic`, replay headers included, as kcat sees them."""
+    return read_dlq_with_kcat_as(bootstrap, topic, CONTRACT + REPLAY_HEADERS)
 
 
 def table_rows(lakehouse, path):

@@ -47,8 +47,10 @@ def produce_raw(bootstrap, topic, events):
                    timeout=60)
 
 
-def read_dlq_with_kcat(bootstrap, topic):
-    """[(key, value, {header: value})] of every message on `topic`, as kcat sees them."""
+def read_dlq_with_kcat(bootstrap, topic, header_names=None):
+    """[(key, value, {header: value})] of every message on `topic`, as kcat sees them (not our code).
+
+    `header_names`: the headers to expect (default: the contract and dlq.replayed_from)."""
     fmt = "%k\x1f%s\x1f%h\x1e"
     out = subprocess.run([kcat(), "-C", "-b", bootstrap, "-t", topic, "-o", "beginning", "-e", "-q", "-f", fmt],
                          capture_output=True, text=True, check=True, timeout=60).stdout
@@ -59,7 +61,7 @@ def read_dlq_with_kcat(bootstrap, topic):
         key, value, headers = record.split("\x1f")
         parsed = {}
         # kcat prints headers as name=value,name=value (values may hold commas: split on known names).
-        names = sorted(CONTRACT + ["dlq.replayed_from"], key=len, reverse=True)
+        names = sorted(header_names or CONTRACT + ["dlq.replayed_from"], key=len, reverse=True)
         rest = headers
         while rest:
             name = next((n for n in names if rest.startswith(n + "=")), None)
