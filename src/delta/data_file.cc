@@ -175,7 +175,12 @@ Result<RecordBatch> DeltaTable::ReadDataFile(const std::string& path, const std:
     }
     rows = file_batch.num_rows();
   } else if (ranged) {
-    rows = static_cast<size_t>(ranged->num_rows());
+    // The rows are counted by decoding one column: a footer's row count alone is not
+    // trusted (a corrupt one would make the null and partition columns below huge).
+    if (!file_schema.fields.empty()) {
+      JSM_ASSIGN_OR_RETURN(RecordBatch one, ranged->Read({file_schema.fields.front().name}));
+      rows = one.num_rows();
+    }
   } else {
     JSM_ASSIGN_OR_RETURN(RecordBatch all, parquet::ReadParquet(bytes, {}, file_name));
     rows = all.num_rows();

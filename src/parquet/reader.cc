@@ -153,14 +153,16 @@ Result<RangedParquetFile> RangedParquetFile::Open(uint64_t file_size, ReadByteRa
   }
   JSM_ASSIGN_OR_RETURN(const uint32_t footer_size,
                        FooterLength(std::string_view(tail).substr(tail.size() - 8), file_size, file.file_name_));
-  const uint64_t footer_start = file_size - 8 - footer_size;
-  if (footer_size + 8 > tail.size()) {
+  // 64-bit sums: a length near 2^32 must not wrap (FooterLength bounds it by the file size).
+  const uint64_t footer_and_trailer = uint64_t{footer_size} + 8;
+  const uint64_t footer_start = file_size - footer_and_trailer;
+  if (footer_and_trailer > tail.size()) {
     // The footer is longer than the first read: fetch the part before it.
-    const uint64_t missing = footer_size + 8 - tail.size();
+    const uint64_t missing = footer_and_trailer - tail.size();
     JSM_ASSIGN_OR_RETURN(std::string head, file.Fetch(footer_start, missing));
     tail.insert(0, head);
   }
-  const std::string_view footer_bytes = std::string_view(tail).substr(tail.size() - 8 - footer_size, footer_size);
+  const std::string_view footer_bytes = std::string_view(tail).substr(tail.size() - footer_and_trailer, footer_size);
   JSM_ASSIGN_OR_RETURN(file.footer_, ParseFooter(footer_bytes, footer_start, file.file_name_));
   file.tail_offset_ = file_size - tail.size();
   file.tail_ = std::move(tail);

@@ -139,6 +139,7 @@ Result<StepResult> AggregateStage::Step() {
                  gold_[i]->path(), gold_[i]->version(), outputs[i].num_rows(), latest);
     }
   }
+  if (full_refresh_ && on_full_refresh_done_) on_full_refresh_done_();
   full_refresh_ = false;
   result.committed = true;
   BatchEvent event;

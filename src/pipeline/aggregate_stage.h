@@ -7,6 +7,7 @@
 /// again. A gold table written with an older schema is overwritten with the
 /// current one (a metaData action in the rewrite commit).
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -34,7 +35,11 @@ class AggregateStage : public Stage {
   /// Makes the next Step recompute every gold table from the whole of silver and
   /// overwrite each one (one commit per table, txn at the silver version), even
   /// when its txn already covers that version (jsm run --full-refresh).
-  void RequestFullRefresh() { full_refresh_ = true; }
+  /// `on_done` (optional) is called once every gold table has been rewritten.
+  void RequestFullRefresh(std::function<void()> on_done = {}) {
+    full_refresh_ = true;
+    on_full_refresh_done_ = std::move(on_done);
+  }
 
  private:
   AggregateStage() = default;
@@ -53,6 +58,7 @@ class AggregateStage : public Stage {
   int64_t applied_version_ = -1;  ///< silver version the in-memory state reflects
   int64_t target_version_ = -1;
   bool full_refresh_ = false;  ///< the next Step rewrites every gold table
+  std::function<void()> on_full_refresh_done_;
   std::unique_ptr<EventLog> event_log_;
   int64_t batch_commit_conflicts_ = 0;  ///< commit conflicts of the batch being committed, for its event
 };

@@ -137,7 +137,7 @@ Result<RefineCounts> RefineStage::RebuildFromBronze(int64_t bronze_version) {
   }
   // Bronze rows that were never refined get their dead letters now; the letters of
   // rows refined before were sent then (sending them again would duplicate them).
-  const int64_t previously_refined = silver_->AppVersion(kRefineAppId);
+  const int64_t previously_refined = LettersSentThrough();
   Log().info(R"("rebuild started","stage":"refine","bronze_version":{},"bronze_files":{},"bronze_rows":{},"previously_refined":{})",
              bronze_version, plan.files.size(), plan.rows, previously_refined);
   dedupe_dirty_ = true;  // until the silver overwrite lands
@@ -205,7 +205,8 @@ Result<RefineCounts> RefineStage::RebuildFromBronze(int64_t bronze_version) {
                total.quarantined);
   }
   std::vector<delta::Action> txns{delta::Txn{kRefineAppId, bronze_version, now},
-                                  delta::Txn{kRebuildAppId, rebuild_id, now}};
+                                  delta::Txn{kRebuildAppId, rebuild_id, now},
+                                  delta::Txn{kLettersSentAppId, std::max(previously_refined, bronze_version), now}};
   delta::CommitInfo info = RebuildCommitInfo(bronze_version);
   info.operation_metrics["numInputRows"] = std::to_string(total.input_rows);
   info.operation_metrics["numOutputRows"] = std::to_string(total.silver_rows);
@@ -219,6 +220,7 @@ Result<RefineCounts> RefineStage::RebuildFromBronze(int64_t bronze_version) {
       silver_->Commit(OverwriteActions(silver_->snapshot(), std::move(silver_adds), std::move(txns), now),
                       std::move(info), whole_table));
   dedupe_dirty_ = false;
+  dead_letters_->Forget();  // their events are committed past
   outcome_.failed = failed;
   LogBatch(total, version, "0-" + std::to_string(bronze_version) + " (rebuild)", started);
   Log().info(

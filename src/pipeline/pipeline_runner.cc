@@ -70,7 +70,8 @@ Result<RunReport> RunPipeline(RunRequest request) {
     // topic); the embedded broker by explicit assignment.
     const IngestAssignment assignment = broker ? IngestAssignment::kExplicit : IngestAssignment::kAuto;
     Backoff backoff;
-    const double give_up_at = request.connect_timeout_s > 0 ? started + request.connect_timeout_s : 0;
+    // Counted from here, not from the start of the run: a rebuild may come first and take long.
+    const double give_up_at = request.connect_timeout_s > 0 ? MonotonicSeconds() + request.connect_timeout_s : 0;
     while (true) {
       auto created = IngestStage::Create(store.get(), options, client,
                                          broker ? broker->instance_id() : std::string(), assignment);
@@ -125,9 +126,11 @@ Result<RunReport> RunPipeline(RunRequest request) {
     if (request.mode != RunMode::kContinuous) refine->LimitToBronzeVersion(request.from_bronze_version);
     if (run_ingest) JSM_RETURN_IF_ERROR(create_ingest());
   }
+  std::atomic<bool> full_refresh_pending{request.full_refresh};
+  const std::function<void()> full_refresh_done = [&] { full_refresh_pending = false; };
   if (run_aggregate) {
     JSM_ASSIGN_OR_RETURN(aggregate, AggregateStage::Create(store.get(), options));
-    if (request.full_refresh) aggregate->RequestFullRefresh();
+    if (request.full_refresh) aggregate->RequestFullRefresh(full_refresh_done);
   } else if (request.full_refresh) {
     return MakeError(ErrorCode::kInvalidArgument, "a full refresh of gold needs the aggregate stage");
   }
@@ -178,8 +181,9 @@ Result<RunReport> RunPipeline(RunRequest request) {
   };
   const StageFactory recreate_aggregate = [&]() -> Result<std::unique_ptr<Stage>> {
     JSM_ASSIGN_OR_RETURN(std::unique_ptr<AggregateStage> fresh, AggregateStage::Create(store.get(), options));
-    // Done again if the failure came before its commits: a refresh rewrites the same tables.
-    if (request.full_refresh) fresh->RequestFullRefresh();
+    // Asked again only when the failure came before the refresh finished (it rewrites the
+    // same tables, so doing it again converges); a later failure must not redo it.
+    if (full_refresh_pending.load()) fresh->RequestFullRefresh(full_refresh_done);
     return std::unique_ptr<Stage>(std::move(fresh));
   };
   if (ingest_stage) {

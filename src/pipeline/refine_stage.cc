@@ -340,6 +340,8 @@ Result<StepResult> RefineStage::Step() {
       last = version;
       continue;
     }
+    // After a rebuild from an earlier version, the versions refined before it sent their letters then.
+    send_letters_ = version > LettersSentThrough();
     for (const delta::Action& action : commit.actions) {
       const auto* add = std::get_if<delta::AddFile>(&action);
       if (add == nullptr || !add->data_change) continue;
@@ -347,6 +349,7 @@ Result<StepResult> RefineStage::Step() {
       bronze_batches_.push_back(std::move(bronze));
       JSM_RETURN_IF_ERROR(ParseBronzeFile(bronze_batches_.back(), &counts));
     }
+    send_letters_ = true;
     last = version;
   }
   dedupe_dirty_ = true;  // until the silver commit below lands
@@ -426,6 +429,10 @@ Status RefineStage::MarkTarget() {
   JSM_RETURN_IF_ERROR(bronze_->Refresh());
   target_version_ = bronze_limit_ >= 0 ? std::min(bronze_->version(), bronze_limit_) : bronze_->version();
   return Status::Ok();
+}
+
+int64_t RefineStage::LettersSentThrough() const {
+  return std::max(silver_->AppVersion(kRefineAppId), silver_->AppVersion(kLettersSentAppId));
 }
 
 Result<bool> RefineStage::ReachedTarget() { return silver_->AppVersion(kRefineAppId) >= target_version_; }

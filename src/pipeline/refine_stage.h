@@ -26,6 +26,10 @@ namespace jsm::pipeline {
 
 /// txn appId of the refine stage in silver and quarantine commits.
 inline constexpr const char* kRefineAppId = "jsm-refine";
+/// Silver's txn app id of the last bronze version whose dead letters were sent, kept by
+/// a rebuild from an earlier version so that refining the versions after it again sends
+/// no letter twice (absent = the refine txn).
+inline constexpr const char* kLettersSentAppId = "jsm-refine-letters";
 
 /// Counts of one refine batch.
 struct RefineCounts {
@@ -73,6 +77,8 @@ class RefineStage : public Stage {
   Status RebuildProductNames();
   /// Quarantines an order whose currency cannot be converted to GBP.
   void QuarantineCurrency(const RecordBatch& bronze, size_t row, const model::NormalizedOrder& order);
+  /// The last bronze version whose dead letters were sent (see kLettersSentAppId).
+  int64_t LettersSentThrough() const;
   /// Empties the buffers of one batch (they keep their capacity).
   void ClearBatch();
   /// Rewrites silver_batch_'s product_name with canonical names (and product_name_raw).

@@ -8,6 +8,7 @@
 #include "common/clock.h"
 #include "delta/optimize.h"
 #include "delta/rewrite.h"
+#include "kafka/consumer.h"
 #include "kafka/dead_letter.h"
 #include "kafka/embedded_broker.h"
 #include "kafka/producer.h"
@@ -221,6 +222,39 @@ TEST_F(BackfillTest, RebuildUsesTheRulesOfNowAndTheBooksBalanceAfterGoldRefresh)
   EXPECT_EQ(Rows(*Table(kQuarantineTable)), 6);
   Aggregate();
   ExpectBooksBalance();
+}
+
+TEST_F(BackfillTest, ARebuildFromAnEarlierVersionSendsNoDeadLetterTwice) {
+  // v1 and v2 each hold one message that is not an order (a dead letter), v3 holds orders only.
+  ASSERT_EQ(AppendBronze({Event(1), "not json 1"}), 1);
+  ASSERT_EQ(AppendBronze({Event(2), "not json 2"}), 2);
+  ASSERT_EQ(AppendBronze({Event(3)}), 3);
+  auto letters_on_topic = [&] {
+    auto consumer = kafka::Consumer::Create(kafka::ClientConfig{broker_->bootstrap_servers(), {}}, "letters");
+    EXPECT_TRUE(consumer) << consumer.error().ToString();
+    auto marks = (*consumer)->QueryWatermarks("pedidos.dlq", 0);
+    EXPECT_TRUE(marks) << marks.error().ToString();
+    return marks ? marks->high : -1;
+  };
+  {
+    auto refine = Refine();
+    Drain(refine.get());
+  }
+  ASSERT_EQ(letters_on_topic(), 2);
+  // Rebuild from v1: v1's letter was sent before; then v2 and v3 are refined again, incrementally.
+  auto refine = Refine();
+  auto rebuilt = refine->RebuildFromBronze(1);
+  ASSERT_TRUE(rebuilt) << rebuilt.error().ToString();
+  EXPECT_EQ(rebuilt->dead_letters, 1);
+  EXPECT_EQ(Table(kSilverTable)->AppVersion(kLettersSentAppId), 3);
+  Drain(refine.get());
+  EXPECT_EQ(Table(kSilverTable)->AppVersion(kRefineAppId), 3);
+  EXPECT_EQ(Rows(*Table(kSilverTable)), 3);
+  EXPECT_EQ(letters_on_topic(), 2) << "no letter was sent a second time";
+  // A new bad message after the rebuild still gets its letter.
+  ASSERT_EQ(AppendBronze({"not json 4"}), 4);
+  Drain(refine.get());
+  EXPECT_EQ(letters_on_topic(), 3);
 }
 
 TEST_F(BackfillTest, RefusesWithoutWritingAVersionThatDoesNotExistOrIsBeforeAnErase) {
