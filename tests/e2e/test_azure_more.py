@@ -79,6 +79,8 @@ def test_erase_a_customer_on_azure(azurite, tmp_path):
     customers = collections.Counter(c for c in silver_before["customer_no"].to_pylist() if c)
     victim = customers.most_common(1)[0][0]
     silver_version = open_table(azurite, lake, "silver/pedidos").version()
+    daily_before = rows(azurite, lake, "gold/daily_sales").to_pylist()
+    countries_before = rows(azurite, lake, "gold/country_summary").to_pylist()
     rfm_before = set(rows(azurite, lake, "gold/customer_rfm")["customer_no"].to_pylist())
 
     report = json.loads(run_jsm("erase", "--customer", victim, "--lakehouse", lake, "--format", "json",
@@ -107,6 +109,21 @@ def test_erase_a_customer_on_azure(azurite, tmp_path):
     daily = rows(azurite, lake, "gold/daily_sales")
     assert pc.sum(daily["net_revenue"]).as_py() == pc.sum(silver["line_total"]).as_py()
     assert pc.sum(daily["lines"]).as_py() == pc.sum(pc.invert(silver["is_cancellation"])).as_py()
+    # The gold figures of every day and country the customer never bought in are unchanged.
+    victim_rows = silver_before.filter(pc.fill_null(pc.equal(silver_before["customer_no"], victim), False)).to_pylist()
+    victim_days = {(r["order_date"], r["country"]) for r in victim_rows}
+    victim_countries = {r["country"] for r in victim_rows}
+
+    def untouched_days(table_rows):
+        return sorted((r for r in table_rows if (r["order_date"], r["country"]) not in victim_days), key=repr)
+
+    def untouched_countries(table_rows):
+        return sorted((r for r in table_rows if r["country"] not in victim_countries), key=repr)
+
+    assert untouched_days(daily.to_pylist()) == untouched_days(daily_before)
+    assert untouched_countries(rows(azurite, lake, "gold/country_summary").to_pylist()) == \
+        untouched_countries(countries_before)
+    assert len(untouched_countries(countries_before)) > 0
     rfm_after = set(rows(azurite, lake, "gold/customer_rfm")["customer_no"].to_pylist())
     assert victim in rfm_before and rfm_after == rfm_before - {victim}
     # One DELETE commit on Azure; time travel still shows the customer (until VACUUM).
