@@ -15,9 +15,11 @@ import pyarrow.compute as pc
 import pytest
 
 from conftest import DATA_CSV, Broker, reconciliation, run_jsm
-from e2e.azurite_fixture import azurite  # noqa: F401  (session fixture)
+from e2e.azurite_fixture import azurite, env_without_azure  # noqa: F401  (azurite: a session fixture)
 from e2e.test_dlq_real_kafka import GOOD, NOT_JSON, TEXT_QUANTITY, produce_raw
 
+PRODUCT = "85123A"
+NEW_NAME = "Backfill Renamed Heart Holder"
 GOLD = ("daily_sales", "product_performance", "country_summary", "customer_rfm", "monthly_kpis")
 
 
@@ -138,10 +140,11 @@ def test_erase_a_customer_on_azure(azurite, tmp_path):
 
 # (b) backfill and full refresh --------------------------------------------------------------------------------
 
-def backfill(emulator, bootstrap, lake, topic, first, rest, env):
+def backfill(emulator, bootstrap, lake, topic, first, rest, config, env):
     """The docs/airflow.md backfill on one lakehouse: `first` through the pipeline, `rest` to bronze only,
-    rebuild from bronze as of the version after `first`, then a full refresh of gold. Returns the numbers
-    after the rebuild and after the refresh, and the bronze version rebuilt from."""
+    then a product-name override in `config`, a rebuild from bronze as of the version after `first`, and a
+    full refresh of gold. Returns the numbers after the rebuild and after the refresh, and the bronze
+    version rebuilt from."""
     common = ["--bootstrap", bootstrap, "--topic", topic, "--lakehouse", lake]
     run_jsm("--log-level", "warn", "produce", "--bootstrap", bootstrap, "--topic", topic, "--input", first)
     run_jsm("--log-level", "warn", "run", *common, "--available-now", env=env)
@@ -149,11 +152,14 @@ def backfill(emulator, bootstrap, lake, topic, first, rest, env):
     run_jsm("--log-level", "warn", "produce", "--bootstrap", bootstrap, "--topic", topic, "--input", rest)
     run_jsm("--log-level", "warn", "run", *common, "--stage", "ingest", "--available-now", env=env)
     assert open_table(emulator, lake, "bronze/pedidos").version() > v
-    rebuilt = run_jsm("run", *common, "--from-bronze-version", v, "--available-now", env=env)
+    rebuilt = run_jsm("run", "--config", config, *common, "--from-bronze-version", v, "--available-now", env=env)
     assert f"rebuilt from bronze version {v}" in rebuilt.stdout
+    silver = rows(emulator, lake, "silver/pedidos")
+    names = {n for p, n in zip(silver["product_no"].to_pylist(), silver["product_name"].to_pylist()) if p == PRODUCT}
+    assert names == {NEW_NAME}
     after_rebuild = gold_numbers(emulator, lake)
     versions = {name: open_table(emulator, lake, "gold/" + name).version() for name in GOLD}
-    refreshed = run_jsm("run", *common, "--stage", "aggregate", "--full-refresh", "--available-now", env=env)
+    refreshed = run_jsm("run", "--config", config, *common, "--stage", "aggregate", "--full-refresh", "--available-now", env=env)
     assert '"full refresh table"' in refreshed.stderr
     for name in GOLD:
         assert open_table(emulator, lake, "gold/" + name).version() == versions[name] + 1, name
@@ -163,11 +169,16 @@ def backfill(emulator, bootstrap, lake, topic, first, rest, env):
 def test_backfill_and_full_refresh_on_azure_match_a_local_lakehouse(azurite, tmp_path):
     first = slice_of_real_file(tmp_path, "first.csv", 0, 12000)
     rest = slice_of_real_file(tmp_path, "rest.csv", 12000, 20000)
+    (tmp_path / "overrides.csv").write_text(f"product_no,product_name\n{PRODUCT},{NEW_NAME}\n")
+    config = tmp_path / "backfill.toml"
+    config.write_text('[normalization]\nproduct_name_overrides = "overrides.csv"\n[refine]\nmax_rows = 4000\n')
     broker = Broker()
     try:
         az_lake = new_lake("backfill")
-        azure = backfill(azurite, broker.bootstrap, az_lake, "backfill-az", first, rest, azurite.jsm_env())
-        local = backfill(azurite, broker.bootstrap, tmp_path / "lake", "backfill-local", first, rest, None)
+        azure = backfill(azurite, broker.bootstrap, az_lake, "backfill-az", first, rest, config,
+                         azurite.jsm_env())
+        local = backfill(azurite, broker.bootstrap, tmp_path / "lake", "backfill-local", first, rest, config,
+                         None)
     finally:
         broker.stop()
     (az_rebuild, az_refresh, az_v), (local_rebuild, local_refresh, local_v) = azure, local
@@ -175,6 +186,8 @@ def test_backfill_and_full_refresh_on_azure_match_a_local_lakehouse(azurite, tmp
     # After the rebuild: silver holds the first part (rows after V are not refined yet) on both.
     assert az_rebuild == local_rebuild
     assert az_rebuild[0] > 0 and all(az_rebuild[1][name] for name in GOLD)
+    renamed = [r for r in az_rebuild[1]["product_performance"] if r["product_no"] == PRODUCT]
+    assert [r["product_name"] for r in renamed] == [NEW_NAME]
     # The full refresh rewrites gold with the same numbers on both.
     assert az_refresh == local_refresh == az_rebuild
     net = sum((r["net_revenue"] for r in az_refresh[1]["daily_sales"]), decimal.Decimal(0))
@@ -184,18 +197,21 @@ def test_backfill_and_full_refresh_on_azure_match_a_local_lakehouse(azurite, tmp
 # (c) dead letters ---------------------------------------------------------------------------------------------
 
 def test_dead_letter_round_trip_with_the_lakehouse_on_azure(azurite, real_kafka, tmp_path):
+    """Here the lakehouse and its credentials come from a config file alone ([lakehouse] uri and
+    [storage.azure]; no --lakehouse, no AZURE_* variable), as a scheduler would run these commands."""
     bootstrap = real_kafka.bootstrap
     lake = new_lake("dlq")
-    env = azurite.jsm_env()
+    config = azurite.write_config(tmp_path / "jsm.toml", lake)
+    env = env_without_azure()
     topic = "dlq-azure-" + uuid.uuid4().hex[:8]
 
     def jsm_dlq(*args, check=True):
-        return run_jsm("--log-level", "warn", "dlq", *args, "--bootstrap", bootstrap, "--topic", topic,
-                       "--lakehouse", lake, timeout=180, check=check, env=env)
+        return run_jsm("--log-level", "warn", "dlq", *args, "--config", config, "--bootstrap", bootstrap,
+                       "--topic", topic, timeout=180, check=check, env=env)
 
     def run_available_now():
-        run_jsm("--log-level", "warn", "run", "--bootstrap", bootstrap, "--topic", topic, "--available-now",
-                "--lakehouse", lake, timeout=300, env=env)
+        run_jsm("--log-level", "warn", "run", "--config", config, "--bootstrap", bootstrap, "--topic", topic,
+                "--available-now", timeout=300, env=env)
 
     def pending():
         return [json.loads(line) for line in jsm_dlq("list", "--format", "json").stdout.splitlines() if line.strip()]
@@ -232,7 +248,7 @@ def test_dead_letter_round_trip_with_the_lakehouse_on_azure(azurite, real_kafka,
     assert pending() == []
     parked = rows(azurite, lake, "_system/dlq_parked").to_pylist()
     assert [(p["key"], p["value"], p["reason"], p["attempts"]) for p in parked] == [("581478", NOT_JSON, "not_json", 3)]
-    shown = run_jsm("table", "show", "_system/dlq_parked", "--lakehouse", lake, "--format", "json",
+    shown = run_jsm("table", "show", "_system/dlq_parked", "--config", config, "--format", "json",
                     "--columns", "key,reason", env=env).stdout
     assert [json.loads(line) for line in shown.splitlines()] == [{"key": "581478", "reason": "not_json"}]
     log = rows(azurite, lake, "_system/event_log").to_pylist()
