@@ -85,8 +85,14 @@ def test_erase_a_customer_on_azure(azurite, tmp_path):
     countries_before = rows(azurite, lake, "gold/country_summary").to_pylist()
     rfm_before = set(rows(azurite, lake, "gold/customer_rfm")["customer_no"].to_pylist())
 
-    report = json.loads(run_jsm("erase", "--customer", victim, "--lakehouse", lake, "--format", "json",
-                                env=env).stdout)
+    dry = json.loads(run_jsm("erase", "--customer", victim, "--lakehouse", lake, "--dry-run", "--format", "json",
+                             env=env).stdout)
+    assert all(t["version"] == -1 for t in dry["tables"])
+    assert open_table(azurite, lake, "silver/pedidos").version() == silver_version
+    # The erase itself takes the lakehouse and its credentials from a config file alone.
+    config = azurite.write_config(tmp_path / "jsm.toml", lake)
+    report = json.loads(run_jsm("erase", "--customer", victim, "--config", config, "--format", "json",
+                                env=env_without_azure()).stdout)
     by_table = {t["table"]: t for t in report["tables"]}
     silver = rows(azurite, lake, "silver/pedidos")
     bronze = rows(azurite, lake, "bronze/pedidos")
