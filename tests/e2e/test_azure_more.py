@@ -158,6 +158,12 @@ def backfill(emulator, bootstrap, lake, topic, first, rest, config, env):
     run_jsm("--log-level", "warn", "produce", "--bootstrap", bootstrap, "--topic", topic, "--input", rest)
     run_jsm("--log-level", "warn", "run", *common, "--stage", "ingest", "--available-now", env=env)
     assert open_table(emulator, lake, "bronze/pedidos").version() > v
+    # A version bronze does not have is refused, and nothing is written.
+    silver_version = open_table(emulator, lake, "silver/pedidos").version()
+    refused = run_jsm("run", "--config", config, *common, "--stage", "refine", "--from-bronze-version", 10**6,
+                      "--available-now", check=False, env=env)
+    assert refused.returncode == 1 and "has versions 0 to" in refused.stderr, refused.stdout + refused.stderr
+    assert open_table(emulator, lake, "silver/pedidos").version() == silver_version
     rebuilt = run_jsm("run", "--config", config, *common, "--from-bronze-version", v, "--available-now", env=env)
     assert f"rebuilt from bronze version {v}" in rebuilt.stdout
     silver = rows(emulator, lake, "silver/pedidos")
