@@ -266,3 +266,5 @@ def test_dead_letter_round_trip_with_the_lakehouse_on_azure(azurite, real_kafka,
     log = rows(azurite, lake, "_system/event_log").to_pylist()
     assert sorted(r["action"] for r in log if r["stage"] == "dlq") == ["park"] + ["replay"] * 3
     assert len(rows(azurite, lake, "silver/pedidos")) == 3
+    everything = jsm_dlq("list", "--all", "--format", "json").stdout.splitlines()
+    assert sorted(json.loads(line)["status"] for line in everything) == ["parked"] + ["replayed"] * 3, everything
