@@ -281,14 +281,15 @@ int Act(const DlqArgs& args, bool replay) {
 }
 
 void AddCommon(CLI::App* command, DlqArgs* args) {
-  command->add_option("--config", args->config, "TOML settings file ([kafka], [lakehouse], [dlq])")
+  command->add_option("--config", args->config, "TOML settings file ([kafka], [lakehouse], [storage.azure], [dlq])")
       ->check(CLI::ExistingFile);
   command->add_option("--bootstrap", args->bootstrap, "HOST:PORT,... of the brokers (a real broker)");
   command->add_option("--topic", args->topic,
                       "order topic (default pedidos); letters are read from <topic>.dlq");
   command->add_option(
       "--lakehouse", args->lakehouse,
-      "lakehouse root holding _system/event_log and _system/dlq_parked (default ./lakehouse)");
+      "lakehouse root holding _system/event_log and _system/dlq_parked: a directory, az://container/path or "
+      "abfss://... (see docs/azure.md; default: the config's lakehouse.uri, else ./lakehouse)");
   command->add_option("--reason", args->reason, "only letters with this dlq.reason (e.g. wrong_type)");
   command->add_option(
       "--since", args->since,

@@ -106,7 +106,7 @@ std::function<int()> RegisterEraseCommand(CLI::App* app) {
       "Run it with the pipeline stopped and caught up. Old files stay readable by time travel until\n"
       "VACUUM deletes them; the report says from when. See docs/privacy.md.");
   erase->add_option("--customer", args->customer, "CustomerNo to erase, as in the events (e.g. 17850)")->required();
-  erase->add_option("--lakehouse", args->lakehouse, "lakehouse root directory (default: the config's, ./lakehouse)");
+  erase->add_option("--lakehouse", args->lakehouse, "lakehouse root: a directory, az://container/path or abfss://... (see docs/azure.md; default: the config's lakehouse.uri, else ./lakehouse)");
   erase->add_option("--config", args->config,
                     "pipeline config (TOML); with [privacy] pseudonymize_customer the key's environment variable "
                     "must be set, and silver is searched for the customer's pseudonym");

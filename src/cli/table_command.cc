@@ -31,7 +31,8 @@ struct TableArgs {
   std::string config;     ///< --config: its [lakehouse] uri and [storage.azure] credentials
   std::string table;
   std::string format = "table";
-  int64_t limit = 20;
+  int64_t limit = 20;          ///< `show --limit`: at most 20 rows unless told (0 = all)
+  int64_t history_limit = 0;   ///< `history --limit`: every version unless told
   int64_t version = -1;
   std::string timestamp;
   std::vector<std::string> where;
@@ -265,7 +266,7 @@ int Describe(const TableArgs& args) {
 int History(const TableArgs& args) {
   auto opened = Open(args, false);
   if (!opened) return Fail(opened.error());
-  auto history = delta::ReadHistory(*opened->table, args.limit > 0 ? args.limit : 0);
+  auto history = delta::ReadHistory(*opened->table, args.history_limit > 0 ? args.history_limit : 0);
   if (!history) return Fail(history.error());
   if (args.format == "json") {
     for (const delta::HistoryEntry& entry : *history) {
@@ -391,7 +392,8 @@ std::function<int()> RegisterTableCommand(CLI::App* app) {
   table->require_subcommand(1);
 
   CLI::App* history = AddTableSubcommand(table, args.get(), "history", "Versions, timestamps, operations and metrics, newest first.");
-  history->add_option("--limit", args->limit, "newest N versions (0 = all)")->default_val(0);
+  // Its own field: a default_val here would overwrite the limit of `show`, which shares TableArgs.
+  history->add_option("--limit", args->history_limit, "newest N versions (0 = all)")->capture_default_str();
   history->add_option("--format", args->format, "table or json")->check(CLI::IsMember({"table", "json"}));
 
   CLI::App* describe = AddTableSubcommand(table, args.get(), "describe", "Schema, version, files, rows and properties.");

@@ -56,3 +56,19 @@ def test_checkpoint_then_time_travel_still_works(tmp_path):
     assert "checkpoint of version 3" in out
     assert len(jsm_table_rows(tmp_path, "t", "--version", 2)) == 6
     assert len(jsm_table_rows(tmp_path, "t")) == 9
+
+
+def test_each_subcommand_keeps_its_own_limit_default(tmp_path):
+    """`show` prints 20 rows unless told; `history` prints every version unless told (issue 8: the
+    two shared one field, so history's default 0 made `show` print every row)."""
+    delta_append(tmp_path, "t", "--commits", 25, "--rows", 2)  # 26 versions, 50 rows
+    show = run_jsm("table", "show", "t", "--lakehouse", tmp_path).stdout
+    assert "(20 rows; table t version 25" in show
+    assert len(run_jsm("table", "show", "t", "--lakehouse", tmp_path, "--format", "csv").stdout.splitlines()) == 21
+    assert "(50 rows;" in run_jsm("table", "show", "t", "--lakehouse", tmp_path, "--limit", 0).stdout
+    history = run_jsm("table", "history", "t", "--lakehouse", tmp_path, "--format", "json").stdout.splitlines()
+    assert [json.loads(l)["version"] for l in history] == list(range(25, -1, -1))
+    assert len(run_jsm("table", "history", "t", "--lakehouse", tmp_path, "--limit", 3,
+                       "--format", "json").stdout.splitlines()) == 3
+    assert "--limit INT=20" in run_jsm("table", "show", "--help").stdout
+    assert "--limit INT=0" in run_jsm("table", "history", "--help").stdout
