@@ -155,3 +155,36 @@ def test_the_wrong_ca_fails_fast_and_clearly(tls_kafka, wrong_ca, tmp_path, prot
     assert "timed out" not in message.lower()
     assert password not in output
     assert files_under(lakehouse) == [], "a failed TLS handshake wrote to the lakehouse"
+
+
+def test_tls_to_a_plaintext_listener_fails_fast(tls_kafka, tmp_path):
+    """A client that speaks TLS to the PLAINTEXT port: the handshake fails at once, not retried."""
+    kafka, _ = tls_kafka
+    config = write_tls_config(tmp_path / "tls.toml", "SSL", kafka.bootstrap, kafka.ca_path, "pedidos-mismatch",
+                              "jsm-mismatch")
+    started = time.monotonic()
+    proc = run_jsm("topics", "ensure", "--config", config, "--bootstrap", kafka.bootstrap, "--topic",
+                   "never-created", check=False, timeout=120)
+    seconds = time.monotonic() - started
+    print(f"SSL to the PLAINTEXT listener: exit {proc.returncode} after {seconds:.2f} s")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert seconds < FAIL_FAST_SECONDS
+    message = [line for line in proc.stderr.splitlines() if line.startswith("jsm: error")][-1]
+    assert "invalid_argument" in message and "TLS handshake failed" in message, message
+    assert f"ssl://{kafka.bootstrap.split(',')[0]}" in message, message
+
+
+def test_plaintext_to_a_tls_listener_is_unavailable_with_a_hint(tls_kafka):
+    """A client without security.protocol on the SSL port: the broker drops it, which looks
+    like a broker that is not there (transient), so it ends at --timeout with librdkafka's
+    hint about security.protocol."""
+    kafka, _ = tls_kafka
+    started = time.monotonic()
+    proc = run_jsm("topics", "ensure", "--bootstrap", kafka.ssl_bootstrap, "--topic", "never-created",
+                   "--timeout", 3, check=False, timeout=120)
+    seconds = time.monotonic() - started
+    print(f"PLAINTEXT to the SSL listener: exit {proc.returncode} after {seconds:.2f} s")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    message = [line for line in proc.stderr.splitlines() if line.startswith("jsm: error")][-1]
+    assert "unavailable" in message and kafka.ssl_bootstrap in message, message
+    assert "security.protocol" in message, message
