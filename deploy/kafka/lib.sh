@@ -11,6 +11,11 @@
 #                              this port +i-1 (SASL/PLAIN; see up.sh)
 #   JSM_KAFKA_SASL_USERS       the SASL users of that listener, "name:password,..." (a test
 #                              or demo cluster only: the passwords land in server.properties)
+#   JSM_KAFKA_SSL_PORT         if set: node i also listens for SSL (TLS) clients on this
+#                              port +i-1, with a throwaway CA and broker certificate made at
+#                              start by tls.sh; clients trust $JSM_KAFKA_STATE_DIR/tls/ca.pem
+#   JSM_KAFKA_SASL_SSL_PORT    if set: the same for SASL_SSL clients (SASL/PLAIN over TLS,
+#                              the users of JSM_KAFKA_SASL_USERS)
 
 KAFKA_DEPLOY_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 KAFKA_LIB_DIR="$KAFKA_DEPLOY_DIR/.cache/lib"
@@ -21,6 +26,9 @@ KAFKA_START_TIMEOUT="${JSM_KAFKA_START_TIMEOUT:-90}"
 JAVA="${JAVA:-java}"
 KAFKA_SASL_PORT="${JSM_KAFKA_SASL_PORT:-}"
 KAFKA_SASL_USERS="${JSM_KAFKA_SASL_USERS:-}"
+KAFKA_SSL_PORT="${JSM_KAFKA_SSL_PORT:-}"
+KAFKA_SASL_SSL_PORT="${JSM_KAFKA_SASL_SSL_PORT:-}"
+KAFKA_TLS_DIR="$KAFKA_STATE_DIR/tls"
 
 kafka_log() { echo "kafka: $*" >&2; }
 kafka_die() { echo "kafka: error: $*" >&2; exit 1; }
@@ -30,6 +38,16 @@ kafka_bootstrap() {
   local n="$1" i list=""
   for ((i = 0; i < n; i++)); do list+="${list:+,}127.0.0.1:$((KAFKA_PORT + i))"; done
   echo "$list"
+}
+
+# Adds a client listener NAME (PLAINTEXT's neighbour, same name as its security
+# protocol) on 127.0.0.1:PORT to the server.properties FILE of the node whose
+# PLAINTEXT port is BASE.  Usage: kafka_add_listener FILE BASE NAME PORT
+kafka_add_listener() {
+  local file="$1" base="$2" name="$3" port="$4"
+  sed -i -e "s|^listeners=PLAINTEXT://127.0.0.1:$base,|&$name://127.0.0.1:$port,|" \
+      -e "s|^advertised.listeners=.*|&,$name://127.0.0.1:$port|" \
+      -e "s|^listener.security.protocol.map=.*|&,$name:$name|" "$file"
 }
 
 # The kcat (or kafkacat) binary.

@@ -33,10 +33,14 @@ started_ms=$(($(date +%s%N) / 1000000))
 # Optional SASL_PLAINTEXT listener (see lib.sh) with SASL/PLAIN: its users are
 # listed in the listener's JAAS config. (SCRAM-SHA-256 is not offered: Kafka 4.4
 # accepted the Java client's SCRAM logins but refused librdkafka 2.0.2's in our tests.)
+# The same users serve the optional SASL_SSL listener (SASL/PLAIN over TLS).
 plain_users=""
-if [[ -n "$KAFKA_SASL_PORT" ]]; then
-  [[ "$KAFKA_SASL_PORT" =~ ^[0-9]+$ ]] || kafka_die "JSM_KAFKA_SASL_PORT must be a port number"
-  [[ -n "$KAFKA_SASL_USERS" ]] || kafka_die "JSM_KAFKA_SASL_PORT is set but JSM_KAFKA_SASL_USERS lists no user"
+for port_var in JSM_KAFKA_SSL_PORT JSM_KAFKA_SASL_SSL_PORT; do
+  [[ -z "${!port_var:-}" || "${!port_var}" =~ ^[0-9]+$ ]] || kafka_die "$port_var must be a port number"
+done
+if [[ -n "$KAFKA_SASL_PORT" || -n "$KAFKA_SASL_SSL_PORT" ]]; then
+  [[ -z "$KAFKA_SASL_PORT" || "$KAFKA_SASL_PORT" =~ ^[0-9]+$ ]] || kafka_die "JSM_KAFKA_SASL_PORT must be a port number"
+  [[ -n "$KAFKA_SASL_USERS" ]] || kafka_die "a SASL listener is asked for but JSM_KAFKA_SASL_USERS lists no user"
   IFS=',' read -r -a sasl_users <<<"$KAFKA_SASL_USERS"
   for entry in "${sasl_users[@]}"; do
     name="${entry%%:*}"
@@ -45,6 +49,12 @@ if [[ -n "$KAFKA_SASL_PORT" ]]; then
       kafka_die "JSM_KAFKA_SASL_USERS: each entry is name:password (letters, digits, _ . - and + only)"
     plain_users+=" user_$name=\"$password\""
   done
+fi
+
+# Optional TLS listeners (SSL, SASL_SSL): a throwaway CA and broker certificate
+# (tls.sh), made now in the state dir; clients trust $KAFKA_TLS_DIR/ca.pem.
+if [[ -n "$KAFKA_SSL_PORT" || -n "$KAFKA_SASL_SSL_PORT" ]]; then
+  "$KAFKA_DEPLOY_DIR/tls.sh" "$KAFKA_TLS_DIR"
 fi
 
 for ((i = 1; i <= brokers; i++)); do
@@ -70,6 +80,30 @@ listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.secu
 PROPERTIES
     chmod 600 "$node_dir/server.properties"
   fi
+  if [[ -n "$KAFKA_SSL_PORT" || -n "$KAFKA_SASL_SSL_PORT" ]]; then
+    port=$((KAFKA_PORT + i - 1))
+    [[ -z "$KAFKA_SSL_PORT" ]] || kafka_add_listener "$node_dir/server.properties" "$port" SSL $((KAFKA_SSL_PORT + i - 1))
+    [[ -z "$KAFKA_SASL_SSL_PORT" ]] ||
+      kafka_add_listener "$node_dir/server.properties" "$port" SASL_SSL $((KAFKA_SASL_SSL_PORT + i - 1))
+    keystore_password="$(cat "$KAFKA_TLS_DIR/keystore.password")"
+    cat >>"$node_dir/server.properties" <<PROPERTIES
+
+# TLS listener(s) for clients (JSM_KAFKA_SSL_PORT / JSM_KAFKA_SASL_SSL_PORT): the
+# throwaway broker certificate of tls.sh; clients are not asked for certificates.
+ssl.keystore.type=PKCS12
+ssl.keystore.location=$KAFKA_TLS_DIR/broker.p12
+ssl.keystore.password=$keystore_password
+ssl.key.password=$keystore_password
+ssl.client.auth=none
+PROPERTIES
+    if [[ -n "$KAFKA_SASL_SSL_PORT" ]]; then
+      cat >>"$node_dir/server.properties" <<PROPERTIES
+sasl.enabled.mechanisms=PLAIN
+listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required$plain_users;
+PROPERTIES
+    fi
+    chmod 600 "$node_dir/server.properties"
+  fi
 done
 
 # Format every node's storage (kafka-storage format), in parallel.
@@ -91,4 +125,7 @@ for ((i = 1; i <= brokers; i++)); do kafka_start_node "$i"; done
 "$KAFKA_DEPLOY_DIR/wait.sh" "$brokers"
 elapsed_ms=$(($(date +%s%N) / 1000000 - started_ms))
 [[ -z "$KAFKA_SASL_PORT" ]] || kafka_log "SASL_PLAINTEXT (PLAIN) listener(s) from 127.0.0.1:$KAFKA_SASL_PORT"
+[[ -z "$KAFKA_SSL_PORT" ]] || kafka_log "SSL listener(s) from 127.0.0.1:$KAFKA_SSL_PORT (CA: $KAFKA_TLS_DIR/ca.pem)"
+[[ -z "$KAFKA_SASL_SSL_PORT" ]] ||
+  kafka_log "SASL_SSL (PLAIN) listener(s) from 127.0.0.1:$KAFKA_SASL_SSL_PORT (CA: $KAFKA_TLS_DIR/ca.pem)"
 kafka_log "$brokers broker(s) ready at $(kafka_bootstrap "$brokers") in $((elapsed_ms / 1000)).$(printf %03d $((elapsed_ms % 1000)))s (state in $KAFKA_STATE_DIR)"

@@ -27,11 +27,15 @@ struct ProbeState {
     if (IsAuthenticationError(err)) {
       if (!self->permanent) {
         // librdkafka's reason names the broker ("sasl_plaintext://host:port/id: SASL
-        // authentication error: ..."); it never contains the password.
+        // authentication error: ...", "ssl://host:port/id: SSL handshake failed: ...
+        // certificate verify failed ..."); it never contains the password.
+        const char* what = err == RD_KAFKA_RESP_ERR__SSL
+                               ? "Kafka TLS handshake failed (not retried: check security.protocol, "
+                                 "ssl.ca.location and the broker's certificate and host name): "
+                               : "Kafka authentication failed (not retried: check security.protocol, "
+                                 "sasl.mechanism, sasl.username and the password or certificates): ";
         self->permanent = Error(ErrorCode::kInvalidArgument,
-                                "Kafka authentication failed (not retried: check security.protocol, "
-                                "sasl.mechanism, sasl.username and the password or certificates): " +
-                                    text + " (" + rd_kafka_err2name(static_cast<rd_kafka_resp_err_t>(err)) + ")");
+                                what + text + " (" + rd_kafka_err2name(static_cast<rd_kafka_resp_err_t>(err)) + ")");
       }
     } else if (err == RD_KAFKA_RESP_ERR__FATAL) {
       char fatal[512] = {0};

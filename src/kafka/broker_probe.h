@@ -16,7 +16,8 @@ namespace jsm::kafka {
 /// and waits up to `timeout_ms` for a metadata answer. Ok as soon as a broker
 /// answers. An authentication failure (SASL, SSL handshake) or a fatal client
 /// error is kInvalidArgument at once, naming the broker and saying
-/// "authentication failed" (permanent: IsTransient is false, nothing retries it).
+/// "authentication failed" (or "TLS handshake failed" with librdkafka's reason,
+/// e.g. "certificate verify failed") (permanent: IsTransient is false, nothing retries it).
 /// No answer within the time is kUnavailable naming the bootstrap list and
 /// librdkafka's last connection error (transient: a caller may retry). With
 /// `stop_when_all_down`, kUnavailable comes as soon as librdkafka has found

@@ -10,6 +10,7 @@ Environment:
 """
 
 import os
+import pathlib
 import shutil
 import socket
 import subprocess
@@ -52,14 +53,21 @@ def free_port_range(count, attempts=50):
 
 class RealKafka:
     """A cluster: `bootstrap` for clients, `brokers` nodes, `start_seconds` as measured;
-    `sasl_bootstrap` its SASL_PLAINTEXT (PLAIN) listeners if it was started with users."""
+    `sasl_bootstrap` its SASL_PLAINTEXT (PLAIN) listeners if it was started with users;
+    if it was started with `ssl=True`: `ssl_bootstrap` its SSL listeners, `ca_path` the
+    throwaway CA that signed the broker certificate (give it as ssl.ca.location), and with
+    users too `sasl_ssl_bootstrap` its SASL_SSL (PLAIN) listeners."""
 
-    def __init__(self, bootstrap, env=None, start_seconds=None, brokers=1, sasl_bootstrap=None):
+    def __init__(self, bootstrap, env=None, start_seconds=None, brokers=1, sasl_bootstrap=None,
+                 ssl_bootstrap=None, sasl_ssl_bootstrap=None, ca_path=None):
         self.bootstrap = bootstrap
         self.env = env
         self.start_seconds = start_seconds
         self.brokers = brokers
         self.sasl_bootstrap = sasl_bootstrap
+        self.ssl_bootstrap = ssl_bootstrap
+        self.sasl_ssl_bootstrap = sasl_ssl_bootstrap
+        self.ca_path = ca_path
 
     def stop(self):
         if self.env is not None:
@@ -87,17 +95,21 @@ class RealKafka:
         self._node("start", "all")
 
 
-def start_real_kafka(state_dir, brokers=1, sasl_users=None, port=None, controller_port=None):
+def start_real_kafka(state_dir, brokers=1, sasl_users=None, port=None, controller_port=None, ssl=False):
     """Starts a cluster of `brokers` (1 or 3) nodes with its state under `state_dir`;
     skips if Java, Maven or kcat is absent. With `sasl_users` ({name: password}) every
     node also has a SASL_PLAINTEXT listener (SASL/PLAIN, those users) on free ports.
     `port` / `controller_port` (one broker only) fix the ports, e.g. to start a broker
-    where a client is already trying to connect."""
+    where a client is already trying to connect. With `ssl=True` every node also has an
+    SSL listener (and, with `sasl_users`, a SASL_SSL one) whose certificate is signed by a
+    throwaway CA made at start (`ca_path`); skips if openssl is absent."""
     for tool in ("java", "mvn"):
         if shutil.which(tool) is None:
             pytest.skip(f"{tool} is not installed: the real Kafka broker cannot run (see docs/kafka.md)")
     if shutil.which("kcat") is None and shutil.which("kafkacat") is None:
         pytest.skip("kcat is not installed (Debian package kafkacat): cannot tell when the broker is ready")
+    if ssl and shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed: no certificates for the TLS listener (Debian package openssl)")
     if brokers == 1:
         port = port or int(os.environ.get("JSM_TEST_KAFKA_PORT") or free_port())
         controller_port = controller_port or int(os.environ.get("JSM_TEST_KAFKA_CONTROLLER_PORT") or free_port())
@@ -112,6 +124,16 @@ def start_real_kafka(state_dir, brokers=1, sasl_users=None, port=None, controlle
         env["JSM_KAFKA_SASL_PORT"] = str(sasl_port)
         env["JSM_KAFKA_SASL_USERS"] = ",".join(f"{name}:{password}" for name, password in sasl_users.items())
         sasl_bootstrap = ",".join(f"127.0.0.1:{sasl_port + i}" for i in range(brokers))
+    ssl_bootstrap = sasl_ssl_bootstrap = ca_path = None
+    if ssl:
+        ssl_port = free_port_range(brokers) if brokers > 1 else free_port()
+        env["JSM_KAFKA_SSL_PORT"] = str(ssl_port)
+        ssl_bootstrap = ",".join(f"127.0.0.1:{ssl_port + i}" for i in range(brokers))
+        if sasl_users:
+            sasl_ssl_port = free_port_range(brokers) if brokers > 1 else free_port()
+            env["JSM_KAFKA_SASL_SSL_PORT"] = str(sasl_ssl_port)
+            sasl_ssl_bootstrap = ",".join(f"127.0.0.1:{sasl_ssl_port + i}" for i in range(brokers))
+        ca_path = pathlib.Path(state_dir) / "tls" / "ca.pem"
     started = time.monotonic()
     proc = subprocess.run([str(DEPLOY / "up.sh"), str(brokers)], env=env, capture_output=True, text=True,
                           timeout=400)
@@ -119,7 +141,8 @@ def start_real_kafka(state_dir, brokers=1, sasl_users=None, port=None, controlle
         subprocess.run([str(DEPLOY / "down.sh")], env=env, capture_output=True, timeout=120)
         raise AssertionError(f"deploy/kafka/up.sh failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
     bootstrap = ",".join(f"127.0.0.1:{port + i}" for i in range(brokers))
-    return RealKafka(bootstrap, env, time.monotonic() - started, brokers, sasl_bootstrap)
+    return RealKafka(bootstrap, env, time.monotonic() - started, brokers, sasl_bootstrap, ssl_bootstrap,
+                     sasl_ssl_bootstrap, ca_path)
 
 
 @pytest.fixture(scope="session")
