@@ -24,7 +24,7 @@ struct ProbeState {
     auto* self = static_cast<ProbeState*>(opaque);
     const std::string text = reason != nullptr ? reason : "";
     std::lock_guard<std::mutex> lock(self->mutex);
-    if (IsAuthenticationError(err)) {
+    if (IsAuthenticationError(err) && !MayBeTransientTls(err, text)) {
       if (!self->permanent) {
         // librdkafka's reason names the broker ("sasl_plaintext://host:port/id: SASL
         // authentication error: ...", "ssl://host:port/id: SSL handshake failed: ...
@@ -51,6 +51,18 @@ struct ProbeState {
 };
 
 }  // namespace
+
+bool MayBeTransientTls(int rdkafka_error, std::string_view reason) {
+  if (rdkafka_error != RD_KAFKA_RESP_ERR__SSL) return false;
+  // A handshake that fails on what the two sides present (a certificate that does not
+  // verify, a protocol mismatch, an alert from the peer) fails the same way every time;
+  // one cut short (a broker restarting, a reset connection) may succeed on the next try.
+  for (std::string_view lasting : {"certificate", "verify", "wrong version number", "unknown protocol", "alert",
+                                   "no shared cipher", "unsupported protocol", "packet length too long"}) {
+    if (reason.find(lasting) != std::string_view::npos) return false;
+  }
+  return true;
+}
 
 bool IsAuthenticationError(int rdkafka_error) {
   switch (static_cast<rd_kafka_resp_err_t>(rdkafka_error)) {

@@ -6,6 +6,7 @@
 /// this first and fail fast with an error a person can act on.
 
 #include <string>
+#include <string_view>
 
 #include "common/status.h"
 #include "kafka/kafka_config.h"
@@ -29,5 +30,10 @@ Status ProbeBrokers(const ClientConfig& config, int timeout_ms, bool stop_when_a
 /// True for librdkafka errors that mean the credentials or the TLS set-up are
 /// wrong (retrying with the same configuration cannot succeed).
 bool IsAuthenticationError(int rdkafka_error);
+
+/// True for a TLS error (`_SSL`) whose `reason` does not point at what the two sides
+/// present (certificate, verification, protocol mismatch, an alert): a handshake cut
+/// short by a restarting broker, which the probe keeps waiting through.
+bool MayBeTransientTls(int rdkafka_error, std::string_view reason);
 
 }  // namespace jsm::kafka

@@ -86,5 +86,16 @@ TEST(BrokerProbe, AuthenticationErrorsAreRecognisedAndPermanent) {
   }
 }
 
+TEST(BrokerProbe, ATlsFailureOnWhatTheSidesPresentIsLastingAndACutHandshakeIsNot) {
+  EXPECT_FALSE(MayBeTransientTls(RD_KAFKA_RESP_ERR__SSL,
+                                 "ssl://127.0.0.1:9094/bootstrap: SSL handshake failed: error:0A000086:SSL "
+                                 "routines::certificate verify failed: broker certificate could not be verified"));
+  EXPECT_FALSE(MayBeTransientTls(RD_KAFKA_RESP_ERR__SSL,
+                                 "ssl://127.0.0.1:9092/bootstrap: SSL handshake failed: wrong version number"));
+  EXPECT_TRUE(MayBeTransientTls(RD_KAFKA_RESP_ERR__SSL,
+                                "ssl://127.0.0.1:9094/1: SSL handshake failed: Disconnected: connection reset by peer"));
+  EXPECT_FALSE(MayBeTransientTls(RD_KAFKA_RESP_ERR__AUTHENTICATION, "anything"));
+}
+
 }  // namespace
 }  // namespace jsm::kafka
