@@ -10,13 +10,12 @@
 #include <optional>
 #include <string>
 
+#include "cli/exit_code.h"
 #include "model/order_source.h"
 #include "pipeline/pipeline_options.h"
 
 namespace jsm::cli {
 
-/// Exit codes of `jsm`.
-enum ExitCode { kExitOk = 0, kExitError = 1, kExitUsage = 2, kExitUnbalanced = 3 };
 
 /// Set by SIGINT/SIGTERM.
 std::atomic<bool>& StopRequested();

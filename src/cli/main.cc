@@ -11,7 +11,9 @@
 
 int main(int argc, char** argv) {
   CLI::App app{"JSM Pipeline: Kafka order events -> bronze/silver/gold Delta Lake tables.\n"
-               "Run `jsm <command> --help` for the options of a command."};
+               "Run `jsm <command> --help` for the options of a command.\n"
+               "Exit codes: 0 ok, 1 error (retrying may help), 2 usage, 3 books unbalanced or quality below threshold,\n"
+               "4 refused by `jsm run`, nothing written: retrying will not help (see README, Exit codes)."};
   app.set_version_flag("--version", std::string("jsm ") + JSM_VERSION);
   app.require_subcommand(1);
   std::string log_level = "info";

@@ -106,7 +106,7 @@ int Run(RunArgs& args) {
   auto report = pipeline::RunPipeline(std::move(request));
   if (!report) {
     PrintError(report.error().ToString());
-    return kExitError;
+    return ExitCodeFor(report.error());
   }
   if (report->reconciliation) {
     PrintReconciliation(*report);
@@ -126,7 +126,9 @@ std::function<int()> RegisterRunCommand(CLI::App* app) {
       "Run the pipeline: Kafka -> bronze -> silver -> gold.\n"
       "By default: an embedded broker, ./lakehouse and 100000 synthetic orders, running until Ctrl-C.\n"
       "On a shared broker (--bootstrap HOST:PORT) nothing is replayed unless --input or --synthetic is given.\n"
-      "Exit codes: 0 ok, 1 error, 2 usage, 3 reconciliation does not balance.");
+      "Exit codes: 0 ok, 1 error (retrying may help), 2 usage, 3 reconciliation does not balance,\n"
+      "4 refused (the refused step wrote nothing), retrying will not help (a --from-bronze-version that cannot be rebuilt from,\n"
+      "Kafka authentication or authorization refused, a `fail` expectation, an interrupted rebuild to re-run).");
   command->add_option("--config", args->config, "TOML settings file (see config/pipeline.toml)")
       ->check(CLI::ExistingFile);
   command->add_option("--lakehouse", args->lakehouse, "lakehouse root: a directory (default ./lakehouse), az://container/path or abfss://container@account.dfs.core.windows.net/path (see docs/azure.md)");

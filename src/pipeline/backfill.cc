@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "common/backoff.h"
 #include "common/clock.h"
 #include "common/logging.h"
 #include "delta/rewrite.h"
@@ -18,8 +19,9 @@ Result<BronzeRebuildPlan> PlanBronzeRebuild(storage::ObjectStore* store, const s
   auto latest = delta::DeltaTable::Open(store, bronze_path);
   if (!latest) {
     if (latest.error().code() != ErrorCode::kNotFound) return std::unexpected(latest.error());
-    return MakeError(ErrorCode::kNotFound, "cannot rebuild from bronze version " + std::to_string(version) +
-                                               ": there is no bronze table yet (" + bronze_path + ")");
+    // A refusal (kInvalidArgument: `jsm run` exits 4, not retried), like every refusal below.
+    return MakeError(ErrorCode::kInvalidArgument, "cannot rebuild from bronze version " + std::to_string(version) +
+                                                      ": there is no bronze table yet (" + bronze_path + ")");
   }
   const delta::DeltaTable& bronze = **latest;
   BronzeRebuildPlan plan;
@@ -44,9 +46,11 @@ Result<BronzeRebuildPlan> PlanBronzeRebuild(storage::ObjectStore* store, const s
   }
   auto then = delta::DeltaTable::OpenAtVersion(store, bronze_path, version);
   if (!then) {
-    return std::unexpected(then.error().WithContext("cannot rebuild from bronze version " + std::to_string(version) +
-                                                    " (its log was cleaned up: pick a version at or after the "
-                                                    "oldest checkpoint)"));
+    if (IsTransient(then.error())) return std::unexpected(then.error());
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "cannot rebuild from bronze version " + std::to_string(version) +
+                         " (its log was cleaned up: pick a version at or after the oldest checkpoint): " +
+                         then.error().ToString());
   }
   // Its data files must still exist (VACUUM deletes files removed long enough ago).
   const std::string prefix = bronze.ObjectKey("");
@@ -56,8 +60,9 @@ Result<BronzeRebuildPlan> PlanBronzeRebuild(storage::ObjectStore* store, const s
   const delta::Snapshot& snapshot = (*then)->snapshot();
   for (const auto& [path, add] : snapshot.files) {
     if (!present.contains(path)) {
-      return MakeError(ErrorCode::kNotFound, "cannot rebuild from bronze version " + std::to_string(version) +
-                                                 ": its data file " + path + " no longer exists (deleted by VACUUM?)");
+      return MakeError(ErrorCode::kInvalidArgument, "cannot rebuild from bronze version " +
+                                                        std::to_string(version) + ": its data file " + path +
+                                                        " no longer exists (deleted by VACUUM?)");
     }
   }
   // The order rows were appended in: by the version that added each file (the

@@ -77,8 +77,7 @@ def test_backfill_is_manual_with_params(dagbag):
     assert edges(dag) == {("plan", "refine"), ("refine", "aggregate"), ("aggregate", "quality_gate")}
 
 
-# Tasks deliberately not retried: a quality verdict and a parameter check are not transient.
-NOT_RETRIED = {("pedidos_pipeline", "quality_gate"), ("pedidos_backfill", "quality_gate"), ("pedidos_backfill", "plan")}
+QUALITY_GATES = {("pedidos_pipeline", "quality_gate"), ("pedidos_backfill", "quality_gate")}
 
 
 def test_every_task_has_timeout_callback_and_backoff_retries(dagbag):
@@ -86,11 +85,57 @@ def test_every_task_has_timeout_callback_and_backoff_retries(dagbag):
         for task in dag.tasks:
             assert task.execution_timeout is not None and task.execution_timeout <= timedelta(hours=4), task
             assert task.on_failure_callback, task
-            if (dag.dag_id, task.task_id) in NOT_RETRIED:
-                assert task.retries == 0
-            else:
-                assert task.retries >= 1, task
-                assert task.retry_exponential_backoff, task
+            assert task.retries >= 1, task
+            assert task.retry_exponential_backoff, task
+
+
+def test_refusals_fail_without_retry_and_other_failures_are_retried(dagbag):
+    """Every bash task is a JsmBashOperator: exit 2 (usage) and 4 (refused) fail at once; a quality gate also
+    on 3 (below its threshold); any other non-zero exit is retried."""
+    from jsm_common import JsmBashOperator
+
+    for dag in dagbag.dags.values():
+        for task in dag.tasks:
+            if task.task_id == "wait_for_new_messages":
+                continue  # the lag sensor (Python): retried, and soft_fail skips the run
+            assert isinstance(task, JsmBashOperator), task
+            expected = (2, 3, 4) if (dag.dag_id, task.task_id) in QUALITY_GATES else (2, 4)
+            assert sorted(task.no_retry_exit_codes) == list(expected), task
+            assert 1 not in task.no_retry_exit_codes
+
+
+def _fake_context_run(operator, exit_code):
+    """Runs `operator.execute` with bash replaced by `exit N`; returns the exception raised."""
+    operator.bash_command = f"exit {exit_code}"
+    try:
+        operator.execute({})
+    except Exception as raised:  # noqa: BLE001 — the test inspects its type
+        return raised
+    return None
+
+
+@pytest.mark.parametrize("exit_code,kind", [(1, "retry"), (2, "fail"), (3, "retry"), (4, "fail"), (99, "skip")])
+def test_operator_turns_exit_codes_into_fail_retry_or_skip(airflow_home, monkeypatch, exit_code, kind):
+    from airflow.sdk.exceptions import AirflowException, AirflowFailException, AirflowSkipException
+    from jsm_common import JsmBashOperator
+
+    monkeypatch.setattr(JsmBashOperator, "get_env", lambda self, context: dict(__import__("os").environ))
+    raised = _fake_context_run(JsmBashOperator(task_id="t", bash_command="true"), exit_code)
+    assert isinstance(raised, AirflowException), raised
+    assert isinstance(raised, AirflowFailException) == (kind == "fail"), raised
+    assert isinstance(raised, AirflowSkipException) == (kind == "skip"), raised
+    if kind == "fail":
+        assert f"exit code {exit_code}" in str(raised)
+
+
+def test_quality_gate_operator_does_not_retry_a_verdict(airflow_home, monkeypatch):
+    from airflow.sdk.exceptions import AirflowFailException
+    from jsm_common import QUALITY_GATE_NOT_RETRIED_EXIT_CODES, JsmBashOperator
+
+    monkeypatch.setattr(JsmBashOperator, "get_env", lambda self, context: dict(__import__("os").environ))
+    gate = JsmBashOperator(task_id="gate", bash_command="true", no_retry_exit_codes=QUALITY_GATE_NOT_RETRIED_EXIT_CODES)
+    assert isinstance(_fake_context_run(gate, 3), AirflowFailException)
+    assert not isinstance(_fake_context_run(gate, 1), AirflowFailException)
 
 
 def test_no_secret_or_fixed_setting_in_dag_files():

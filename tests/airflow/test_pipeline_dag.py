@@ -94,5 +94,7 @@ def test_quality_gate_below_threshold_fails_the_run(airflow_home, jsm_bin, broke
     assert run_state(proc) == "failed", proc.stdout[-4000:]
     logged = failures.read_text()
     assert "(final): dag=pedidos_pipeline stage=quality_gate try=1" in logged
+    assert "(will retry)" not in logged  # exit 3 of the gate is a verdict: the gate has retries but no retry ran
+    assert "AirflowFailException" in logged
     assert "below 0.99999" in logged  # the jsm error itself
     assert "stage=aggregate" not in logged  # the stages themselves succeeded

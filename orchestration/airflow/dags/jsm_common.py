@@ -27,7 +27,18 @@ import logging
 import os
 from datetime import timedelta
 
+from airflow.providers.standard.operators.bash import BashOperator
+from airflow.sdk.exceptions import AirflowException, AirflowFailException
+
 log = logging.getLogger("jsm.airflow")
+
+#: jsm exit codes that no retry can fix (README, Exit codes): 2 usage (bad flag or settings file),
+#: 4 refused (e.g. a --from-bronze-version bronze cannot be rebuilt from, Kafka authentication refused,
+#: a `fail` expectation). A task ending with one of them fails at once, without its retries.
+NOT_RETRIED_EXIT_CODES = (2, 4)
+#: The quality gate also fails at once on 3 (pass rate below the threshold): the verdict is
+#: deterministic for a given lakehouse, so a retry would only repeat it.
+QUALITY_GATE_NOT_RETRIED_EXIT_CODES = (2, 3, 4)
 
 #: Retry delay base in seconds; doubled on every try (exponential backoff). Env only, read at parse time.
 RETRY_DELAY_SECONDS = float(os.environ.get("JSM_AIRFLOW_RETRY_DELAY_SECONDS", "30"))
@@ -83,6 +94,31 @@ def jsm_bash(args: str, *, skip_missing_table: str | None = None, pre: tuple[str
     else:
         lines += call + ["exit $rc"]
     return "\n".join(lines) + "\n"
+
+
+class JsmBashOperator(BashOperator):
+    """A BashOperator running a `jsm_bash` command that fails without retry on the exit codes no retry fixes.
+
+    An exit code in `no_retry_exit_codes` (default NOT_RETRIED_EXIT_CODES) raises AirflowFailException: the
+    task fails at once, whatever its `retries`, and `on_failure_callback` logs it as final. Any other non-zero
+    exit raises AirflowException as BashOperator does (retried with backoff); 99 skips the task.
+    """
+
+    def __init__(self, *, no_retry_exit_codes=NOT_RETRIED_EXIT_CODES, **kwargs):
+        super().__init__(**kwargs)
+        self.no_retry_exit_codes = tuple(no_retry_exit_codes)
+
+    def execute(self, context):
+        try:
+            return super().execute(context)
+        except AirflowException as failure:
+            process = getattr(self.subprocess_hook, "sub_process", None)
+            code = getattr(process, "returncode", None)
+            if code in self.no_retry_exit_codes and not isinstance(failure, AirflowFailException):
+                raise AirflowFailException(
+                    f"jsm refused with exit code {code} (not retried: the same command fails the same way "
+                    f"until the arguments, settings or lakehouse change)") from failure
+            raise
 
 
 def last_jsm_error(stderr_file: str) -> str:

@@ -13,6 +13,8 @@ Modes (param `mode`):
   If it fails between its two commits, running it again converges (the pipeline refuses to go on until then).
 - `full_refresh_gold`: refine what is pending (as catch_up), then `--stage aggregate --full-refresh`
   recomputes every gold table from the whole of silver and overwrites each in one commit.
+A refusal (jsm exit 4: nothing written, e.g. a version bronze does not have) or a bad parameter (exit 2)
+fails its task at once, without retries; other failures are retried with backoff.
 Pause pedidos_pipeline while a rebuild runs: a concurrent refine commit makes the rebuild's commit conflict.
 """
 
@@ -23,11 +25,10 @@ import sys
 from datetime import timedelta
 
 import pendulum
-from airflow.providers.standard.operators.bash import BashOperator
 from airflow.sdk import DAG, Param
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # jsm_common beside this file, wherever deployed
-from jsm_common import default_args, jsm_bash  # noqa: E402
+from jsm_common import QUALITY_GATE_NOT_RETRIED_EXIT_CODES, JsmBashOperator, default_args, jsm_bash  # noqa: E402
 
 with DAG(
     dag_id="pedidos_backfill",
@@ -51,7 +52,7 @@ with DAG(
 ) as dag:
     dag.doc_md = __doc__
 
-    plan = BashOperator(
+    plan = JsmBashOperator(
         task_id="plan",
         bash_command=(
             'MODE="{{ params.mode }}"\n'
@@ -62,33 +63,32 @@ with DAG(
             ' gold table from the whole of silver";;\n'
             '  rebuild_from_bronze_version)\n'
             '    if [ -z "$V" ]; then echo "mode rebuild_from_bronze_version needs the param bronze_version'
-            ' (see jsm table history bronze/pedidos)" >&2; exit 1; fi\n'
+            ' (see jsm table history bronze/pedidos)" >&2; exit 2; fi\n'
             '    echo "mode rebuild_from_bronze_version: replace silver and quarantine with bronze as of version'
             ' $V, then recompute every gold table";;\n'
-            '  *) echo "unknown mode $MODE" >&2; exit 1;;\n'
+            '  *) echo "unknown mode $MODE" >&2; exit 2;;\n'
             'esac\n'
         ),
-        retries=0,
-        execution_timeout=timedelta(minutes=1),
+        execution_timeout=timedelta(minutes=1),  # exit 2 (a missing or unknown parameter) is not retried
     )
-    refine = BashOperator(
+    refine = JsmBashOperator(
         task_id="refine",
         bash_command=jsm_bash('run $CFG --bootstrap "$BOOT" --topic "$TOPIC" --lakehouse "$LAKE" '
                               '--stage refine --available-now'
                               "{% if params.mode == 'rebuild_from_bronze_version' %}"
                               ' --from-bronze-version {{ params.bronze_version }}{% endif %}'),
     )
-    aggregate = BashOperator(
+    aggregate = JsmBashOperator(
         task_id="aggregate",
         bash_command=jsm_bash('run $CFG --bootstrap "$BOOT" --topic "$TOPIC" --lakehouse "$LAKE" '
                               '--stage aggregate --available-now'
                               "{% if params.mode != 'catch_up' %} --full-refresh{% endif %}"),
     )
-    quality_gate = BashOperator(
+    quality_gate = JsmBashOperator(
         task_id="quality_gate",
         bash_command=jsm_bash('quality report --lakehouse "$LAKE" --min-pass-rate '
                               + '"{{ var.value.get(\'jsm_min_pass_rate\', \'0.99\') }}"'),
-        retries=0,
+        no_retry_exit_codes=QUALITY_GATE_NOT_RETRIED_EXIT_CODES,  # below the threshold: fail at once
         execution_timeout=timedelta(minutes=10),
     )
     plan >> refine >> aggregate >> quality_gate

@@ -13,11 +13,10 @@ import sys
 from datetime import timedelta
 
 import pendulum
-from airflow.providers.standard.operators.bash import BashOperator
 from airflow.sdk import DAG, TaskGroup
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # jsm_common beside this file, wherever deployed
-from jsm_common import default_args, jsm_bash  # noqa: E402
+from jsm_common import JsmBashOperator, default_args, jsm_bash  # noqa: E402
 
 #: Every table of the lakehouse, in dependency order (a table after the ones it is computed from).
 TABLES = [
@@ -51,16 +50,16 @@ with DAG(
     previous = None
     for table in TABLES:
         with TaskGroup(group_id=table.replace("/", "__")) as group:
-            optimize = BashOperator(
+            optimize = JsmBashOperator(
                 task_id="optimize",
                 bash_command=jsm_bash(f'table optimize {table} --lakehouse "$LAKE"', skip_missing_table=table),
                 trigger_rule="none_failed",
             )
-            checkpoint = BashOperator(
+            checkpoint = JsmBashOperator(
                 task_id="checkpoint",
                 bash_command=jsm_bash(f'table checkpoint {table} --lakehouse "$LAKE"', skip_missing_table=table),
             )
-            vacuum = BashOperator(
+            vacuum = JsmBashOperator(
                 task_id="vacuum",
                 bash_command=jsm_bash(f'table vacuum {table} --lakehouse "$LAKE" ${{RH:+--retain-hours $RH}} $FORCE',
                                       skip_missing_table=table, pre=VACUUM_PRE),
@@ -70,13 +69,13 @@ with DAG(
             previous >> group
         previous = group
 
-    dlq_report = BashOperator(
+    dlq_report = JsmBashOperator(
         task_id="dlq_report",
         bash_command=jsm_bash('dlq list $CFG --bootstrap "$BOOT" --topic "$TOPIC" --lakehouse "$LAKE"'),
         execution_timeout=timedelta(minutes=15),
         trigger_rule="none_failed",
     )
-    dlq_replay = BashOperator(
+    dlq_replay = JsmBashOperator(
         task_id="dlq_replay",
         bash_command=jsm_bash(
             'dlq replay $CFG --bootstrap "$BOOT" --topic "$TOPIC" --lakehouse "$LAKE" --reason "$REASON"',

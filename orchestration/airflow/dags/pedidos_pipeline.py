@@ -12,11 +12,10 @@ import sys
 from datetime import timedelta
 
 import pendulum
-from airflow.providers.standard.operators.bash import BashOperator
 from airflow.sdk import DAG, Asset, task
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # jsm_common beside this file, wherever deployed
-from jsm_common import default_args, jsm_bash, log  # noqa: E402
+from jsm_common import QUALITY_GATE_NOT_RETRIED_EXIT_CODES, JsmBashOperator, default_args, jsm_bash, log  # noqa: E402
 
 GOLD_TABLES = ["daily_sales", "product_performance", "country_summary", "customer_rfm", "monthly_kpis"]
 
@@ -72,19 +71,21 @@ with DAG(
 
     stages = []
     for stage in ("ingest", "refine", "aggregate"):
-        stages.append(BashOperator(
+        stages.append(JsmBashOperator(
             task_id=stage,
             bash_command=jsm_bash(f'run $CFG --bootstrap "$BOOT" --topic "$TOPIC" --lakehouse "$LAKE" '
                                   f'--stage {stage} --available-now'),
             execution_timeout=timedelta(hours=1),
         ))
 
-    quality_gate = BashOperator(
+    quality_gate = JsmBashOperator(
         task_id="quality_gate",
         bash_command=jsm_bash('quality report --lakehouse "$LAKE" --since 1d --min-pass-rate '
                               + '"{{ var.value.get(\'jsm_min_pass_rate\', \'0.99\') }}"'),
         execution_timeout=timedelta(minutes=10),
-        retries=0,  # a data-quality failure is not transient: fail the run loudly at once
+        # A pass rate below the threshold (exit 3) is not transient: fail the run loudly at once. A failure to
+        # read the lakehouse (exit 1) is retried like any other.
+        no_retry_exit_codes=QUALITY_GATE_NOT_RETRIED_EXIT_CODES,
         outlets=GOLD_ASSETS,
     )
 

@@ -1,0 +1,28 @@
+#include "cli/exit_code.h"
+
+namespace jsm::cli {
+
+int ExitCodeFor(const Error& error) {
+  switch (error.code()) {
+    case ErrorCode::kInvalidArgument:
+    case ErrorCode::kUnsupported:
+      return kExitRefused;
+    // Not refusals: kNotFound (a topic being created, a file a concurrent OPTIMIZE/VACUUM
+    // removed while it was read), kCorruption (a truncated read from an object store decodes
+    // as corruption), kDataLoss (the caller decides how to resume), kInternal (a fatal Kafka
+    // client handle: a new process makes a new handle), and the transient ones.
+    case ErrorCode::kNotFound:
+    case ErrorCode::kAlreadyExists:
+    case ErrorCode::kIoError:
+    case ErrorCode::kCorruption:
+    case ErrorCode::kConflict:
+    case ErrorCode::kUnavailable:
+    case ErrorCode::kDataLoss:
+    case ErrorCode::kTimeout:
+    case ErrorCode::kInternal:
+      return kExitError;
+  }
+  return kExitError;
+}
+
+}  // namespace jsm::cli

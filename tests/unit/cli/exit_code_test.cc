@@ -1,0 +1,29 @@
+#include "cli/exit_code.h"
+
+#include <gtest/gtest.h>
+
+namespace jsm::cli {
+namespace {
+
+int For(ErrorCode code) { return ExitCodeFor(Error(code, "x")); }
+
+TEST(ExitCode, DeterministicRefusalsExitWithFour) {
+  EXPECT_EQ(kExitRefused, 4);
+  EXPECT_EQ(For(ErrorCode::kInvalidArgument), kExitRefused);
+  EXPECT_EQ(For(ErrorCode::kUnsupported), kExitRefused);
+}
+
+TEST(ExitCode, ErrorsARetryMayFixExitWithOne) {
+  for (ErrorCode code : {ErrorCode::kNotFound, ErrorCode::kAlreadyExists, ErrorCode::kIoError, ErrorCode::kCorruption,
+                         ErrorCode::kConflict, ErrorCode::kUnavailable, ErrorCode::kDataLoss, ErrorCode::kTimeout,
+                         ErrorCode::kInternal}) {
+    EXPECT_EQ(For(code), kExitError) << ErrorCodeName(code);
+  }
+}
+
+TEST(ExitCode, RefusalCodeDiffersFromTheOtherExitCodes) {
+  for (int other : {kExitOk, kExitError, kExitUsage, kExitUnbalanced}) EXPECT_NE(other, kExitRefused);
+}
+
+}  // namespace
+}  // namespace jsm::cli
