@@ -162,7 +162,7 @@ def backfill(emulator, bootstrap, lake, topic, first, rest, config, env):
     silver_version = open_table(emulator, lake, "silver/pedidos").version()
     refused = run_jsm("run", "--config", config, *common, "--stage", "refine", "--from-bronze-version", 10**6,
                       "--available-now", check=False, env=env)
-    assert refused.returncode == 1 and "has versions 0 to" in refused.stderr, refused.stdout + refused.stderr
+    assert refused.returncode == 4 and "has versions 0 to" in refused.stderr, refused.stdout + refused.stderr
     assert open_table(emulator, lake, "silver/pedidos").version() == silver_version
     rebuilt = run_jsm("run", "--config", config, *common, "--from-bronze-version", v, "--available-now", env=env)
     assert f"rebuilt from bronze version {v}" in rebuilt.stdout
