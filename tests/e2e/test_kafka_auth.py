@@ -13,18 +13,16 @@ SCRAM is not tested: Kafka 4.4 accepts the Java client's SCRAM-SHA-256 logins bu
 refused librdkafka 2.0.2's for the right password (docs/kafka.md).
 """
 
-import collections
 import itertools
 import os
 import secrets
 import time
 
-import deltalake
 import pytest
 
 from conftest import DATA_CSV, run_jsm
-from e2e import order_reference
 from e2e.kafka_fixture import start_real_kafka
+from e2e.lakehouse_checks import assert_ingested_once_and_refined_exactly
 from e2e.test_real_kafka import write_synthetic_csv
 
 USER = "jsm"
@@ -100,13 +98,7 @@ def test_sasl_credentials_from_the_environment_run_end_to_end(sasl_kafka, tmp_pa
     assert f"delivered {SLICE_LINES} events" in produced.stdout, produced.stdout
     jsm("run", "--config", config, "--available-now", "--lakehouse", lakehouse, timeout=900)
 
-    bronze = deltalake.DeltaTable(str(lakehouse / "bronze" / "pedidos")).to_pyarrow_table()
-    assert bronze.num_rows == SLICE_LINES
-    coords = set(zip(bronze["partition"].to_pylist(), bronze["offset"].to_pylist()))
-    assert len(coords) == SLICE_LINES, "a message was ingested twice"
-    silver = deltalake.DeltaTable(str(lakehouse / "silver" / "pedidos")).to_pyarrow_table()
-    assert collections.Counter(order_reference.silver_rows(silver)[0]) == \
-        collections.Counter(order_reference.distinct_rows(csv_path))
+    assert_ingested_once_and_refined_exactly(lakehouse, csv_path, SLICE_LINES)
 
     # The secret was used (the broker accepted it) but never written anywhere we can see.
     everything = "\n".join(outputs)

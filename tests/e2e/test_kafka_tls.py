@@ -12,19 +12,17 @@ throwaway CA that deploy/kafka/tls.sh makes when the broker starts):
   nothing to the lakehouse.
 """
 
-import collections
 import os
 import re
 import secrets
 import subprocess
 import time
 
-import deltalake
 import pytest
 
 from conftest import run_jsm
-from e2e import order_reference
 from e2e.kafka_fixture import DEPLOY, start_real_kafka
+from e2e.lakehouse_checks import assert_ingested_once_and_refined_exactly
 from e2e.test_kafka_auth import files_under, order_slice
 
 USER = "jsm"
@@ -102,13 +100,7 @@ def test_tls_with_the_right_ca_runs_end_to_end_exactly_once(tls_kafka, tmp_path,
     jsm("run", "--config", config, "--available-now", "--lakehouse", lakehouse, timeout=900)
     print(f"{protocol}: {lines} orders ensured, produced and run in {time.monotonic() - started:.1f} s")
 
-    bronze = deltalake.DeltaTable(str(lakehouse / "bronze" / "pedidos")).to_pyarrow_table()
-    assert bronze.num_rows == lines
-    coords = set(zip(bronze["partition"].to_pylist(), bronze["offset"].to_pylist()))
-    assert len(coords) == lines, "a message was ingested twice"
-    silver = deltalake.DeltaTable(str(lakehouse / "silver" / "pedidos")).to_pyarrow_table()
-    assert collections.Counter(order_reference.silver_rows(silver)[0]) == \
-        collections.Counter(order_reference.distinct_rows(csv_path))
+    assert_ingested_once_and_refined_exactly(lakehouse, csv_path, lines)
 
     # Every broker connection librdkafka logged (it logs some, e.g. idle disconnects,
     # not always) was a TLS one; the SASL password never shows. (That the listener
