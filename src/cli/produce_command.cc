@@ -13,7 +13,7 @@ namespace {
 struct ProduceArgs {
   std::string config;
   std::string bootstrap;
-  std::string topic = "pedidos";
+  std::string topic;  ///< empty = the config's [kafka] topic, else pedidos
   std::string compression = "lz4";
   InputOptions input;
   double rate = 0;
@@ -21,16 +21,19 @@ struct ProduceArgs {
 };
 
 int Produce(ProduceArgs& args) {
-  if (args.bootstrap == "embedded") {
-    PrintError("`jsm produce` needs a broker that outlives it: start `jsm broker` and pass its --bootstrap");
-    return kExitUsage;
-  }
   auto source = args.input.Open();
   if (!source) return kExitUsage;
-  // [kafka.properties] of --config (SASL/SSL, "${VAR}" secrets) apply; --bootstrap wins over [kafka] bootstrap.
+  // --bootstrap and --topic win over the config's [kafka] bootstrap and topic; its
+  // [kafka.properties] (SASL/SSL, "${VAR}" secrets) apply.
   std::optional<pipeline::PipelineOptions> loaded = LoadOptions(args.config, "", args.bootstrap, args.topic);
   if (!loaded) return kExitUsage;
-  const kafka::ClientConfig client{args.bootstrap, loaded->kafka_properties};
+  if (loaded->bootstrap == "embedded") {
+    PrintError("`jsm produce` needs a broker that outlives it: give --bootstrap HOST:PORT (e.g. of `jsm broker`) "
+               "or a --config whose [kafka] bootstrap names one");
+    return kExitUsage;
+  }
+  const std::string& topic = loaded->topic;
+  const kafka::ClientConfig client{loaded->bootstrap, loaded->kafka_properties};
   // Fails fast on wrong credentials, and within --connect-timeout on unreachable brokers.
   if (auto reachable = kafka::ProbeBrokers(client, args.connect_timeout_s * 1000); !reachable) {
     PrintError(reachable.error().ToString());
@@ -48,7 +51,7 @@ int Produce(ProduceArgs& args) {
     std::fflush(stdout);
   };
   const double started = MonotonicSeconds();
-  auto delivered = pipeline::FeedOrders(source.get(), producer->get(), args.topic, feed,
+  auto delivered = pipeline::FeedOrders(source.get(), producer->get(), topic, feed,
                                          [] { return StopRequested().load(); });
   if (!delivered) {
     PrintError(delivered.error().ToString());
@@ -56,7 +59,7 @@ int Produce(ProduceArgs& args) {
   }
   const double seconds = MonotonicSeconds() - started;
   std::printf("delivered %lld events to %s in %.2f s (%.0f events/s)\n", static_cast<long long>(*delivered),
-              args.topic.c_str(), seconds, static_cast<double>(*delivered) / (seconds > 0 ? seconds : 1));
+              topic.c_str(), seconds, static_cast<double>(*delivered) / (seconds > 0 ? seconds : 1));
   return kExitOk;
 }
 
@@ -67,11 +70,12 @@ std::function<int()> RegisterProduceCommand(CLI::App* app) {
   CLI::App* command = app->add_subcommand(
       "produce", "Produce order events (from a CSV file or synthetic) to a Kafka topic, keyed by TransactionNo.");
   command->add_option("--config", args->config,
-                      "TOML settings file: its [kafka.properties] (SASL/SSL, \"${VAR}\" secrets) apply")
+                      "TOML settings file: its [kafka] bootstrap and topic (unless given as flags) and its "
+                      "[kafka.properties] (SASL/SSL, \"${VAR}\" secrets) apply")
       ->check(CLI::ExistingFile);
-  command->add_option("--bootstrap", args->bootstrap, "HOST:PORT,... of the brokers (e.g. from `jsm broker`)")
-      ->required();
-  command->add_option("--topic", args->topic, "topic")->capture_default_str();
+  command->add_option("--bootstrap", args->bootstrap,
+                      "HOST:PORT,... of the brokers (e.g. from `jsm broker`); needed unless --config names them");
+  command->add_option("--topic", args->topic, "topic (default: the config's [kafka] topic, else pedidos)");
   command->add_option("--compression", args->compression, "none, gzip, snappy, lz4 or zstd")
       ->check(CLI::IsMember({"none", "gzip", "snappy", "lz4", "zstd"}))
       ->capture_default_str();

@@ -1,7 +1,6 @@
 #include "pipeline/pipeline_runner.h"
 
 #include <algorithm>
-#include <mutex>
 #include <thread>
 #include <vector>
 

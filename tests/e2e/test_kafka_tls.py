@@ -95,7 +95,8 @@ def test_tls_with_the_right_ca_runs_end_to_end_exactly_once(tls_kafka, tmp_path,
     started = time.monotonic()
     jsm("topics", "ensure", "--config", config, "--bootstrap", bootstrap, "--topic", topic, "--partitions", 3,
         timeout=120)
-    produced = jsm("produce", "--config", config, "--bootstrap", bootstrap, "--topic", topic, "--input", csv_path)
+    # The broker and topic come from the config's [kafka] section alone.
+    produced = jsm("produce", "--config", config, "--input", csv_path)
     assert f"delivered {lines} events" in produced.stdout, produced.stdout
     jsm("run", "--config", config, "--available-now", "--lakehouse", lakehouse, timeout=900)
     print(f"{protocol}: {lines} orders ensured, produced and run in {time.monotonic() - started:.1f} s")
