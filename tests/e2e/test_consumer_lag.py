@@ -36,16 +36,22 @@ def lag_state(server, topic):
     return samples(text, "jsm_kafka_up").get(""), lag, text
 
 
+def serve_unconsumed_topic(bootstrap, topic, partitions, events, lakehouse):
+    """`events` synthetic orders produced to a new `topic` of `partitions` partitions and nothing
+    ingested: a `jsm serve` of the empty `lakehouse` (created here) reporting that topic's lag."""
+    run_jsm("--log-level", "warn", "topics", "ensure", "--bootstrap", bootstrap, "--topic", topic,
+            "--partitions", partitions, timeout=120)
+    run_jsm("--log-level", "warn", "produce", "--bootstrap", bootstrap, "--topic", topic,
+            "--synthetic", events, timeout=300)
+    lakehouse.mkdir()
+    return Server(lakehouse, extra=("--bootstrap", bootstrap, "--topic", topic))
+
+
 @pytest.fixture(scope="module")
 def lag_setup(real_kafka, tmp_path_factory):
     topic = "lag-e2e"
-    run_jsm("--log-level", "warn", "topics", "ensure", "--bootstrap", real_kafka.bootstrap, "--topic", topic,
-            "--partitions", 3, timeout=120)
-    run_jsm("--log-level", "warn", "produce", "--bootstrap", real_kafka.bootstrap, "--topic", topic,
-            "--synthetic", EVENTS, timeout=300)
     lakehouse = tmp_path_factory.mktemp("lag") / "lakehouse"
-    lakehouse.mkdir()
-    server = Server(lakehouse, extra=("--bootstrap", real_kafka.bootstrap, "--topic", topic))
+    server = serve_unconsumed_topic(real_kafka.bootstrap, topic, 3, EVENTS, lakehouse)
     yield {"server": server, "topic": topic, "lakehouse": lakehouse, "bootstrap": real_kafka.bootstrap}
     server.stop()
 

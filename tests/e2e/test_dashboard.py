@@ -18,8 +18,7 @@ import deltalake
 import pytest
 
 from conftest import JSM, ROOT, run_jsm
-from e2e.test_consumer_lag import samples
-from e2e.test_serve import Server
+from e2e.test_consumer_lag import samples, serve_unconsumed_topic
 
 BROWSER_DIR = ROOT / "tests" / "browser"
 DRIVER = BROWSER_DIR / "dashboard_driver.mjs"
@@ -198,13 +197,8 @@ def test_dashboard_shows_the_consumer_lag_metrics_report(real_kafka, tmp_path):
     total lag as /metrics (the produced count), per partition; after `jsm run
     --available-now` both say 0, and the commit conflicts equal /metrics' sum."""
     topic, events = "lag-dashboard", 2000
-    run_jsm("--log-level", "warn", "topics", "ensure", "--bootstrap", real_kafka.bootstrap, "--topic", topic,
-            "--partitions", 2, timeout=120)
-    run_jsm("--log-level", "warn", "produce", "--bootstrap", real_kafka.bootstrap, "--topic", topic,
-            "--synthetic", events, timeout=300)
     lakehouse = tmp_path / "lakehouse"
-    lakehouse.mkdir()
-    server = Server(lakehouse, extra=("--bootstrap", real_kafka.bootstrap, "--topic", topic))
+    server = serve_unconsumed_topic(real_kafka.bootstrap, topic, 2, events, lakehouse)
     driver = None
     try:
         driver = subprocess.Popen(["node", str(DRIVER), server.url + "/?interval=1", CHROMIUM], cwd=BROWSER_DIR,

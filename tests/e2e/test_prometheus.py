@@ -12,6 +12,7 @@ import urllib.request
 import pytest
 
 from conftest import ROOT, run_jsm, wait_for
+from e2e.test_consumer_lag import serve_unconsumed_topic
 from e2e.test_serve import Server
 
 PROMETHEUS = shutil.which("prometheus")
@@ -103,13 +104,8 @@ def test_prometheus_finds_consumer_lag(real_kafka, tmp_path):
     """`jsm serve --bootstrap` against a real broker: Prometheus scrapes jsm_consumer_lag,
     and its sum is the number of events produced (nothing ingested)."""
     topic, events = "lag-prometheus", 500
-    run_jsm("--log-level", "warn", "topics", "ensure", "--bootstrap", real_kafka.bootstrap, "--topic", topic,
-            "--partitions", 2, timeout=120)
-    run_jsm("--log-level", "warn", "produce", "--bootstrap", real_kafka.bootstrap, "--topic", topic,
-            "--synthetic", events, timeout=300)
     lakehouse = tmp_path / "lakehouse"
-    lakehouse.mkdir()
-    server = Server(lakehouse, extra=("--bootstrap", real_kafka.bootstrap, "--topic", topic))
+    server = serve_unconsumed_topic(real_kafka.bootstrap, topic, 2, events, lakehouse)
     config = tmp_path / "prometheus.yml"
     config.write_text((ROOT / "deploy/prometheus/prometheus.yml").read_text()
                       .replace("scrape_interval: 15s", "scrape_interval: 1s")
