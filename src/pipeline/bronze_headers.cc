@@ -2,33 +2,10 @@
 
 #include <simdjson.h>
 
+#include "delta/json_writer.h"
 #include "storage/base64.h"
 
 namespace jsm::pipeline {
-namespace {
-
-constexpr char kHex[] = "0123456789abcdef";
-
-/// Appends `text` (valid UTF-8) as a JSON string.
-void AppendJsonString(std::string_view text, std::string* out) {
-  out->push_back('"');
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out->push_back('\\');
-      out->push_back(c);
-    } else if (byte < 0x20) {
-      out->append("\\u00");
-      out->push_back(kHex[byte >> 4]);
-      out->push_back(kHex[byte & 0xf]);
-    } else {
-      out->push_back(c);
-    }
-  }
-  out->push_back('"');
-}
-
-}  // namespace
 
 void AppendHeadersJson(const std::vector<kafka::HeaderView>& headers, std::string* out) {
   out->push_back('[');
@@ -38,21 +15,21 @@ void AppendHeadersJson(const std::vector<kafka::HeaderView>& headers, std::strin
     first = false;
     if (simdjson::validate_utf8(header.name.data(), header.name.size())) {
       out->append(R"({"key":)");
-      AppendJsonString(header.name, out);
+      delta::AppendJsonString(header.name, out);
     } else {
       // Kafka header names are strings, but librdkafka lets a client send any bytes.
       out->append(R"({"key_base64":)");
-      AppendJsonString(storage::Base64Encode(header.name), out);
+      delta::AppendJsonString(storage::Base64Encode(header.name), out);
     }
     if (!header.has_value) {
       out->append(R"(,"value":null})");
     } else if (simdjson::validate_utf8(header.value.data(), header.value.size())) {
       out->append(R"(,"value":)");
-      AppendJsonString(header.value, out);
+      delta::AppendJsonString(header.value, out);
       out->push_back('}');
     } else {
       out->append(R"(,"value_base64":)");
-      AppendJsonString(storage::Base64Encode(header.value), out);
+      delta::AppendJsonString(storage::Base64Encode(header.value), out);
       out->push_back('}');
     }
   }
