@@ -381,4 +381,14 @@ std::optional<Protocol> FindProtocol(std::string_view text) {
   return found;
 }
 
+RemoveFile RemovalOf(const AddFile& add, int64_t deletion_timestamp_ms, bool data_change) {
+  RemoveFile remove;
+  remove.path = add.path;
+  remove.deletion_timestamp = deletion_timestamp_ms;
+  remove.data_change = data_change;
+  remove.partition_values = add.partition_values;
+  remove.size = add.size;
+  return remove;
+}
+
 }  // namespace jsm::delta

@@ -54,6 +54,11 @@ struct RemoveFile {
   int64_t size = 0;
 };
 
+/// The remove action that takes `add`'s file out of the table at `deletion_timestamp_ms`
+/// (its path, size and partition values); `data_change` false for a rearrangement
+/// such as OPTIMIZE.
+RemoveFile RemovalOf(const AddFile& add, int64_t deletion_timestamp_ms, bool data_change = true);
+
 /// `txn`: how far an application (a stage) has got, committed atomically with its data.
 struct Txn {
   std::string app_id;

@@ -54,13 +54,7 @@ Result<OptimizeMetrics> Optimize(DeltaTable* table, const OptimizeOptions& optio
         } else {
           merged.Append(batch);
         }
-        RemoveFile remove;
-        remove.path = file->path;
-        remove.deletion_timestamp = now;
-        remove.data_change = false;
-        remove.partition_values = file->partition_values;
-        remove.size = file->size;
-        actions.emplace_back(std::move(remove));
+        actions.emplace_back(RemovalOf(*file, now, /*data_change=*/false));
         ++metrics.files_removed;
         metrics.bytes_removed += file->size;
       }

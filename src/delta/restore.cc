@@ -49,15 +49,9 @@ Result<RestoreMetrics> Restore(DeltaTable* table, int64_t version) {
   }
   for (const auto& [path, add] : now.files) {
     if (then.files.contains(path)) continue;
-    RemoveFile remove;
-    remove.path = path;
-    remove.deletion_timestamp = now_ms;
-    remove.data_change = true;
-    remove.partition_values = add.partition_values;
-    remove.size = add.size;
     metrics.bytes_removed += add.size;
     ++metrics.files_removed;
-    actions.emplace_back(std::move(remove));
+    actions.emplace_back(RemovalOf(add, now_ms));
   }
   CommitInfo info;
   info.operation = "RESTORE";

@@ -52,13 +52,7 @@ Result<RewriteMetrics> DeleteRows(DeltaTable* table, const RowMatcher& matcher, 
     metrics.rows_copied += static_cast<int64_t>(doomed.size()) - deleted;
     metrics.removed.push_back(RemovedFile{path, add.size, deleted});
     if (options.dry_run) continue;
-    RemoveFile remove;
-    remove.path = path;
-    remove.deletion_timestamp = now;
-    remove.data_change = true;
-    remove.partition_values = add.partition_values;
-    remove.size = add.size;
-    actions.emplace_back(std::move(remove));
+    actions.emplace_back(RemovalOf(add, now));
     if (deleted == static_cast<int64_t>(doomed.size())) continue;  // nothing left of this file
     JSM_ASSIGN_OR_RETURN(RecordBatch rows, table->ReadDataFile(path, data_columns));
     if (rows.num_rows() != doomed.size()) {

@@ -63,12 +63,7 @@ Status AggregateStage::RewriteGoldTable(delta::DeltaTable* table, const Schema& 
     actions.push_back(std::move(metadata));
   }
   for (const auto& [path, add] : table->snapshot().files) {
-    delta::RemoveFile remove;
-    remove.path = path;
-    remove.deletion_timestamp = now;
-    remove.size = add.size;
-    remove.partition_values = add.partition_values;
-    actions.push_back(std::move(remove));
+    actions.push_back(delta::RemovalOf(add, now));
   }
   // Gold tables are unpartitioned; the file has the new schema, which this very commit installs.
   const bool new_schema = table->schema() != schema;

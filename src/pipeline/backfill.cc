@@ -94,13 +94,7 @@ std::vector<delta::Action> OverwriteActions(const delta::Snapshot& snapshot, std
   std::vector<delta::Action> actions;
   actions.reserve(snapshot.files.size() + adds.size() + extra.size());
   for (const auto& [path, add] : snapshot.files) {
-    delta::RemoveFile remove;
-    remove.path = path;
-    remove.deletion_timestamp = now_ms;
-    remove.data_change = true;
-    remove.size = add.size;
-    remove.partition_values = add.partition_values;
-    actions.emplace_back(std::move(remove));
+    actions.emplace_back(delta::RemovalOf(add, now_ms));
   }
   for (delta::AddFile& add : adds) {
     add.data_change = true;
