@@ -41,6 +41,7 @@ std::vector<Header> DeadLetterHeaders(const DeadLetter& letter, std::string_view
     if (!letter.replayed_at.empty()) headers.push_back({"dlq.replayed_at", std::string(letter.replayed_at)});
     if (!letter.previous_reason.empty()) headers.push_back({"dlq.previous_reason", std::string(letter.previous_reason)});
   }
+  if (!letter.lineage_ignored.empty()) headers.push_back({"dlq.lineage_ignored", std::string(letter.lineage_ignored)});
   return headers;
 }
 
@@ -48,8 +49,9 @@ std::vector<Header> DeadLetterHeaders(const DeadLetter& letter, std::string_view
   return DeadLetterHeaders(letter, pipeline_version, NowMillis());
 }
 
-DeadLetterWriter::DeadLetterWriter(Producer* producer, std::string pipeline_version, BackoffPolicy retry)
-    : producer_(producer), pipeline_version_(std::move(pipeline_version)), retry_(retry) {
+DeadLetterWriter::DeadLetterWriter(Producer* producer, std::string dlq_topic, std::string pipeline_version,
+                                   BackoffPolicy retry)
+    : producer_(producer), topic_(std::move(dlq_topic)), pipeline_version_(std::move(pipeline_version)), retry_(retry) {
   producer_->SetDeliveryListener([this](uint64_t id, const Error* error) { OnDelivery(id, error); });
 }
 
@@ -84,7 +86,7 @@ Status DeadLetterWriter::ProduceTracked(const Source& source, Tracked* tracked) 
   // whose listener (OnDelivery) takes mutex_. The bytes are only written by this thread.
   const std::string_view key(tracked->key);
   Status status =
-      producer_->ProduceTracked(tracked->topic, tracked->has_key ? &key : nullptr, tracked->value, tracked->headers, id);
+      producer_->ProduceTracked(topic_, tracked->has_key ? &key : nullptr, tracked->value, tracked->headers, id);
   if (!status) {
     std::lock_guard lock(mutex_);
     in_flight_.erase(id);
@@ -100,7 +102,7 @@ Status DeadLetterWriter::Send(const DeadLetter& letter) {
   if (letter.original_topic.empty()) {
     return MakeError(ErrorCode::kInvalidArgument, "dead letter without an original topic");
   }
-  Source source{std::string(letter.original_topic),
+  Source source{std::string(letter.source_topic.empty() ? letter.original_topic : letter.source_topic),
                 letter.source_partition >= 0 ? letter.source_partition : letter.original_partition,
                 letter.source_offset >= 0 ? letter.source_offset : letter.original_offset};
   std::map<Source, Tracked>::iterator it;
@@ -116,7 +118,6 @@ Status DeadLetterWriter::Send(const DeadLetter& letter) {
   // The entry is ours until it is produced: OnDelivery only touches entries in flight,
   // and only this thread inserts, produces or forgets (std::map nodes never move).
   Tracked& tracked = it->second;
-  tracked.topic = DeadLetterTopic(letter.original_topic);
   tracked.has_key = letter.has_key;
   tracked.key = letter.has_key ? std::string(letter.key) : std::string();
   tracked.value = std::string(letter.value);

@@ -43,6 +43,12 @@ struct DeadLetter {
   /// that is run again never sends it twice. -1 = use the original coordinates.
   int32_t source_partition = -1;
   int64_t source_offset = -1;
+  /// The topic the failing stage read the event from (bronze's `topic`), for the same
+  /// identity; never lineage. Empty = original_topic.
+  std::string_view source_topic;
+  /// Set when the event carried dlq.* lineage headers that were not believed (unsigned,
+  /// badly signed: kafka::LineageTrustName): sent as `dlq.lineage_ignored`, after the contract headers.
+  std::string_view lineage_ignored;
 };
 
 /// The dlq.* headers of a dead letter, in the contract's order: dlq.reason,
@@ -50,13 +56,15 @@ struct DeadLetter {
 /// dlq.first_failed_at, dlq.failed_at, dlq.attempts, dlq.pipeline_version.
 /// Numbers are decimal text (the original timestamp in ms, -1 if unknown);
 /// the two failure times are ISO-8601 UTC with ms, e.g. 2026-11-24T10:00:00.123Z.
-/// A letter of a replayed event then has dlq.replayed_from, dlq.replayed_at and dlq.previous_reason.
+/// A letter of a replayed event then has dlq.replayed_from, dlq.replayed_at and dlq.previous_reason;
+/// one whose event carried lineage headers that were not believed, dlq.lineage_ignored.
 std::vector<Header> DeadLetterHeaders(const DeadLetter& letter, std::string_view pipeline_version);
 /// Same, with "now" given (failed_at, and first_failed_at when the letter has none).
 std::vector<Header> DeadLetterHeaders(const DeadLetter& letter, std::string_view pipeline_version,
                                       int64_t now_ms);
 
-/// Sends dead letters to `<original_topic>.dlq` through a producer, and follows
+/// Sends dead letters to the configured dead-letter topic (`<source topic>.dlq` of the
+/// pipeline's settings, never a topic named by the event or its headers) through a producer, and follows
 /// each one until the broker acknowledged it: a delivery that fails transiently
 /// (broker unavailable, timeouts) is produced again with capped exponential
 /// backoff, never dropped. A letter stays known (by where its event was read)
@@ -65,13 +73,14 @@ std::vector<Header> DeadLetterHeaders(const DeadLetter& letter, std::string_view
 /// Send, Flush and Forget are called by one thread; delivery reports arrive on the producer's.
 class DeadLetterWriter {
  public:
-  /// `producer` must outlive the writer and serve no other tracked messages.
-  DeadLetterWriter(Producer* producer, std::string pipeline_version, BackoffPolicy retry = {500, 10000, 2.0, 0.25});
+  /// Every letter goes to `dlq_topic`. `producer` must outlive the writer and serve no other tracked messages.
+  DeadLetterWriter(Producer* producer, std::string dlq_topic, std::string pipeline_version,
+                   BackoffPolicy retry = {500, 10000, 2.0, 0.25});
   ~DeadLetterWriter();
   DeadLetterWriter(const DeadLetterWriter&) = delete;
   DeadLetterWriter& operator=(const DeadLetterWriter&) = delete;
 
-  /// Enqueues one dead letter to DeadLetterTopic(original_topic): original key
+  /// Enqueues one dead letter to the writer's topic: original key
   /// (a null key when has_key is false) and value unchanged, dlq.* headers.
   /// Does nothing for a letter of the same event (source coordinates) sent since
   /// the last Forget() that is acknowledged or in flight; one whose delivery failed is sent again.
@@ -87,6 +96,8 @@ class DeadLetterWriter {
   int64_t retries() const { return retries_.load(); }
   /// Letters Send skipped because they were already acknowledged or in flight, so far.
   int64_t skipped() const { return skipped_.load(); }
+  /// The topic every letter goes to.
+  const std::string& topic() const { return topic_; }
 
  private:
   /// Where the event of a letter was read: (topic, partition, offset).
@@ -96,7 +107,6 @@ class DeadLetterWriter {
     uint64_t id = 0;
     State state = State::kInFlight;
     std::optional<Error> error;  ///< kFailed: the delivery error
-    std::string topic;
     bool has_key = true;
     std::string key;
     std::string value;
@@ -107,6 +117,7 @@ class DeadLetterWriter {
   Status ProduceTracked(const Source& source, Tracked* tracked);
 
   Producer* producer_;
+  std::string topic_;
   std::string pipeline_version_;
   BackoffPolicy retry_;
   std::mutex mutex_;

@@ -76,6 +76,23 @@ ReplayLineage ParseReplayLineage(const std::vector<Header>& headers) {
   return lineage;
 }
 
+bool HasDeadLetterHeaders(const std::vector<Header>& headers) {
+  return std::any_of(headers.begin(), headers.end(), [](const Header& h) { return h.name.starts_with("dlq."); });
+}
+
+ReplayLineage TrustedReplayLineage(const std::vector<Header>& headers, const SignedMessage& message,
+                                   const LineageSigner* signer, LineageTrust* trust) {
+  LineageTrust verdict = LineageTrust::kNone;
+  if (signer != nullptr) {
+    verdict = signer->Verify(headers, message);
+  } else if (HasDeadLetterHeaders(headers)) {
+    verdict = FindHeader(headers, kLineageSignatureHeader) != nullptr ? LineageTrust::kBadSignature
+                                                                     : LineageTrust::kUnsigned;
+  }
+  if (trust != nullptr) *trust = verdict;
+  return verdict == LineageTrust::kVerified ? ParseReplayLineage(headers) : ReplayLineage{};
+}
+
 void CarryLineage(const ReplayLineage& lineage, DeadLetter* letter) {
   if (!lineage.is_replay()) return;
   letter->attempts = std::max(letter->attempts, lineage.attempts);

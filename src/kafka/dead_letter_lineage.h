@@ -10,6 +10,7 @@
 
 #include "kafka/dead_letter.h"
 #include "kafka/dead_letter_reader.h"
+#include "kafka/dead_letter_signature.h"
 
 namespace jsm::kafka {
 
@@ -36,7 +37,18 @@ struct ReplayLineage {
 std::vector<Header> ReplayHeaders(const StoredDeadLetter& letter, int attempt, int64_t now_ms);
 
 /// The lineage in a main-topic message's headers (attempts 0 when it was never replayed).
+/// Believes the headers: use TrustedReplayLineage for a message from outside.
 ReplayLineage ParseReplayLineage(const std::vector<Header>& headers);
+
+/// True when some header's name starts with "dlq.".
+bool HasDeadLetterHeaders(const std::vector<Header>& headers);
+
+/// The lineage of `message` (which carries `headers`) when `signer` verifies it
+/// (LineageSigner::Verify), else none (attempts 0): unsigned, badly signed or
+/// ambiguous dlq.* headers are ignored. `signer` null means no key exists yet, so
+/// nothing can have been signed. `*trust` (when given) says which case it was.
+ReplayLineage TrustedReplayLineage(const std::vector<Header>& headers, const SignedMessage& message,
+                                   const LineageSigner* signer, LineageTrust* trust = nullptr);
 
 /// Counts a new failure of a replayed message: the letter's attempts become the
 /// replay's attempt number (the previous letter's + 1), its first failure time and

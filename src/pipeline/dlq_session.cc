@@ -6,6 +6,7 @@
 #include "kafka/dead_letter.h"
 #include "kafka/dead_letter_lineage.h"
 #include "kafka/producer.h"
+#include "pipeline/dlq_signing_key.h"
 
 namespace jsm::pipeline {
 
@@ -15,6 +16,7 @@ Result<std::unique_ptr<DlqSession>> DlqSession::Open(storage::ObjectStore* store
   session->store_ = store;
   session->options_ = options;
   session->dlq_topic_ = kafka::DeadLetterTopic(options.topic);
+  JSM_ASSIGN_OR_RETURN(session->signing_key_, DlqSigningKey::Create(store));
   const kafka::ClientConfig config{options.bootstrap, options.kafka_properties};
   JSM_ASSIGN_OR_RETURN(session->reader_, kafka::DeadLetterReader::Create(config, timeout_ms));
   JSM_ASSIGN_OR_RETURN(session->cluster_id_, session->reader_->ClusterId());
@@ -57,10 +59,20 @@ Result<std::vector<const kafka::StoredDeadLetter*>> DlqSession::Select(const Dlq
         continue;  // the main topic is gone: no lineage to read
       return std::unexpected(headers.error().WithContext("lineage of dead letters from '" + topic + "'"));
     }
+    const kafka::LineageSigner* signer = nullptr;
+    bool signer_loaded = false;
     for (size_t i : indexes) {
       kafka::StoredDeadLetter& letter = letters_[i];
       auto found = headers->find({letter.original_partition, letter.original_offset});
-      if (found != headers->end()) kafka::CarryLineage(kafka::ParseReplayLineage(found->second), &letter);
+      // Believed only when `jsm dlq replay` signed it: the letter holds the message's key and value.
+      if (found != headers->end() && kafka::HasDeadLetterHeaders(found->second)) {
+        if (!signer_loaded) {
+          JSM_ASSIGN_OR_RETURN(signer, signing_key_->ForVerifying());
+          signer_loaded = true;
+        }
+        const kafka::SignedMessage message{topic, letter.has_key, letter.key, letter.has_value, letter.value};
+        kafka::CarryLineage(kafka::TrustedReplayLineage(found->second, message, signer), &letter);
+      }
       lineage_resolved_[i] = true;
     }
   }
@@ -88,9 +100,12 @@ Result<DlqExecution> DlqSession::Execute(const std::vector<DlqDecision>& decisio
         std::unique_ptr<kafka::Producer> producer,
         kafka::Producer::Create(kafka::ClientConfig{options_.bootstrap, options_.kafka_properties},
                                 producer_options));
+    // The lineage is signed over the replayed message, so refine believes it, and only it.
+    JSM_ASSIGN_OR_RETURN(const kafka::LineageSigner* signer, signing_key_->ForSigning());
     for (const DlqDecision& d : decisions) {
       if (d.kind != DlqDecision::Kind::kReplay) continue;
-      const std::vector<kafka::Header> headers = kafka::ReplayHeaders(*d.letter, d.next_attempt, now_ms);
+      std::vector<kafka::Header> headers = kafka::ReplayHeaders(*d.letter, d.next_attempt, now_ms);
+      signer->AddSignature(&headers, kafka::SignedMessage{options_.topic, d.has_key, d.key, true, d.value});
       Status sent = d.has_key ? producer->Produce(options_.topic, d.key, d.value, headers)
                               : producer->ProduceWithoutKey(options_.topic, d.value, headers);
       if (!sent) return std::unexpected(sent.error().WithContext("replaying dead letter " + d.letter->Id()));

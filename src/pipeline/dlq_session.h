@@ -14,6 +14,7 @@
 #include "kafka/dead_letter_reader.h"
 #include "pipeline/dlq_replay_plan.h"
 #include "pipeline/dlq_selection.h"
+#include "pipeline/dlq_signing_key.h"
 #include "pipeline/pipeline_options.h"
 #include "storage/object_store.h"
 
@@ -66,6 +67,7 @@ class DlqSession {
   storage::ObjectStore* store_ = nullptr;
   PipelineOptions options_;
   std::unique_ptr<kafka::DeadLetterReader> reader_;
+  std::unique_ptr<DlqSigningKey> signing_key_;  ///< signs replays, verifies lineage read from the main topic
   std::string cluster_id_;
   std::string dlq_topic_;
   std::vector<kafka::StoredDeadLetter> letters_;

@@ -107,7 +107,8 @@ Result<RunReport> RunPipeline(RunRequest request) {
   if (run_ingest && request.from_bronze_version < 0) JSM_RETURN_IF_ERROR(create_ingest());
   if (run_refine) {
     JSM_ASSIGN_OR_RETURN(dlq_producer, kafka::Producer::Create(client, {options.producer_compression, 5}));
-    dead_letters = std::make_unique<kafka::DeadLetterWriter>(dlq_producer.get(), JSM_VERSION);
+    dead_letters = std::make_unique<kafka::DeadLetterWriter>(dlq_producer.get(), kafka::DeadLetterTopic(options.topic),
+                                                              JSM_VERSION);
     JSM_ASSIGN_OR_RETURN(refine, RefineStage::Create(store.get(), options, dead_letters.get()));
   }
   if (request.from_bronze_version >= 0) {

@@ -33,6 +33,7 @@ Result<std::unique_ptr<RefineStage>> RefineStage::Create(storage::ObjectStore* s
   std::unique_ptr<RefineStage> stage(new RefineStage());
   stage->options_ = options;
   stage->dead_letters_ = dead_letters;
+  JSM_ASSIGN_OR_RETURN(stage->lineage_key_, DlqSigningKey::Create(store));
   JSM_ASSIGN_OR_RETURN(stage->bronze_, OpenBronzeTable(store));
   JSM_ASSIGN_OR_RETURN(stage->silver_, OpenSilverTable(store));
   JSM_ASSIGN_OR_RETURN(stage->quarantine_, delta::DeltaTable::OpenOrCreate(store, kQuarantineTable,
@@ -206,6 +207,7 @@ Status RefineStage::ParseBronzeFile(const RecordBatch& bronze, RefineCounts* cou
   // A bronze version from before the headers column (a rebuild's time travel) has none.
   const Column* headers = bronze.num_columns() > kBronzeHeaders ? &bronze.column(kBronzeHeaders) : nullptr;
   model::NormalizedOrder order;
+  int64_t forged_lineage = 0;  ///< dead letters of this file whose dlq.* headers were not believed (logged once)
   for (size_t row = 0; row < bronze.num_rows(); ++row) {
     ++counts->input_rows;
     if (kafka_timestamps.IsValid(row)) kafka_timestamps_ms_.push_back(kafka_timestamps.IntAt(row) / 1000);
@@ -223,16 +225,30 @@ Status RefineStage::ParseBronzeFile(const RecordBatch& bronze, RefineCounts* cou
       letter.original_partition = static_cast<int32_t>(bronze.column(kBronzePartition).IntAt(row));
       letter.original_offset = bronze.column(kBronzeOffset).IntAt(row);
       letter.original_timestamp_ms = kafka_timestamps.IsNull(row) ? -1 : kafka_timestamps.IntAt(row) / 1000;
+      letter.source_topic = letter.original_topic;
       letter.source_partition = letter.original_partition;
       letter.source_offset = letter.original_offset;
       // A replayed letter that fails again keeps counting: attempts, first failure
-      // and original coordinates come from the replay's headers, kept in bronze.
+      // and original coordinates come from the replay's headers, kept in bronze, but
+      // only when `jsm dlq replay` signed them over this very message; any other dlq.*
+      // headers stay in bronze and the letter is a first failure at the real coordinates.
       kafka::ReplayLineage lineage;
       if (headers != nullptr && headers->IsValid(row)) {
         auto parsed = ParseHeadersJson(headers->StringAt(row));
-        if (parsed) {
-          lineage = kafka::ParseReplayLineage(*parsed);
-        } else {
+        if (parsed && kafka::HasDeadLetterHeaders(*parsed)) {
+          JSM_ASSIGN_OR_RETURN(const kafka::LineageSigner* signer, lineage_key_->ForVerifying());
+          const kafka::SignedMessage message{letter.original_topic, letter.has_key, letter.key, !values.IsNull(row),
+                                             value};
+          kafka::LineageTrust trust = kafka::LineageTrust::kNone;
+          lineage = kafka::TrustedReplayLineage(*parsed, message, signer, &trust);
+          if (trust != kafka::LineageTrust::kVerified) {
+            letter.lineage_ignored = kafka::LineageTrustName(trust);
+            if (forged_lineage++ == 0) {
+              Log().warn(R"("dead-letter lineage headers not signed by jsm dlq replay, ignored","stage":"refine","trust":"{}","partition":{},"offset":{})",
+                         letter.lineage_ignored, letter.original_partition, letter.original_offset);
+            }
+          }
+        } else if (!parsed) {
           Log().warn(R"("bronze headers unreadable, dead-lettered without lineage","stage":"refine","partition":{},"offset":{},"error":{})",
                      letter.original_partition, letter.original_offset, kafka::JsonQuoted(parsed.error().ToString()));
         }
@@ -254,6 +270,10 @@ Status RefineStage::ParseBronzeFile(const RecordBatch& bronze, RefineCounts* cou
       order.customer_no = pseudonymizer_->Pseudonym(order.customer_no);
     }
     AppendCandidate(bronze, row, order);
+  }
+  if (forged_lineage > 1) {
+    Log().warn(R"("dead-letter lineage headers not signed by jsm dlq replay, ignored","stage":"refine","letters":{})",
+               forged_lineage);
   }
   return Status::Ok();
 }

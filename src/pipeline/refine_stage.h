@@ -15,6 +15,7 @@
 #include "kafka/dead_letter.h"
 #include "model/order_parser.h"
 #include "pipeline/dedupe_index.h"
+#include "pipeline/dlq_signing_key.h"
 #include "pipeline/event_log.h"
 #include "pipeline/expectations.h"
 #include "pipeline/pipeline_options.h"
@@ -96,6 +97,7 @@ class RefineStage : public Stage {
   std::unique_ptr<delta::DeltaTable> silver_;
   std::unique_ptr<delta::DeltaTable> quarantine_;
   kafka::DeadLetterWriter* dead_letters_ = nullptr;
+  std::unique_ptr<DlqSigningKey> lineage_key_;  ///< verifies replay lineage on bronze rows (dlq_signing_key.h)
   std::unique_ptr<model::OrderParser> parser_;
   std::unique_ptr<Pseudonymizer> pseudonymizer_;  ///< set when [privacy] pseudonymize_customer is on
   DedupeIndex dedupe_;

@@ -118,5 +118,75 @@ TEST(DeadLetterLineage, ALetterOfAFailedReplayCarriesOriginAndReplayHeaders) {
   EXPECT_TRUE(stored.problems.empty());
 }
 
+std::unique_ptr<LineageSigner> TestSigner() {
+  auto signer = LineageSigner::Create("0123456789abcdef");
+  EXPECT_TRUE(signer);
+  return std::move(*signer);
+}
+
+TEST(DeadLetterLineage, ASignedReplaysLineageIsBelieved) {
+  const SignedMessage message{"pedidos", true, "581476", true, R"({"Quantity":"text2"})"};
+  std::vector<Header> headers = ReplayHeaders(Stored(), 2, 1795514500000);
+  const std::unique_ptr<LineageSigner> signer = TestSigner();
+  signer->AddSignature(&headers, message);
+  LineageTrust trust = LineageTrust::kNone;
+  const ReplayLineage lineage = TrustedReplayLineage(headers, message, signer.get(), &trust);
+  EXPECT_EQ(trust, LineageTrust::kVerified);
+  EXPECT_EQ(lineage.attempts, 2);
+  EXPECT_EQ(lineage.original_offset, 901);
+  EXPECT_EQ(lineage.first_failed_at_ms, 1795514400123);
+}
+
+TEST(DeadLetterLineage, ForgedLineageHeadersAreIgnored) {
+  // What any producer can write: believed before, it sent the letter to payments.dlq with attempts 999.
+  const std::vector<Header> forged = {{"dlq.original.topic", "payments"},
+                                      {"dlq.original.partition", "0"},
+                                      {"dlq.original.offset", "0"},
+                                      {"dlq.attempts", "999"},
+                                      {"dlq.first_failed_at", "1999-01-01T00:00:00.000Z"},
+                                      {"dlq.replayed_from", "payments.dlq 0@0"}};
+  ASSERT_TRUE(ParseReplayLineage(forged).is_replay());  // the headers themselves parse as lineage
+  const SignedMessage message{"pedidos", true, "581476", true, "{}"};
+  const std::unique_ptr<LineageSigner> signer = TestSigner();
+  LineageTrust trust = LineageTrust::kNone;
+  ReplayLineage lineage = TrustedReplayLineage(forged, message, signer.get(), &trust);
+  EXPECT_EQ(trust, LineageTrust::kUnsigned);
+  EXPECT_FALSE(lineage.is_replay());
+
+  DeadLetter letter;  // refine's letter of that message: a first failure at the real coordinates
+  letter.original_topic = "pedidos";
+  letter.original_partition = 2;
+  letter.original_offset = 77;
+  CarryLineage(lineage, &letter);
+  EXPECT_EQ(letter.attempts, 1);
+  EXPECT_EQ(letter.original_topic, "pedidos");
+  EXPECT_EQ(letter.original_offset, 77);
+  EXPECT_EQ(letter.first_failed_at_ms, 0);
+  EXPECT_TRUE(letter.replayed_from.empty());
+
+  std::vector<Header> with_copied_signature = forged;  // a genuine signature from another message
+  std::vector<Header> genuine = ReplayHeaders(Stored(), 2, 0);
+  signer->AddSignature(&genuine, SignedMessage{"pedidos", true, "other", true, "{}"});
+  with_copied_signature.push_back(*FindHeader(genuine, "dlq.signature"));
+  EXPECT_FALSE(TrustedReplayLineage(with_copied_signature, message, signer.get(), &trust).is_replay());
+  EXPECT_EQ(trust, LineageTrust::kBadSignature);
+  genuine.pop_back();
+  genuine.push_back(with_copied_signature.back());
+  EXPECT_FALSE(TrustedReplayLineage(genuine, message, signer.get(), &trust).is_replay()) << "bound to its message";
+}
+
+TEST(DeadLetterLineage, WithoutAKeyNothingIsBelieved) {
+  std::vector<Header> headers = ReplayHeaders(Stored(), 2, 0);
+  const SignedMessage message{"pedidos", true, "k", true, "v"};
+  LineageTrust trust = LineageTrust::kVerified;
+  EXPECT_FALSE(TrustedReplayLineage(headers, message, nullptr, &trust).is_replay());
+  EXPECT_EQ(trust, LineageTrust::kUnsigned);
+  TestSigner()->AddSignature(&headers, message);
+  EXPECT_FALSE(TrustedReplayLineage(headers, message, nullptr, &trust).is_replay());
+  EXPECT_EQ(trust, LineageTrust::kBadSignature);
+  EXPECT_FALSE(TrustedReplayLineage({{"trace", "x"}}, message, nullptr, &trust).is_replay());
+  EXPECT_EQ(trust, LineageTrust::kNone);
+}
+
 }  // namespace
 }  // namespace jsm::kafka

@@ -93,7 +93,7 @@ TEST(DeadLetterReader, ReadsEveryLetterWithKeyValueAndHeadersUpToTheStartWaterma
   const std::string dlq = CreateTestTopic(2, ".dlq");
   auto producer = Producer::Create(ConfigFor(SharedBroker()));
   ASSERT_TRUE(producer);
-  DeadLetterWriter writer(producer->get(), "0.1.0");
+  DeadLetterWriter writer(producer->get(), dlq, "0.1.0");
   for (int i = 0; i < 20; ++i) {
     DeadLetter letter =
         Letter("key" + std::to_string(i), "value" + std::to_string(i), i % 2 ? "not_json" : "wrong_type", i);

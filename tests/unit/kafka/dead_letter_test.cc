@@ -76,7 +76,7 @@ TEST(DeadLetter, RoundTripKeepsKeyValueAndEveryHeader) {
   EmbeddedBroker* broker = &SharedBroker();
   auto producer = Producer::Create(ConfigFor(*broker));
   ASSERT_TRUE(producer);
-  DeadLetterWriter writer(producer->get(), "0.1.0");
+  DeadLetterWriter writer(producer->get(), DeadLetterTopic(topic), "0.1.0");
   DeadLetter keyed = SampleLetter();
   keyed.original_topic = topic;
   DeadLetter keyless = keyed;
@@ -117,7 +117,7 @@ TEST(DeadLetter, RoundTripKeepsKeyValueAndEveryHeader) {
 TEST(DeadLetter, LetterWithoutOriginalTopicIsInvalidArgument) {
   auto producer = Producer::Create(ConfigFor(SharedBroker()));
   ASSERT_TRUE(producer);
-  DeadLetterWriter writer(producer->get(), "0.1.0");
+  DeadLetterWriter writer(producer->get(), "pedidos.dlq", "0.1.0");
   DeadLetter letter = SampleLetter();
   letter.original_topic = "";
   Status status = writer.Send(letter);
@@ -130,7 +130,7 @@ TEST(DeadLetter, ALetterSentAgainBeforeForgetIsSentOnce) {
   ASSERT_EQ(CreateTestTopic(1, ".dlq"), DeadLetterTopic(topic));
   auto producer = Producer::Create(ConfigFor(SharedBroker()));
   ASSERT_TRUE(producer);
-  DeadLetterWriter writer(producer->get(), "0.1.0");
+  DeadLetterWriter writer(producer->get(), DeadLetterTopic(topic), "0.1.0");
   DeadLetter letter = SampleLetter();
   letter.original_topic = topic;
   ASSERT_TRUE(writer.Send(letter));
@@ -157,7 +157,7 @@ TEST(DeadLetter, FailedDeliveriesAreProducedAgainAndStayTrackedWhileTheBrokerIsG
   // Deliveries time out after 300 ms: with the broker gone they fail, and the writer must retry them.
   auto producer = Producer::Create(ConfigFor(*broker, {{"message.timeout.ms", "300"}}));
   ASSERT_TRUE(producer);
-  DeadLetterWriter writer(producer->get(), "0.1.0", {50, 200, 2.0, 0.0});
+  DeadLetterWriter writer(producer->get(), "orders.dlq", "0.1.0", {50, 200, 2.0, 0.0});
   DeadLetter first = SampleLetter();
   first.original_topic = "orders";
   ASSERT_TRUE(writer.Send(first));
@@ -182,7 +182,7 @@ TEST(DeadLetter, APermanentDeliveryFailureIsReturnedNotRetried) {
   // A letter larger than message.max.bytes can never be delivered.
   auto producer = Producer::Create(ConfigFor(*broker, {{"message.max.bytes", "1000"}}));
   ASSERT_TRUE(producer);
-  DeadLetterWriter writer(producer->get(), "0.1.0", {50, 200, 2.0, 0.0});
+  DeadLetterWriter writer(producer->get(), "orders.dlq", "0.1.0", {50, 200, 2.0, 0.0});
   DeadLetter letter = SampleLetter();
   letter.original_topic = "orders";
   const std::string big(5000, 'x');
@@ -192,6 +192,49 @@ TEST(DeadLetter, APermanentDeliveryFailureIsReturnedNotRetried) {
   ASSERT_FALSE(sent);
   EXPECT_EQ(sent.error().code(), ErrorCode::kInvalidArgument) << sent.error().ToString();
   EXPECT_EQ(writer.retries(), 0);
+}
+
+TEST(DeadLetter, ALetterNotBelievingItsLineageSaysSoAfterTheContract) {
+  DeadLetter letter = SampleLetter();
+  letter.lineage_ignored = "unsigned";
+  const auto headers = DeadLetterHeaders(letter, "0.1.0", 0);
+  ASSERT_EQ(headers.size(), 12u);
+  EXPECT_EQ(headers[11].name, "dlq.lineage_ignored");
+  EXPECT_EQ(headers[11].value, "unsigned");
+}
+
+TEST(DeadLetter, EveryLetterGoesToTheConfiguredTopicWhateverItsOriginalTopicSays) {
+  const std::string topic = CreateTestTopic(1);
+  ASSERT_EQ(CreateTestTopic(1, ".dlq"), DeadLetterTopic(topic));
+  auto producer = Producer::Create(ConfigFor(SharedBroker()));
+  ASSERT_TRUE(producer);
+  DeadLetterWriter writer(producer->get(), DeadLetterTopic(topic), "0.1.0");
+  EXPECT_EQ(writer.topic(), DeadLetterTopic(topic));
+  // Two events that both claim (as forged lineage would) to come from payments 0@0: the
+  // letters are told apart by where they were really read, and neither goes to payments.dlq.
+  const std::string claimed = "payments-" + topic;
+  DeadLetter first = SampleLetter();
+  first.original_topic = claimed;
+  first.original_partition = 0;
+  first.original_offset = 0;
+  first.source_topic = topic;
+  first.source_partition = 0;
+  first.source_offset = 10;
+  DeadLetter second = first;
+  second.source_offset = 11;
+  ASSERT_TRUE(writer.Send(first));
+  ASSERT_TRUE(writer.Send(second));
+  ASSERT_TRUE(writer.Flush(30000));
+  EXPECT_EQ(writer.skipped(), 0);
+  EXPECT_EQ((*producer)->delivered(), 2);
+
+  auto consumer = Consumer::Create(ConfigFor(SharedBroker()), "dlq-reader");
+  ASSERT_TRUE(consumer);
+  auto marks = (*consumer)->QueryWatermarks(DeadLetterTopic(topic), 0);
+  ASSERT_TRUE(marks);
+  EXPECT_EQ(marks->high, 2);
+  auto forged = (*consumer)->QueryWatermarks(DeadLetterTopic(first.original_topic), 0);
+  EXPECT_TRUE(!forged || forged->high == 0) << "a letter went to " << DeadLetterTopic(first.original_topic);
 }
 
 }  // namespace

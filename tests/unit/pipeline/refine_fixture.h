@@ -33,7 +33,7 @@ class RefineFixture : public ::testing::Test {
     auto producer = kafka::Producer::Create(kafka::ClientConfig{broker_->bootstrap_servers(), {}});
     ASSERT_TRUE(producer) << producer.error().ToString();
     producer_ = std::move(*producer);
-    dead_letters_ = std::make_unique<kafka::DeadLetterWriter>(producer_.get(), "test");
+    dead_letters_ = std::make_unique<kafka::DeadLetterWriter>(producer_.get(), "pedidos.dlq", "test");
     options_.lakehouse = dir_.path();
   }
   void TearDown() override {
