@@ -35,10 +35,15 @@ int HexDigit(char c) {
 }  // namespace
 
 const std::vector<std::string_view>& SignedLineageHeaders() {
-  static const std::vector<std::string_view> names = {
-      "dlq.attempts",        "dlq.first_failed_at",    "dlq.replayed_from",   "dlq.replayed_at",
-      "dlq.previous_reason", "dlq.original.topic",     "dlq.original.partition", "dlq.original.offset",
-      "dlq.original.timestamp"};
+  static const std::vector<std::string_view> names = {"dlq.attempts",
+                                                       "dlq.first_failed_at",
+                                                       "dlq.replayed_from",
+                                                       "dlq.replayed_at",
+                                                       "dlq.previous_reason",
+                                                       "dlq.original.topic",
+                                                       "dlq.original.partition",
+                                                       "dlq.original.offset",
+                                                       "dlq.original.timestamp"};
   return names;
 }
 

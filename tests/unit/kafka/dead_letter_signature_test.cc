@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
+
 #include "kafka/dead_letter_reader.h"
 
 namespace jsm::kafka {
@@ -128,7 +130,9 @@ TEST(LineageSignature, AnotherKeysOrAMalformedSignatureDoesNotVerify) {
   }
   std::vector<Header> upper = Signed();
   Header* signature = Find(upper, "dlq.signature");
-  for (size_t i = 3; i < signature->value.size(); ++i) signature->value[i] = static_cast<char>(std::toupper(signature->value[i]));
+  for (size_t i = 3; i < signature->value.size(); ++i) {
+    signature->value[i] = static_cast<char>(std::toupper(static_cast<unsigned char>(signature->value[i])));
+  }
   if (signature->value != FindHeader(headers, "dlq.signature")->value) {
     EXPECT_EQ(Signer()->Verify(upper, kMessage), LineageTrust::kBadSignature);
   }
