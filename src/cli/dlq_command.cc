@@ -324,8 +324,10 @@ std::function<int()> RegisterDlqCommand(CLI::App* app) {
   CLI::App* replay = dlq->add_subcommand(
       "replay",
       "Re-publish the selected letters' values to <topic> with dlq.attempts + 1 and lineage headers\n"
-      "(dlq.replayed_from, dlq.replayed_at, dlq.first_failed_at). A letter that already failed\n"
-      "max_attempts times is parked in _system/dlq_parked instead. Exit 3 if a letter was skipped.");
+      "(dlq.replayed_from, dlq.replayed_at, dlq.first_failed_at), signed in dlq.signature with the key\n"
+      "of JSM_DLQ_SIGNING_KEY (else _system/dlq_signing_key, made once): refine believes only signed\n"
+      "lineage. A letter that already failed max_attempts times is parked in _system/dlq_parked instead.\n"
+      "Exit 3 if a letter was skipped.");
   AddCommon(replay, args.get());
   replay->add_option(
       "--set", args->sets,
