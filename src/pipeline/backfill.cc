@@ -143,6 +143,7 @@ Result<RefineCounts> RefineStage::RebuildFromBronze(int64_t bronze_version) {
   dedupe_.Clear();
   dedupe_.Reserve(static_cast<size_t>(plan.rows));
   quarantine_dedupe_.Clear();  // quarantine is replaced too: its repeats are found anew
+  quarantine_redo_ = false;
   product_names_->Clear();
   RefineCounts total;
   std::vector<int64_t> failed(expectations_.size(), 0);

@@ -400,6 +400,7 @@ Result<StepResult> RefineStage::Step() {
   if (redo) {
     JSM_ASSIGN_OR_RETURN(redo_quarantine_duplicates, QuarantineDuplicatesAfter(consumed));
   }
+  quarantine_redo_ = redo;  // for the currency quarantine while parsing, and SplitCandidates
   const double started = MonotonicSeconds();
   RefineCounts counts;
   ClearBatch();
@@ -428,7 +429,6 @@ Result<StepResult> RefineStage::Step() {
     last = version;
   }
   dedupe_dirty_ = true;  // until the silver commit below lands
-  quarantine_redo_ = redo;
   auto split = SplitCandidates(&counts);
   quarantine_redo_ = false;
   JSM_RETURN_IF_ERROR(split);

@@ -203,17 +203,18 @@ TEST_F(RefineStageTest, ACrashBetweenTheQuarantineAndTheSilverCommitIsRedoneWith
 }
 
 TEST_F(RefineStageTest, ARedoneStepOfTheSameStageKeepsTheBooksToo) {
-  AppendBronze({Event(1, 0), Event(1, 0), Event(2)});
+  const std::string xyz = Event(7, 2, R"("17490")", R"("Currency":"XYZ",)");
+  AppendBronze({Event(1, 0), Event(1, 0), Event(2), xyz, xyz});
   auto stage = NewRefine();
   ASSERT_NE(stage, nullptr);
   refusing_->refuse_next_commit_of = kSilverTable;
   ASSERT_TRUE(stage->MarkTarget());
   ASSERT_FALSE(stage->Step());
   RefineAll(stage.get());
-  EXPECT_EQ(Strings(kQuarantineTable, "transaction_no"), std::vector<std::string>{"1"});
+  EXPECT_EQ(Strings(kQuarantineTable, "transaction_no"), (std::vector<std::string>{"1", "7"}));
   const Reconciliation books = Books();
-  EXPECT_EQ(books.duplicates, 1);
-  EXPECT_EQ(books.quarantine_duplicates, 1);
+  EXPECT_EQ(books.duplicates, 2);
+  EXPECT_EQ(books.quarantine_duplicates, 2);
 }
 
 // customer_no_format (a default expectation).
