@@ -30,6 +30,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <limits>
 #include <memory>
@@ -281,25 +282,24 @@ RejectReason OrderParser::Parse(std::string_view json, NormalizedOrder* out) {
   }
   if (auto code = doc.get_object().get(object)) return not_json(code);
 
-  // Pass 1: collect the eight fields, and note the first repeated key.
+  // Pass 1: collect the eight fields, and note which of ours are repeated.
   const bool has_escapes = std::memchr(json.data(), '\\', json.size()) != nullptr;
-  const char* const buffer_end = impl.buffer.get() + json.size();
   uint32_t seen = 0;
-  std::string_view duplicate_key;
-  bool has_duplicate = false;
+  uint32_t repeated = 0;
   impl.unknown_keys.clear();
   for (auto field_result : object) {
     simdjson::ondemand::field field;
     if (auto code = std::move(field_result).get(field)) return not_json(code);
     const char* raw_key = field.key().raw();
     int index = RawFieldIndex(raw_key);
-    if (index < 0) {
+    if (index < 0) [[unlikely]] {
       std::string_view key;
       if (has_escapes && RawKeyHasEscape(raw_key)) {
         if (auto code = field.unescaped_key().get(key)) return not_json(code);
         index = FieldIndex(key);
       } else {
         // No escape: the key's bytes end at the next quote (stage 1 has checked the string).
+        const char* const buffer_end = impl.buffer.get() + json.size();
         const void* quote = std::memchr(raw_key, '"', static_cast<size_t>(buffer_end - raw_key));
         if (quote == nullptr) return reject(RejectReason::kNotJson, "not valid JSON: unterminated key");
         key = std::string_view(raw_key, static_cast<const char*>(quote) - raw_key);
@@ -309,12 +309,12 @@ RejectReason OrderParser::Parse(std::string_view json, NormalizedOrder* out) {
         continue;
       }
     }
-    if ((seen & (1u << index)) != 0) {
-      if (!has_duplicate) duplicate_key = kFieldNames[index];
-      has_duplicate = true;
+    const uint32_t bit = 1u << index;
+    if ((seen & bit) != 0) [[unlikely]] {
+      repeated |= bit;
       continue;
     }
-    seen |= 1u << index;
+    seen |= bit;
     RawField& raw = impl.fields[index];
     simdjson::ondemand::value& value = field.value();
     if (auto code = value.type().get(raw.type)) return not_json(code);
@@ -347,12 +347,16 @@ RejectReason OrderParser::Parse(std::string_view json, NormalizedOrder* out) {
     return reject(RejectReason::kNotJson, "not valid JSON: content after the object");
   }
 
-  // Pass 2: no key twice, then every required field present.
-  if (!has_duplicate && impl.unknown_keys.size() > 1) {
+  // Pass 2: no key twice (ours named first, in field order), then every required field present.
+  std::string_view duplicate_key;
+  bool has_duplicate = repeated != 0;
+  if (has_duplicate) {
+    duplicate_key = kFieldNames[std::countr_zero(repeated)];
+  } else if (impl.unknown_keys.size() > 1) [[unlikely]] {
     std::sort(impl.unknown_keys.begin(), impl.unknown_keys.end());
-    const auto repeated = std::adjacent_find(impl.unknown_keys.begin(), impl.unknown_keys.end());
-    if (repeated != impl.unknown_keys.end()) {
-      duplicate_key = *repeated;
+    const auto twice = std::adjacent_find(impl.unknown_keys.begin(), impl.unknown_keys.end());
+    if (twice != impl.unknown_keys.end()) {
+      duplicate_key = *twice;
       has_duplicate = true;
     }
   }
