@@ -77,7 +77,7 @@ const std::string& ServeUrl(const ServeSession& session);
 std::optional<pipeline::PipelineOptions> LoadOptions(const std::string& config, const std::string& lakehouse,
                                                      const std::string& bootstrap, const std::string& topic);
 
-/// Prints "jsm: error: <message>" to stderr.
+/// Prints "jsm: error: <message>" to stderr, each line of the message terminal-safe (terminal_text.h).
 void PrintError(const std::string& message);
 
 }  // namespace jsm::cli

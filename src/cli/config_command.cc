@@ -1,6 +1,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "common/terminal_text.h"
 #include "pipeline/pipeline_options.h"
 #include "storage/azure_credentials.h"
 #include "storage/azure_uri.h"
@@ -41,10 +42,11 @@ int Check(const std::string& path) {
   const auto& tables = options->normalization ? options->normalization : model::DefaultNormalizationTables();
   std::printf("%s: ok (lakehouse %s, bootstrap %s, topic %s, %zu expectations; normalization: %zu country aliases, "
               "%zu date formats, %zu currency rates, %zu product-name overrides, %zu typo fixes)%s\n",
-              path.c_str(), options->lakehouse.c_str(), options->bootstrap.c_str(), options->topic.c_str(),
+              TerminalSafe(path).c_str(), TerminalSafe(options->lakehouse).c_str(),
+              TerminalSafe(options->bootstrap).c_str(), TerminalSafe(options->topic).c_str(),
               options->expectations.size(), tables->countries.size(), tables->date_formats.size(),
               tables->currencies.size(), tables->product_names.overrides(), tables->product_names.typo_fixes(),
-              azure->c_str());
+              TerminalSafe(*azure).c_str());
   return kExitOk;
 }
 

@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "common/clock.h"
+#include "common/terminal_text.h"
 #include "common/time_argument.h"
 #include "delta/json_writer.h"
 #include "kafka/dead_letter_lineage.h"
@@ -30,12 +31,14 @@ struct DlqArgs {
   int timeout_s = 30;
 };
 
-/// `text` on one line, cut to `width` characters with "..." when longer.
+/// `text` made terminal-safe (terminal_text.h, so on one line), cut to `width`
+/// bytes at a character boundary with "..." when longer.
 std::string Shorten(std::string_view text, size_t width) {
-  std::string out;
-  for (char c : text) out.push_back(c == '\n' || c == '\r' || c == '\t' ? ' ' : c);
+  std::string out = TerminalSafe(text);
   if (out.size() > width) {
-    out.resize(width - 3);
+    size_t cut = width - 3;
+    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
+    out.resize(cut);
     out += "...";
   }
   return out;
@@ -111,7 +114,7 @@ void PrintJsonLetter(const kafka::StoredDeadLetter& l, const char* status, const
     json.EndArray();
   }
   json.EndObject();
-  std::printf("%s\n", json.str().c_str());
+  std::printf("%s\n", TerminalSafeJson(json.str()).c_str());
 }
 
 void PrintTableHeader(bool with_decision) {
@@ -176,7 +179,7 @@ int Open(const DlqArgs& args, Opened* opened) {
 void PrintReasonCounts(const std::map<std::string, int64_t>& counts, int64_t total, const char* what) {
   std::printf("%lld %s", static_cast<long long>(total), what);
   for (const auto& [reason, count] : counts) {
-    std::printf("%s %s %lld", &reason == &counts.begin()->first ? ":" : ",", reason.c_str(),
+    std::printf("%s %s %lld", &reason == &counts.begin()->first ? ":" : ",", TerminalSafe(reason).c_str(),
                 static_cast<long long>(count));
   }
   std::printf("\n");

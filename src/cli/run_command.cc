@@ -31,6 +31,9 @@ void PrintReconciliation(const pipeline::RunReport& report) {
   std::printf("  %-28s %12lld\n", "quarantined", static_cast<long long>(r.quarantined_rows));
   std::printf("  %-28s %12lld\n", "dead-lettered", static_cast<long long>(r.dead_letters));
   std::printf("  %-28s %12lld\n", "duplicates removed", static_cast<long long>(r.duplicates));
+  if (r.quarantine_duplicates > 0) {
+    std::printf("  %-28s %12lld\n", "  repeats of quarantined", static_cast<long long>(r.quarantine_duplicates));
+  }
   std::printf("  %-28s %12s GBP\n", "gold net revenue", pipeline::FormatCents(r.gold_net_cents).c_str());
   std::printf("  %-28s %12.2f s\n", "first produce to gold", report.first_produce_to_gold_seconds);
   if (r.balanced()) {

@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "common/terminal_text.h"
 
 namespace jsm::cli {
 
@@ -21,6 +22,18 @@ void InstallSignalHandlers() {
   std::signal(SIGTERM, OnStopSignal);
 }
 
-void PrintError(const std::string& message) { std::fprintf(stderr, "jsm: error: %s\n", message.c_str()); }
+void PrintError(const std::string& message) {
+  // Errors quote data (a CSV header, a dead letter's text): each line is made terminal-safe.
+  std::string text;
+  size_t begin = 0;
+  while (true) {
+    const size_t end = message.find('\n', begin);
+    AppendTerminalSafe(std::string_view(message).substr(begin, end == std::string::npos ? end : end - begin), &text);
+    if (end == std::string::npos) break;
+    text.push_back('\n');
+    begin = end + 1;
+  }
+  std::fprintf(stderr, "jsm: error: %s\n", text.c_str());
+}
 
 }  // namespace jsm::cli

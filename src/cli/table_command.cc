@@ -9,6 +9,8 @@
 
 #include "cli/commands.h"
 #include "common/clock.h"
+#include "common/csv_cell.h"
+#include "common/terminal_text.h"
 #include "delta/checkpoint.h"
 #include "delta/history.h"
 #include "delta/json_writer.h"
@@ -105,8 +107,15 @@ int Fail(const Error& error) {
   return kExitError;
 }
 
-/// Prints rows as an aligned text table.
-void PrintAligned(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows) {
+/// Prints rows as an aligned text table, every cell made terminal-safe (terminal_text.h).
+void PrintAligned(const std::vector<std::string>& raw_header, const std::vector<std::vector<std::string>>& raw_rows) {
+  std::vector<std::string> header;
+  for (const std::string& cell : raw_header) header.push_back(TerminalSafe(cell));
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& raw_row : raw_rows) {
+    std::vector<std::string>& row = rows.emplace_back();
+    for (const std::string& cell : raw_row) row.push_back(TerminalSafe(cell));
+  }
   std::vector<size_t> widths(header.size());
   for (size_t c = 0; c < header.size(); ++c) widths[c] = header[c].size();
   for (const auto& row : rows) {
@@ -129,16 +138,6 @@ void PrintAligned(const std::vector<std::string>& header, const std::vector<std:
   }
   std::printf("%s\n", rule.c_str());
   for (const auto& row : rows) print_row(row);
-}
-
-std::string CsvQuote(const std::string& text) {
-  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
-  std::string out = "\"";
-  for (const char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
 }
 
 std::string MapText(const std::map<std::string, std::string>& values) {
@@ -190,7 +189,7 @@ int Show(const TableArgs& args) {
         }
       }
       json.EndObject();
-      std::printf("%s\n", json.str().c_str());
+      std::printf("%s\n", TerminalSafeJson(json.str()).c_str());
     }
     return kExitOk;
   }
@@ -207,13 +206,19 @@ int Show(const TableArgs& args) {
     rows.push_back(std::move(cells));
   }
   if (args.format == "csv") {
-    auto print_csv = [](const std::vector<std::string>& cells) {
+    // CSV is for files and spreadsheets: cells are exact (quoted, formulas neutralized), not terminal-escaped.
+    auto print_csv = [&](const std::vector<std::string>& cells, bool is_header) {
       std::string line;
-      for (size_t c = 0; c < cells.size(); ++c) line += (c ? "," : "") + CsvQuote(cells[c]);
-      std::printf("%s\n", line.c_str());
+      for (size_t c = 0; c < cells.size(); ++c) {
+        if (c) line += ',';
+        const bool text = is_header || schema.fields[c].type == DataType::kString;
+        AppendCsvCell(cells[c], text ? CsvCellKind::kText : CsvCellKind::kValue, &line);
+      }
+      line += '\n';
+      std::fwrite(line.data(), 1, line.size(), stdout);
     };
-    print_csv(header);
-    for (const auto& row : rows) print_csv(row);
+    print_csv(header, true);
+    for (const auto& row : rows) print_csv(row, false);
     return kExitOk;
   }
   PrintAligned(header, rows);
@@ -236,8 +241,8 @@ int Describe(const TableArgs& args) {
   }
   std::printf("table        %s\n", args.table.c_str());
   std::printf("location     %s\n", opened->table->Location().c_str());
-  std::printf("name         %s\n", snapshot.metadata.name.c_str());
-  std::printf("id           %s\n", snapshot.metadata.id.c_str());
+  std::printf("name         %s\n", TerminalSafe(snapshot.metadata.name).c_str());
+  std::printf("id           %s\n", TerminalSafe(snapshot.metadata.id).c_str());
   std::printf("version      %lld\n", static_cast<long long>(snapshot.version));
   std::printf("protocol     reader %d, writer %d\n", snapshot.protocol.min_reader_version,
               snapshot.protocol.min_writer_version);
@@ -253,7 +258,9 @@ int Describe(const TableArgs& args) {
   std::printf("partitioned  %s\n", partitions.empty() ? "no" : ("by " + partitions).c_str());
   std::printf("files        %zu (%lld bytes)\n", snapshot.files.size(), static_cast<long long>(bytes));
   std::printf("rows         %s\n", rows_known ? std::to_string(rows).c_str() : (std::to_string(rows) + "+ (some files have no stats)").c_str());
-  std::printf("properties   %s\n", snapshot.metadata.configuration.empty() ? "(none)" : MapText(snapshot.metadata.configuration).c_str());
+  std::printf("properties   %s\n", snapshot.metadata.configuration.empty()
+                                       ? "(none)"
+                                       : TerminalSafe(MapText(snapshot.metadata.configuration)).c_str());
   std::printf("\nschema\n");
   std::vector<std::vector<std::string>> fields;
   for (const Field& field : snapshot.metadata.schema.fields) {
@@ -282,7 +289,7 @@ int History(const TableArgs& args) {
       json.Member("filesAdded", entry.files_added);
       json.Member("filesRemoved", entry.files_removed);
       json.EndObject();
-      std::printf("%s\n", json.str().c_str());
+      std::printf("%s\n", TerminalSafeJson(json.str()).c_str());
     }
     return kExitOk;
   }

@@ -2,12 +2,18 @@
 // normalization of the eight fields.
 //
 // Checks run in a fixed order, so an event breaking several gets a stable reason:
-// oversize, invalid UTF-8, not a JSON object (or malformed JSON), then missing
-// fields, then wrong types, in the field order TransactionNo, Date, ProductNo,
-// Product, Price, Quantity, CustomerNo, Country.
+// oversize, invalid UTF-8, not a JSON object (or malformed JSON), then a
+// duplicate key, then missing fields, then wrong types, in the field order
+// TransactionNo, Date, ProductNo, Product, Price, Quantity, CustomerNo, Country.
 //
-// Duplicate keys: the first occurrence wins and later ones are ignored, as are
-// unknown keys. Keys are compared after unescaping. The optional Currency (ISO
+// Duplicate keys: any key of the event object that appears twice, one of ours or
+// not, makes the event a duplicate_field reject (readers disagree on which
+// occurrence wins, so the event is ambiguous). Keys are compared after
+// unescaping. Ours are tracked in a bitmask; unknown keys are collected as views
+// (into the padded buffer, or simdjson's string buffer when escaped) in a vector
+// that keeps its capacity, and sorted once at the end when there are two or more,
+// so no event allocates once warmed up. Values of unknown keys (nested objects
+// included) are not inspected. The optional Currency (ISO
 // 4217; absent, null or "GBP" = GBP) converts the price to GBP with the rate of
 // the order date (currency_rates.h); an unknown currency or a date without a rate
 // is not a reject: the order carries the status and the refine stage quarantines it.
@@ -24,10 +30,12 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <limits>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "model/json_number.h"
 #include "model/normalization_tables.h"
@@ -172,6 +180,7 @@ std::string_view RejectReasonCode(RejectReason reason) {
     case RejectReason::kWrongType: return "wrong_type";
     case RejectReason::kOversize: return "oversize";
     case RejectReason::kInvalidUtf8: return "invalid_utf8";
+    case RejectReason::kDuplicateField: return "duplicate_field";
   }
   return "unknown";
 }
@@ -184,6 +193,7 @@ struct OrderParser::Impl {
   std::string product_name_scratch;
   std::string currency_scratch;
   RawField fields[kFieldCount];
+  std::vector<std::string_view> unknown_keys;  ///< of the current event, unescaped
   std::shared_ptr<const NormalizationTables> tables;
   // The last country looked up: events of a batch mostly share a few countries.
   std::string last_country;
@@ -272,21 +282,39 @@ RejectReason OrderParser::Parse(std::string_view json, NormalizedOrder* out) {
   }
   if (auto code = doc.get_object().get(object)) return not_json(code);
 
-  // Pass 1: collect the eight fields (first occurrence wins).
+  // Pass 1: collect the eight fields, and note which of ours are repeated.
   const bool has_escapes = std::memchr(json.data(), '\\', json.size()) != nullptr;
   uint32_t seen = 0;
+  uint32_t repeated = 0;
+  impl.unknown_keys.clear();
   for (auto field_result : object) {
     simdjson::ondemand::field field;
     if (auto code = std::move(field_result).get(field)) return not_json(code);
     const char* raw_key = field.key().raw();
     int index = RawFieldIndex(raw_key);
-    if (index < 0 && has_escapes && RawKeyHasEscape(raw_key)) {
+    if (index < 0) [[unlikely]] {
       std::string_view key;
-      if (auto code = field.unescaped_key().get(key)) return not_json(code);
-      index = FieldIndex(key);
+      if (has_escapes && RawKeyHasEscape(raw_key)) {
+        if (auto code = field.unescaped_key().get(key)) return not_json(code);
+        index = FieldIndex(key);
+      } else {
+        // No escape: the key's bytes end at the next quote (stage 1 has checked the string).
+        const char* const buffer_end = impl.buffer.get() + json.size();
+        const void* quote = std::memchr(raw_key, '"', static_cast<size_t>(buffer_end - raw_key));
+        if (quote == nullptr) return reject(RejectReason::kNotJson, "not valid JSON: unterminated key");
+        key = std::string_view(raw_key, static_cast<const char*>(quote) - raw_key);
+      }
+      if (index < 0) {
+        impl.unknown_keys.push_back(key);
+        continue;
+      }
     }
-    if (index < 0 || (seen & (1u << index)) != 0) continue;
-    seen |= 1u << index;
+    const uint32_t bit = 1u << index;
+    if ((seen & bit) != 0) [[unlikely]] {
+      repeated |= bit;
+      continue;
+    }
+    seen |= bit;
     RawField& raw = impl.fields[index];
     simdjson::ondemand::value& value = field.value();
     if (auto code = value.type().get(raw.type)) return not_json(code);
@@ -319,7 +347,23 @@ RejectReason OrderParser::Parse(std::string_view json, NormalizedOrder* out) {
     return reject(RejectReason::kNotJson, "not valid JSON: content after the object");
   }
 
-  // Pass 2: every required field present.
+  // Pass 2: no key twice (ours named first, in field order), then every required field present.
+  std::string_view duplicate_key;
+  bool has_duplicate = repeated != 0;
+  if (has_duplicate) {
+    duplicate_key = kFieldNames[std::countr_zero(repeated)];
+  } else if (impl.unknown_keys.size() > 1) [[unlikely]] {
+    std::sort(impl.unknown_keys.begin(), impl.unknown_keys.end());
+    const auto twice = std::adjacent_find(impl.unknown_keys.begin(), impl.unknown_keys.end());
+    if (twice != impl.unknown_keys.end()) {
+      duplicate_key = *twice;
+      has_duplicate = true;
+    }
+  }
+  if (has_duplicate) {
+    return reject(RejectReason::kDuplicateField, "duplicate field ", duplicate_key,
+                  " (a key may appear once in an event)");
+  }
   const bool has_currency = (seen & (1u << kCurrency)) != 0;
   for (int i = 0; i < kRequiredFieldCount; ++i) {
     if ((seen & (1u << i)) == 0) {

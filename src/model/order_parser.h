@@ -23,6 +23,7 @@ enum class RejectReason {
   kWrongType,     ///< "wrong_type": a field of the wrong JSON type or unparseable text
   kOversize,      ///< "oversize": larger than the configured limit
   kInvalidUtf8,   ///< "invalid_utf8"
+  kDuplicateField,  ///< "duplicate_field": a key (known or not) appears twice in the event object
 };
 
 /// Machine code of a reject reason, used as the dlq.reason header.

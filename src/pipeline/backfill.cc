@@ -142,6 +142,8 @@ Result<RefineCounts> RefineStage::RebuildFromBronze(int64_t bronze_version) {
   dedupe_dirty_ = true;  // until the silver overwrite lands
   dedupe_.Clear();
   dedupe_.Reserve(static_cast<size_t>(plan.rows));
+  quarantine_dedupe_.Clear();  // quarantine is replaced too: its repeats are found anew
+  quarantine_redo_ = false;
   product_names_->Clear();
   RefineCounts total;
   std::vector<int64_t> failed(expectations_.size(), 0);
@@ -176,6 +178,7 @@ Result<RefineCounts> RefineStage::RebuildFromBronze(int64_t bronze_version) {
     total.quarantined += counts.quarantined;
     total.dead_letters += counts.dead_letters;
     total.duplicates += counts.duplicates;
+    total.quarantine_duplicates += counts.quarantine_duplicates;
     Log().info(
         R"("rebuild progress","stage":"refine","bronze_version":{},"rows_read":{},"bronze_rows":{},"silver_rows":{},"quarantined":{},"dead_letters":{},"duplicates":{},"seconds":{:.3f})",
         bronze_version, total.input_rows, plan.rows, total.silver_rows, total.quarantined, total.dead_letters,
@@ -212,6 +215,7 @@ Result<RefineCounts> RefineStage::RebuildFromBronze(int64_t bronze_version) {
   info.operation_metrics["numQuarantinedRows"] = std::to_string(total.quarantined);
   info.operation_metrics["numDeadLetters"] = std::to_string(total.dead_letters);
   info.operation_metrics["numDuplicateRows"] = std::to_string(total.duplicates);
+  info.operation_metrics["numQuarantineDuplicateRows"] = std::to_string(total.quarantine_duplicates);
   info.operation_metrics["numRemovedFiles"] = std::to_string(silver_->snapshot().files.size());
   info.operation_metrics["numFiles"] = std::to_string(silver_adds.size());
   JSM_ASSIGN_OR_RETURN(

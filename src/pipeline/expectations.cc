@@ -21,6 +21,7 @@ std::vector<ExpectationSpec> DefaultExpectationSpecs() {
       {"price_below_maximum", "unit_price < 100000", "drop", "defaults"},
       {"product_no_pattern", "product_no matches '^[0-9]{5}[A-Z]?$'", "drop", "defaults"},
       {"order_date_in_window", "order_date between '2000-01-01' and '2099-12-31'", "drop", "defaults"},
+      {"customer_no_format", "customer_no is null or customer_no matches '^[0-9]{5}$'", "drop", "defaults"},
       {"known_country", "country_code is not null", "warn", "defaults"},
       {"customer_present", "customer_no is not null", "warn", "defaults"},
   };

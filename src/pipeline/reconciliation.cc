@@ -74,12 +74,13 @@ Result<Reconciliation> Reconcile(storage::ObjectStore* store, int64_t expected_b
         if (info == nullptr || info->operation == "OPTIMIZE") continue;
         // A rebuild from bronze replaced silver whole: the books restart with its counts.
         if (IsRebuildOverwrite(*info)) {
-          r.refined_rows = r.dead_letters = r.duplicates = silver_rows_by_metrics = 0;
+          r.refined_rows = r.dead_letters = r.duplicates = r.quarantine_duplicates = silver_rows_by_metrics = 0;
           r.erased_bronze = r.erased_quarantine = r.erased_silver = 0;
         }
         r.refined_rows += MetricOf(*info, "numInputRows");
         r.dead_letters += MetricOf(*info, "numDeadLetters");
         r.duplicates += MetricOf(*info, "numDuplicateRows");
+        r.quarantine_duplicates += MetricOf(*info, "numQuarantineDuplicateRows");
         silver_rows_by_metrics += MetricOf(*info, "numOutputRows");
         r.erased_bronze += MetricOf(*info, kErasedBronzeRowsMetric);
         r.erased_quarantine += MetricOf(*info, kErasedQuarantineRowsMetric);

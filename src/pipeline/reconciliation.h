@@ -20,7 +20,8 @@ struct Reconciliation {
   int64_t silver_rows = 0;
   int64_t quarantined_rows = 0;
   int64_t dead_letters = 0;      ///< Σ numDeadLetters of silver commits
-  int64_t duplicates = 0;        ///< Σ numDuplicateRows of silver commits
+  int64_t duplicates = 0;        ///< Σ numDuplicateRows of silver commits (silver's and quarantine's)
+  int64_t quarantine_duplicates = 0;  ///< of `duplicates`: repeats of quarantined orders (Σ numQuarantineDuplicateRows)
   int64_t silver_net_cents = 0;  ///< Σ line_total in silver
   int64_t gold_net_cents = 0;    ///< Σ net_revenue in gold/daily_sales
   int64_t gold_lines = 0;        ///< Σ lines in gold/daily_sales

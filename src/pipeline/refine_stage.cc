@@ -1,6 +1,7 @@
 #include "pipeline/refine_stage.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <thread>
 #include <utility>
 
@@ -116,7 +117,10 @@ void RefineStage::CanonicalizeProductNames() {
   }
 }
 
-void RefineStage::QuarantineCurrency(const RecordBatch& bronze, size_t row, const model::NormalizedOrder& order) {
+void RefineStage::QuarantineCurrency(const RecordBatch& bronze, size_t row, const model::NormalizedOrder& order,
+                                     RefineCounts* counts) {
+  if (!FirstInQuarantine(OrderRecordKey(order, &key_scratch_), counts)) return;
+  ++counts->quarantined;
   RecordBatch& q = quarantine_batch_;
   q.column(0).AppendString(bronze.column(kBronzeValue).StringAt(row));
   q.column(1).AppendString(model::CurrencyStatusCode(order.currency_status));
@@ -149,13 +153,72 @@ Status RefineStage::RebuildDedupeIndex() {
       dedupe_.Insert(key);
     }
   }
-  dedupe_dirty_ = false;
   Log().info(R"("dedupe index rebuilt","stage":"refine","keys":{},"bytes":{},"seconds":{:.3f})", dedupe_.size(),
              dedupe_.memory_bytes(), MonotonicSeconds() - started);
+  JSM_RETURN_IF_ERROR(RebuildQuarantineDedupeIndex());
+  dedupe_dirty_ = false;
   return Status::Ok();
 }
 
-void RefineStage::AppendCandidate(const RecordBatch& bronze, size_t row, const model::NormalizedOrder& order) {
+Status RefineStage::RebuildQuarantineDedupeIndex() {
+  // Quarantine has no record id column: its rows are keyed as they were when
+  // quarantined, by parsing the kept event again (pseudonymized as refine does for
+  // a candidate; an unconvertible currency is quarantined before that). A value that
+  // no longer parses (the rules changed) has no key; it cannot be repeated as an order.
+  const double started = MonotonicSeconds();
+  quarantine_dedupe_.Clear();
+  size_t rows = 0;
+  for (const auto& [path, add] : quarantine_->snapshot().files) rows += add.num_records > 0 ? add.num_records : 0;
+  quarantine_dedupe_.Reserve(rows);
+  model::NormalizedOrder order;
+  for (const auto& [path, add] : quarantine_->snapshot().files) {
+    JSM_ASSIGN_OR_RETURN(RecordBatch values, quarantine_->ReadDataFile(path, {"value"}));
+    const Column& column = values.column(0);
+    for (size_t row = 0; row < column.size(); ++row) {
+      if (column.IsNull(row) || parser_->Parse(column.StringAt(row), &order) != model::RejectReason::kNone) continue;
+      if (order.currency_status == model::CurrencyStatus::kOk && pseudonymizer_ != nullptr &&
+          !order.customer_no.empty()) {
+        order.customer_no = pseudonymizer_->Pseudonym(order.customer_no);
+      }
+      quarantine_dedupe_.Insert(OrderRecordKey(order, &key_scratch_));
+    }
+  }
+  Log().info(R"("quarantine dedupe index rebuilt","stage":"refine","rows":{},"keys":{},"seconds":{:.3f})", rows,
+             quarantine_dedupe_.size(), MonotonicSeconds() - started);
+  return Status::Ok();
+}
+
+bool RefineStage::FirstInQuarantine(const RecordKey& key, RefineCounts* counts) {
+  if (quarantine_redo_ || quarantine_dedupe_.Insert(key)) return true;
+  ++counts->duplicates;
+  ++counts->quarantine_duplicates;
+  return false;
+}
+
+Result<int64_t> RefineStage::QuarantineDuplicatesAfter(int64_t consumed) const {
+  int64_t repeats = 0;
+  for (int64_t version = quarantine_->version(); version >= 0; --version) {
+    JSM_ASSIGN_OR_RETURN(delta::CommitEntry commit, quarantine_->ReadCommit(version));
+    const delta::CommitInfo* info = nullptr;
+    int64_t refined_through = -1;
+    for (const delta::Action& action : commit.actions) {
+      if (const auto* txn = std::get_if<delta::Txn>(&action); txn != nullptr && txn->app_id == kRefineAppId) {
+        refined_through = txn->version;
+      }
+      if (const auto* found = std::get_if<delta::CommitInfo>(&action)) info = found;
+    }
+    if (refined_through < 0) continue;  // not a refine commit (optimize, erase)
+    if (refined_through <= consumed) break;
+    if (info != nullptr) {
+      auto it = info->operation_metrics.find("numQuarantineDuplicateRows");
+      if (it != info->operation_metrics.end()) repeats += std::strtoll(it->second.c_str(), nullptr, 10);
+    }
+  }
+  return repeats;
+}
+
+void RefineStage::AppendCandidate(const RecordBatch& bronze, size_t row, const model::NormalizedOrder& order,
+                                  std::string_view raw_customer) {
   RecordBatch& s = candidates_;
   s.column(kSilverTransactionNo).AppendString(order.transaction_no);
   s.column(kSilverIsCancellation).AppendInt(order.is_cancellation ? 1 : 0);
@@ -165,8 +228,12 @@ void RefineStage::AppendCandidate(const RecordBatch& bronze, size_t row, const m
   s.column(kSilverUnitPrice).AppendInt(order.unit_price_cents);
   s.column(kSilverQuantity).AppendInt(order.quantity);
   s.column(kSilverLineTotal).AppendInt(order.line_total_cents);
-  if (order.customer_no.empty()) s.column(kSilverCustomerNo).AppendNull();
-  else s.column(kSilverCustomerNo).AppendString(order.customer_no);
+  if (raw_customer.empty()) s.column(kSilverCustomerNo).AppendNull();
+  else s.column(kSilverCustomerNo).AppendString(raw_customer);
+  if (pseudonymizer_ != nullptr) {
+    if (order.customer_no.empty()) pseudonyms_.AppendNull();
+    else pseudonyms_.AppendString(order.customer_no);
+  }
   if (order.country.empty()) s.column(kSilverCountry).AppendNull();
   else s.column(kSilverCountry).AppendString(order.country);
   if (order.country_code.empty()) s.column(kSilverCountryCode).AppendNull();
@@ -198,6 +265,7 @@ void RefineStage::ClearBatch() {
   bronze_batches_.clear();
   raw_values_.clear();
   keys_.clear();
+  pseudonyms_.Clear();
   kafka_timestamps_ms_.clear();
 }
 
@@ -259,17 +327,17 @@ Status RefineStage::ParseBronzeFile(const RecordBatch& bronze, RefineCounts* cou
       continue;
     }
     if (order.currency_status != model::CurrencyStatus::kOk) {
-      QuarantineCurrency(bronze, row, order);
-      ++counts->quarantined;
+      QuarantineCurrency(bronze, row, order, counts);
       continue;
     }
     ++counts->parsed;
     // Pseudonymize before the record key is computed: a _record_id over the raw
     // CustomerNo would let anyone recover it by trying every customer number.
+    const std::string_view raw_customer = order.customer_no;
     if (pseudonymizer_ != nullptr && !order.customer_no.empty()) {
       order.customer_no = pseudonymizer_->Pseudonym(order.customer_no);
     }
-    AppendCandidate(bronze, row, order);
+    AppendCandidate(bronze, row, order, raw_customer);
   }
   if (forged_lineage > 1) {
     Log().warn(R"("dead-letter lineage headers not signed by jsm dlq replay, ignored","stage":"refine","letters":{})",
@@ -280,6 +348,8 @@ Status RefineStage::ParseBronzeFile(const RecordBatch& bronze, RefineCounts* cou
 
 Status RefineStage::SplitCandidates(RefineCounts* counts) {
   CheckExpectations(expectations_, candidates_, &outcome_);
+  // The expectations saw the event's customer numbers; silver keeps the pseudonyms.
+  if (pseudonymizer_ != nullptr) std::swap(candidates_.column(kSilverCustomerNo), pseudonyms_);
   if (outcome_.fail_expectation >= 0) {
     const size_t index = static_cast<size_t>(outcome_.fail_expectation);
     const Expectation& failed = expectations_[index];
@@ -297,6 +367,7 @@ Status RefineStage::SplitCandidates(RefineCounts* counts) {
   RecordBatch& q = quarantine_batch_;
   for (size_t row = 0; row < keep.size(); ++row) {
     if (!keep[row]) {
+      if (!FirstInQuarantine(keys_[row], counts)) continue;
       q.column(0).AppendString(raw_values_[row]);
       q.column(1).AppendString(BrokenExpectationNames(expectations_, outcome_.broken[row]));
       q.column(2).AppendFrom(candidates_.column(kSilverTransactionNo), row);
@@ -345,6 +416,11 @@ Result<StepResult> RefineStage::Step() {
   // redo exactly that range, without writing its quarantine rows again.
   const int64_t quarantine_done = quarantine_->AppVersion(kRefineAppId);
   const bool redo = quarantine_done > consumed;
+  int64_t redo_quarantine_duplicates = 0;
+  if (redo) {
+    JSM_ASSIGN_OR_RETURN(redo_quarantine_duplicates, QuarantineDuplicatesAfter(consumed));
+  }
+  quarantine_redo_ = redo;  // for the currency quarantine while parsing, and SplitCandidates
   const double started = MonotonicSeconds();
   RefineCounts counts;
   ClearBatch();
@@ -373,7 +449,15 @@ Result<StepResult> RefineStage::Step() {
     last = version;
   }
   dedupe_dirty_ = true;  // until the silver commit below lands
-  JSM_RETURN_IF_ERROR(SplitCandidates(&counts));
+  auto split = SplitCandidates(&counts);
+  quarantine_redo_ = false;
+  JSM_RETURN_IF_ERROR(split);
+  if (redo) {
+    // The crashed quarantine commit kept first occurrences only and counted the repeats.
+    counts.quarantined -= redo_quarantine_duplicates;
+    counts.duplicates += redo_quarantine_duplicates;
+    counts.quarantine_duplicates += redo_quarantine_duplicates;
+  }
   // Every dead letter of the batch is acknowledged before the commit moves past its
   // events; a broker outage is waited out (the letters are produced again with
   // backoff), and a Step run again after a timeout sends none of them twice.
@@ -384,6 +468,8 @@ Result<StepResult> RefineStage::Step() {
     delta::CommitInfo info;
     info.operation = "STREAMING UPDATE";
     info.operation_parameters["bronzeVersions"] = range;
+    info.operation_metrics["numOutputRows"] = std::to_string(quarantine_batch_.num_rows());
+    info.operation_metrics["numQuarantineDuplicateRows"] = std::to_string(counts.quarantine_duplicates);
     info.engine_info = "jsm-pipeline/" JSM_VERSION;
     std::vector<delta::Action> actions{std::move(add), delta::Txn{kRefineAppId, last, NowMillis()}};
     JSM_RETURN_IF_ERROR(quarantine_->Commit(std::move(actions), std::move(info)));
@@ -404,6 +490,7 @@ Result<StepResult> RefineStage::Step() {
   info.operation_metrics["numQuarantinedRows"] = std::to_string(counts.quarantined);
   info.operation_metrics["numDeadLetters"] = std::to_string(counts.dead_letters);
   info.operation_metrics["numDuplicateRows"] = std::to_string(counts.duplicates);
+  info.operation_metrics["numQuarantineDuplicateRows"] = std::to_string(counts.quarantine_duplicates);
   if (counts.erased_bronze > 0) info.operation_metrics[kErasedBronzeRowsMetric] = std::to_string(counts.erased_bronze);
   info.engine_info = "jsm-pipeline/" JSM_VERSION;
   JSM_ASSIGN_OR_RETURN(int64_t version, silver_->Commit(std::move(actions), std::move(info)));

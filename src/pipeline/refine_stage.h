@@ -3,6 +3,9 @@
 /// silver/pedidos (+ silver/pedidos_quarantine, + dead letters on `<topic>.dlq`).
 /// Rows are checked column by column against the declared expectations
 /// (expectations.h) before dedupe, so only rows kept for silver enter the dedupe index.
+/// Quarantined orders are deduplicated the same way in an index of their own
+/// (rebuilt on start by parsing quarantine's `value` column again): an exact repeat
+/// of a quarantined order is counted as a duplicate and not quarantined again.
 /// Each silver commit carries txn appId "jsm-refine" = the last bronze version
 /// consumed; its commitInfo.operationMetrics record the batch's counts, which
 /// the reconciliation adds up.
@@ -39,7 +42,8 @@ struct RefineCounts {
   int64_t silver_rows = 0;
   int64_t quarantined = 0;
   int64_t dead_letters = 0;
-  int64_t duplicates = 0;
+  int64_t duplicates = 0;             ///< silver's and quarantine's
+  int64_t quarantine_duplicates = 0;  ///< of `duplicates`: repeats of an order already quarantined
   int64_t erased_bronze = 0;  ///< rows of skipped bronze erase commits (jsm erase)
 };
 
@@ -57,6 +61,8 @@ class RefineStage : public Stage {
 
   /// Keys in the dedupe index (rows in silver).
   size_t dedupe_keys() const { return dedupe_.size(); }
+  /// Keys in the quarantine's dedupe index (distinct orders in quarantine).
+  size_t quarantine_dedupe_keys() const { return quarantine_dedupe_.size(); }
 
   /// Replaces silver and quarantine with every bronze row up to and including
   /// `bronze_version` (time travel), refined by the current rules, one overwrite
@@ -74,10 +80,18 @@ class RefineStage : public Stage {
   /// The bronze columns refine reads.
   static const std::vector<std::string>& BronzeColumnsRead();
   Status RebuildDedupeIndex();
+  /// Refills quarantine_dedupe_ from quarantine's `value` column, parsed again (see docs/design.md).
+  Status RebuildQuarantineDedupeIndex();
+  /// True the first time the quarantined order `key` is seen; otherwise counts it as a duplicate.
+  /// While redoing a crashed batch (quarantine_redo_) every row counts as new (see Step).
+  bool FirstInQuarantine(const RecordKey& key, RefineCounts* counts);
+  /// Σ numQuarantineDuplicateRows of quarantine's refine commits past bronze version `consumed`.
+  Result<int64_t> QuarantineDuplicatesAfter(int64_t consumed) const;
   /// Recounts product-name spellings from silver (see product_names.h).
   Status RebuildProductNames();
-  /// Quarantines an order whose currency cannot be converted to GBP.
-  void QuarantineCurrency(const RecordBatch& bronze, size_t row, const model::NormalizedOrder& order);
+  /// Quarantines an order whose currency cannot be converted to GBP (once: a repeat is a duplicate).
+  void QuarantineCurrency(const RecordBatch& bronze, size_t row, const model::NormalizedOrder& order,
+                          RefineCounts* counts);
   /// The last bronze version whose dead letters were sent (see kLettersSentAppId).
   int64_t LettersSentThrough() const;
   /// Empties the buffers of one batch (they keep their capacity).
@@ -86,7 +100,10 @@ class RefineStage : public Stage {
   void CanonicalizeProductNames();
   /// Parses one bronze file: orders become candidate rows, the rest dead letters.
   Status ParseBronzeFile(const RecordBatch& bronze, RefineCounts* counts);
-  void AppendCandidate(const RecordBatch& bronze, size_t row, const model::NormalizedOrder& order);
+  /// `raw_customer` is the event's customer number: expectations check it, silver
+  /// keeps order.customer_no (its pseudonym when pseudonymizing).
+  void AppendCandidate(const RecordBatch& bronze, size_t row, const model::NormalizedOrder& order,
+                       std::string_view raw_customer);
   /// Applies the expectations and dedupe to the candidates: fills silver_batch_ and quarantine_batch_.
   Status SplitCandidates(RefineCounts* counts);
   /// Appends the batch's row and expectation results to the event log (a failure is logged, not fatal).
@@ -101,6 +118,11 @@ class RefineStage : public Stage {
   std::unique_ptr<model::OrderParser> parser_;
   std::unique_ptr<Pseudonymizer> pseudonymizer_;  ///< set when [privacy] pseudonymize_customer is on
   DedupeIndex dedupe_;
+  DedupeIndex quarantine_dedupe_;  ///< keys of the orders in quarantine
+  /// True while a Step redoes bronze versions whose quarantine rows were committed
+  /// before a crash: they are not written again, nor checked against quarantine_dedupe_
+  /// (which already holds them); the crashed commit's own count of repeats is used.
+  bool quarantine_redo_ = false;
   std::shared_ptr<const model::NormalizationTables> tables_;
   std::unique_ptr<ProductNames> product_names_;
   std::string typo_scratch_;
@@ -131,6 +153,7 @@ class RefineStage : public Stage {
   RecordBatch candidates_;                    ///< parsed orders of the step, silver schema
   std::vector<std::string_view> raw_values_;  ///< per candidate: the bronze value
   std::vector<RecordKey> keys_;               ///< per candidate: its dedupe key
+  Column pseudonyms_;                         ///< per candidate, when pseudonymizing: silver's customer_no
 };
 
 }  // namespace jsm::pipeline

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <numeric>
 
+#include "common/csv_cell.h"
 #include "delta/json_writer.h"
 #include "delta/scan.h"
 #include "delta/table.h"
@@ -21,16 +22,6 @@ Result<int64_t> ParseCount(std::string_view name, std::string_view text, int64_t
                                                       std::to_string(max));
   }
   return value;
-}
-
-std::string CsvField(std::string_view text) {
-  if (text.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(text);
-  std::string out = "\"";
-  for (const char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
 }
 
 /// <0, 0, >0 comparing row a and row b of a column; nulls first.
@@ -171,13 +162,20 @@ std::string RowsToCsv(const TableRows& rows) {
   const RecordBatch& batch = rows.batch;
   const Schema& schema = batch.schema();
   std::string out;
-  for (size_t c = 0; c < schema.fields.size(); ++c) out += (c ? "," : "") + CsvField(schema.fields[c].name);
+  for (size_t c = 0; c < schema.fields.size(); ++c) {
+    if (c) out += ',';
+    AppendCsvCell(schema.fields[c].name, CsvCellKind::kText, &out);
+  }
   out += "\r\n";
   for (size_t row = 0; row < batch.num_rows(); ++row) {
     for (size_t c = 0; c < schema.fields.size(); ++c) {
       if (c) out += ',';
       const Column& column = batch.column(c);
-      if (!column.IsNull(row)) out += CsvField(delta::FormatValueText(column, row, schema.fields[c]));
+      const Field& field = schema.fields[c];
+      if (!column.IsNull(row)) {
+        AppendCsvCell(delta::FormatValueText(column, row, field),
+                      field.type == DataType::kString ? CsvCellKind::kText : CsvCellKind::kValue, &out);
+      }
     }
     out += "\r\n";
   }

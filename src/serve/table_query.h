@@ -56,7 +56,8 @@ Result<TableRows> QueryTable(storage::ObjectStore* store, const std::string& tab
 /// in the Delta text form ("12.34", "2011-12-09"); nulls null.
 std::string RowsToJson(const std::string& table_path, const TableRows& rows);
 
-/// A header line and one line per row (RFC 4180 quoting; null = empty field).
+/// A header line and one line per row (RFC 4180 quoting; null = empty field). A string
+/// cell that a spreadsheet would take for a formula gets a `'` in front (csv_cell.h).
 std::string RowsToCsv(const TableRows& rows);
 
 }  // namespace jsm::serve

@@ -249,6 +249,7 @@ TEST(RejectReason, CodesAreTheDeadLetterReasons) {
   EXPECT_EQ(RejectReasonCode(RejectReason::kWrongType), "wrong_type");
   EXPECT_EQ(RejectReasonCode(RejectReason::kOversize), "oversize");
   EXPECT_EQ(RejectReasonCode(RejectReason::kInvalidUtf8), "invalid_utf8");
+  EXPECT_EQ(RejectReasonCode(RejectReason::kDuplicateField), "duplicate_field");
 }
 
 // Keys.
@@ -260,12 +261,75 @@ TEST_F(OrderParserTest, UnknownFieldsAreIgnored) {
   EXPECT_EQ(order_.unit_price_cents, 2147);
 }
 
-TEST_F(OrderParserTest, DuplicateKeyFirstOccurrenceWins) {
+TEST_F(OrderParserTest, RepeatedKnownKeyIsADuplicateFieldReject) {
   std::string json = kEvent;
-  json.insert(json.size() - 1, R"(,"Quantity":99,"Country":true)");
+  json.insert(json.size() - 1, R"(,"Quantity":2)");
+  ASSERT_EQ(Parse(json), RejectReason::kDuplicateField);
+  EXPECT_EQ(parser_.error(), "duplicate field 'Quantity' (a key may appear once in an event)");
+}
+
+TEST_F(OrderParserTest, RepeatedKeyIsRejectedEvenWithTheSameValue) {
+  std::string json = kEvent;
+  json.insert(json.size() - 1, R"(,"Country":"United Kingdom")");
+  EXPECT_EQ(Parse(json), RejectReason::kDuplicateField);
+  EXPECT_NE(parser_.error().find("'Country'"), std::string::npos) << parser_.error();
+}
+
+TEST_F(OrderParserTest, RepeatedOptionalCurrencyIsADuplicateFieldReject) {
+  std::string json = kEvent;
+  json.insert(1, R"("Currency":"GBP","Currency":null,)");
+  ASSERT_EQ(Parse(json), RejectReason::kDuplicateField);
+  EXPECT_NE(parser_.error().find("'Currency'"), std::string::npos) << parser_.error();
+}
+
+TEST_F(OrderParserTest, RepeatedUnknownKeyIsADuplicateFieldReject) {
+  std::string json = kEvent;
+  json.insert(1, R"("note":"a","z":1,"Nested":{"note":1,"note":2},"note":"b",)");
+  ASSERT_EQ(Parse(json), RejectReason::kDuplicateField);
+  EXPECT_EQ(parser_.error(), "duplicate field 'note' (a key may appear once in an event)");
+}
+
+TEST_F(OrderParserTest, DistinctUnknownKeysAndRepeatsInsideNestedValuesAreAccepted) {
+  std::string json = kEvent;
+  json.insert(1, R"("a":1,"b":{"x":1,"x":2},"ab":[{"y":1},{"y":2}],"A":2,"":3,)");
   ASSERT_EQ(Parse(json), RejectReason::kNone) << parser_.error();
   EXPECT_EQ(order_.quantity, 12);
-  EXPECT_EQ(order_.country_code, "GB");
+}
+
+TEST_F(OrderParserTest, KeysThatAreTheSameOnceUnescapedAreDuplicates) {
+  std::string known = kEvent;
+  known.insert(known.size() - 1, R"(,"Quantity":2)");
+  ASSERT_EQ(Parse(known), RejectReason::kDuplicateField);
+  EXPECT_NE(parser_.error().find("'Quantity'"), std::string::npos) << parser_.error();
+  std::string unknown = kEvent;
+  unknown.insert(1, R"("note":1,"note":2,)");
+  ASSERT_EQ(Parse(unknown), RejectReason::kDuplicateField);
+  EXPECT_NE(parser_.error().find("'note'"), std::string::npos) << parser_.error();
+  std::string escaped_twice = kEvent;
+  escaped_twice.insert(1, R"("\/":1,"\/":2,)");
+  EXPECT_EQ(Parse(escaped_twice), RejectReason::kDuplicateField);
+}
+
+TEST_F(OrderParserTest, DuplicateFieldIsReportedAfterNotJsonAndBeforeMissingField) {
+  std::string bad_json = kEvent;
+  bad_json.insert(1, R"("x":1,"x":2,)");
+  bad_json += "trailing";
+  EXPECT_EQ(Parse(bad_json), RejectReason::kNotJson);
+  std::string missing = Without("Country");
+  missing.insert(1, R"("Price":"1","Date":true,)");
+  EXPECT_EQ(Parse(missing), RejectReason::kDuplicateField);
+}
+
+TEST_F(OrderParserTest, ManyUnknownKeysAreCheckedForRepeats) {
+  std::string distinct = kEvent;
+  std::string repeated = kEvent;
+  std::string keys;
+  for (int i = 0; i < 2000; ++i) keys += "\"k" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+  distinct.insert(1, keys);
+  ASSERT_EQ(Parse(distinct), RejectReason::kNone) << parser_.error();
+  repeated.insert(1, keys + "\"k1234\":0,");
+  ASSERT_EQ(Parse(repeated), RejectReason::kDuplicateField);
+  EXPECT_NE(parser_.error().find("'k1234'"), std::string::npos) << parser_.error();
 }
 
 TEST_F(OrderParserTest, EscapedKeysAreMatchedAfterUnescaping) {
@@ -402,13 +466,19 @@ TEST_F(OrderParserTest, AllocatesNothingOnceWarmedUp) {
   std::string unknown = kEvent;
   unknown.insert(1, R"("Currency":"XYZ",)");
   events.push_back(unknown);
+  std::string extra = kEvent;
+  extra.insert(1, R"("source":"web","sess\u0069on":7,"tags":["a"],)");
+  events.push_back(extra);
+  std::string repeated = kEvent;
+  repeated.insert(1, R"("source":"web","source":"app",)");
+  events.push_back(repeated);  // a reject on the way
   for (const std::string& event : events) Parse(event);  // warm up
   const int64_t before = g_allocations.load();
   ASSERT_GT(before, 0) << "the counting operator new is not in use";
   int64_t accepted = 0;
   for (const std::string& event : events) accepted += Parse(event) == RejectReason::kNone;
   EXPECT_EQ(g_allocations.load() - before, 0);
-  EXPECT_EQ(accepted, static_cast<int64_t>(events.size()) - 1);
+  EXPECT_EQ(accepted, static_cast<int64_t>(events.size()) - 2);
 }
 
 // Currency.

@@ -57,6 +57,13 @@ int64_t SumInt(delta::DeltaTable* table, const std::string& column) {
 
 class EraseTest : public RefineFixture {
  protected:
+  void SetUp() override {
+    RefineFixture::SetUp();
+    // The customer numbers here are short labels ("200"), not five digits: the format rule is left out.
+    std::erase_if(options_.expectations,
+                  [](const ExpectationSpec& spec) { return spec.name == "customer_no_format"; });
+  }
+
   /// Runs refine, then aggregate, until each has caught up with its source.
   void RunStages() {
     auto refine = RefineStage::Create(store_.get(), options_, dead_letters_.get());

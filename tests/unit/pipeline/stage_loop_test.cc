@@ -196,7 +196,7 @@ class FlakyStore : public storage::ObjectStore {
 
 std::string Event(int transaction) {
   return "{\"TransactionNo\":\"" + std::to_string(transaction) + "\",\"Date\":\"12/9/2019\",\"ProductNo\":\"22480\"," +
-         "\"Product\":\"Thing\",\"Price\":1.50,\"Quantity\":2,\"CustomerNo\":\"100\",\"Country\":\"United Kingdom\"}";
+         "\"Product\":\"Thing\",\"Price\":1.50,\"Quantity\":2,\"CustomerNo\":\"17490\",\"Country\":\"United Kingdom\"}";
 }
 
 /// The refine stage on a store that fails: whatever the failure left in memory,

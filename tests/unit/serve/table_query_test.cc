@@ -116,5 +116,22 @@ TEST_F(QueryTableTest, RendersJsonAndCsv) {
             "\"pear, green\",1,,2011-01-27,0.25\r\n");
 }
 
+TEST_F(QueryTableTest, CsvNeutralizesFormulaTextButNotNumbers) {
+  auto table = delta::DeltaTable::OpenOrCreate(store_.get(), "gold/formulas", "formulas", ThingsSchema());
+  ASSERT_TRUE(table) << table.error().ToString();
+  Append(table->get(), {{"=HYPERLINK(\"http://evil.example/\",\"x\")", -2, 500, 15000, -0.5},
+                        {"@SUM(A1)", 1, 100, 15001, 1.0},
+                        {"-1+1", 2, 100, 15002, 1.0}});
+  TableQuery query;
+  query.order = {{"units", false}};
+  auto rows = QueryTable(store_.get(), "gold/formulas", query);
+  ASSERT_TRUE(rows) << rows.error().ToString();
+  EXPECT_EQ(RowsToCsv(*rows),
+            "name,units,price,day,rate\r\n"
+            "\"'=HYPERLINK(\"\"http://evil.example/\"\",\"\"x\"\")\",-2,5.00,2011-01-26,-0.5\r\n"
+            "'@SUM(A1),1,1.00,2011-01-27,1\r\n"
+            "'-1+1,2,1.00,2011-01-28,1\r\n");
+}
+
 }  // namespace
 }  // namespace jsm::serve
