@@ -1,9 +1,12 @@
 // libFuzzer target for the Azure Blob service's XML bodies (storage/azure_xml.h):
 // any body must parse as a List Blobs page or be a corruption error, and any
 // body gives an error code and message (possibly empty), never a crash, a hang
-// or a sanitizer report. Unescaping never makes text longer than the input's
-// numeric references allow (at most 4 bytes of UTF-8 for each reference).
+// or a sanitizer report. Listed blobs have a name and a byte count; unescaping
+// never makes text longer, and keeps valid UTF-8 valid (a reference to a
+// character XML cannot hold stays as written).
 // Seeds: corpus/azure_xml/, keywords: azure_xml.dict.
+
+#include <simdjson.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -36,6 +39,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const jsm::storage::AzureErrorBody error = jsm::storage::ParseAzureErrorXml(xml);
   Require(error.code.size() <= xml.size() && error.message.size() <= xml.size());
   // "&#1;" is the shortest reference, 4 bytes, and becomes at most 4 bytes.
-  Require(jsm::storage::XmlUnescape(xml).size() <= xml.size());
+  const std::string unescaped = jsm::storage::XmlUnescape(xml);
+  Require(unescaped.size() <= xml.size());
+  if (simdjson::validate_utf8(xml.data(), xml.size())) {
+    Require(simdjson::validate_utf8(unescaped.data(), unescaped.size()));
+  }
   return 0;
 }
