@@ -80,7 +80,9 @@ void AppendMessageRow(const FuzzMessage& message, int64_t offset, jsm::RecordBat
 }
 
 jsm::storage::LocalStore* Store() {
-  static std::string root = "/tmp/jsm_bronze_fuzz_" + std::to_string(getpid());
+  // In memory when /dev/shm is there: a table is created and dropped for every input.
+  static std::string root = std::string(access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp") + "/jsm_bronze_fuzz_" +
+                            std::to_string(getpid());
   static std::unique_ptr<jsm::storage::LocalStore> store = [] {
     std::filesystem::remove_all(root);
     auto opened = jsm::storage::LocalStore::Open(root);
@@ -109,8 +111,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     for (int h = 0; h < headers; ++h) {
       const bool null_value = message.header_null[h];
-      message.headers.push_back({message.header_bytes[2 * h], null_value ? "" : message.header_bytes[2 * h + 1],
-                                 !null_value});
+      const std::string_view value = null_value ? std::string_view() : std::string_view(message.header_bytes[2 * h + 1]);
+      message.headers.push_back({message.header_bytes[2 * h], value, !null_value});
     }
   }
   bool text_only = true;
