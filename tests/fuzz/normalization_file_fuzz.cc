@@ -2,8 +2,10 @@
 // and the tables read from them: countries, date formats, currency rates,
 // product-name overrides and typo fixes). Any text must load as a table or be
 // an error "SOURCE:LINE: ...", never a crash, a hang or a sanitizer report; a
-// table that loads answers lookups. The first byte's low three bits choose the file kind; for
-// product names the text is cut at the first NUL into overrides and typo fixes.
+// table that loads answers lookups. The first byte's low three bits choose the
+// file kind (0 the line splitter, its bit 3 a header and bits 4-5 the column
+// count; 1 countries, 2 date formats, 3 currencies, 4 product names, cut at the
+// first NUL into overrides and typo fixes; else one date pattern).
 // Seeds: corpus/normalization_file/ (the shipped files), keywords:
 // normalization_file.dict.
 
