@@ -6,11 +6,53 @@
 #include "serve/table_query.h"
 
 namespace jsm::serve {
+namespace {
+
+/// Length of the well-formed UTF-8 sequence at the start of `text` (1-4), or 0.
+size_t Utf8SequenceLength(std::string_view text) {
+  const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
+  const auto continuation = [&](size_t i) { return i < text.size() && (byte(i) & 0xC0) == 0x80; };
+  const unsigned char lead = byte(0);
+  if (lead < 0x80) return 1;
+  if (lead >= 0xC2 && lead <= 0xDF) return continuation(1) ? 2 : 0;
+  if (lead >= 0xE0 && lead <= 0xEF) {
+    if (!continuation(1) || !continuation(2)) return 0;
+    if ((lead == 0xE0 && byte(1) < 0xA0) || (lead == 0xED && byte(1) > 0x9F)) return 0;  // overlong, surrogate
+    return 3;
+  }
+  if (lead >= 0xF0 && lead <= 0xF4) {
+    if (!continuation(1) || !continuation(2) || !continuation(3)) return 0;
+    if ((lead == 0xF0 && byte(1) < 0x90) || (lead == 0xF4 && byte(1) > 0x8F)) return 0;  // overlong, > U+10FFFF
+    return 4;
+  }
+  return 0;
+}
+
+/// `text` with every byte that is not part of valid UTF-8 replaced by U+FFFD, so
+/// a message quoting a request's path or parameters stays valid JSON.
+std::string ValidUtf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  while (!text.empty()) {
+    const size_t length = Utf8SequenceLength(text);
+    if (length == 0) {
+      out.append("\xEF\xBF\xBD");
+      text.remove_prefix(1);
+    } else {
+      out.append(text.substr(0, length));
+      text.remove_prefix(length);
+    }
+  }
+  return out;
+}
+
+}  // namespace
 
 HttpResponse ErrorResponse(int status, std::string_view message) {
   delta::JsonWriter json;
   json.BeginObject();
-  json.Member("error", message);
+  const std::string text = ValidUtf8(message);
+  json.Member("error", std::string_view(text));
   json.EndObject();
   HttpResponse response;
   response.status = status;

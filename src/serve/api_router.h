@@ -64,7 +64,8 @@ class ApiRouter {
 /// high_watermark, low_watermark, bronze_offset, group_offset, lag).
 void WriteLagJson(const LagReport& report, delta::JsonWriter* json);
 
-/// A JSON error body {"error": message} with `status`.
+/// A JSON error body {"error": message} with `status`; bytes of `message` that are not
+/// UTF-8 (a request path quoted in it) become U+FFFD, so the body is always valid JSON.
 HttpResponse ErrorResponse(int status, std::string_view message);
 
 /// The HTTP status of an error: 400 invalid argument, 404 not found, 503 unavailable, 500 otherwise.

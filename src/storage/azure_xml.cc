@@ -81,7 +81,10 @@ std::string XmlUnescape(std::string_view text) {
       const std::string_view digits = entity.substr(hex ? 2 : 1);
       uint32_t cp = 0;
       const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), cp, hex ? 16 : 10);
-      if (ec != std::errc() || ptr != digits.data() + digits.size()) {
+      // A reference to a character XML cannot hold (NUL, a surrogate, beyond U+10FFFF)
+      // stays as written, so the text stays valid UTF-8.
+      const bool xml_char = cp != 0 && (cp < 0xD800 || cp > 0xDFFF) && cp <= 0x10FFFF;
+      if (ec != std::errc() || ptr != digits.data() + digits.size() || !xml_char) {
         out.append(text.substr(i, semi - i + 1));
       } else {
         AppendUtf8(cp, &out);
@@ -112,10 +115,15 @@ Result<BlobListPage> ParseBlobListXml(std::string_view xml) {
       return MakeError(ErrorCode::kCorruption, "List Blobs answer: a <Blob> without <Name>");
     }
     info.path = XmlUnescape(text);
-    if (!ElementText(blob, "Content-Length", &text) ||
-        std::from_chars(text.data(), text.data() + text.size(), info.size).ec != std::errc()) {
+    if (info.path.empty()) return MakeError(ErrorCode::kCorruption, "List Blobs answer: a <Blob> with an empty <Name>");
+    if (!ElementText(blob, "Content-Length", &text)) {
       return MakeError(ErrorCode::kCorruption,
                        "List Blobs answer: blob " + info.path + " has no Content-Length");
+    }
+    const auto [end_of_size, size_error] = std::from_chars(text.data(), text.data() + text.size(), info.size);
+    if (size_error != std::errc() || end_of_size != text.data() + text.size() || info.size < 0) {
+      return MakeError(ErrorCode::kCorruption, "List Blobs answer: blob " + info.path + " has Content-Length '" +
+                                                   std::string(text) + "', not a byte count");
     }
     if (ElementText(blob, "Last-Modified", &text)) {
       if (auto ms = ParseHttpDateMillis(text)) info.modified_ms = *ms;

@@ -1,6 +1,7 @@
 #include "serve/api_router.h"
 
 #include <gtest/gtest.h>
+#include <simdjson.h>
 
 #include <filesystem>
 #include <fstream>
@@ -98,6 +99,23 @@ TEST_F(ApiRouterTest, ClearClientErrors) {
   post.method = "POST";
   post.path = "/api/tables";
   EXPECT_EQ(router.Handle(post).status, 405);
+}
+
+// Found by tests/fuzz/api_query_fuzz.cc: "no route /metri\xb4c" quoted the path's
+// raw bytes, and the 404 body was not valid JSON.
+TEST_F(ApiRouterTest, ErrorQuotingBytesThatAreNotUtf8IsStillValidUtf8) {
+  ApiRouter router(store_.get(), AccessControl("", true));
+  HttpResponse route = Get(router, "/metri\xb4" "c");
+  EXPECT_EQ(route.status, 404);
+  EXPECT_NE(route.body.find("/metri\xEF\xBF\xBD" "c"), std::string::npos) << route.body;
+  HttpResponse filter = Get(router, "/api/tables/gold/things", {{"filter", "name = '\xff\xc3'"}, {"limit", "x\xe2\x82"}});
+  EXPECT_EQ(filter.status, 400);
+  // Valid UTF-8 passes unchanged, each invalid byte is one U+FFFD.
+  EXPECT_EQ(ErrorResponse(400, "caf\xC3\xA9 \xF0\x9F\x98\x80 \xED\xA0\x80 \xC0\xAF").body,
+            "{\"error\":\"caf\xC3\xA9 \xF0\x9F\x98\x80 \xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD \xEF\xBF\xBD\xEF\xBF\xBD\"}\n");
+  for (const HttpResponse& response : {route, filter}) {
+    EXPECT_TRUE(simdjson::validate_utf8(response.body.data(), response.body.size())) << response.body;
+  }
 }
 
 TEST_F(ApiRouterTest, PathTraversalNeverLeavesTheTables) {

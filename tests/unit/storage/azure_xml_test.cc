@@ -51,5 +51,30 @@ TEST(AzureXml, UnescapesEntitiesAndCharacterReferences) {
   EXPECT_EQ(XmlUnescape("a&lt;b&gt;&quot;&apos;&#65;&#x263A;&unknown;"), "a<b>\"'A\xE2\x98\xBA&unknown;");
 }
 
+// Found by tests/fuzz/azure_xml_fuzz.cc: a size of -1 (or "12abc") was taken as a
+// byte count, and an empty <Name> as a blob.
+TEST(AzureXml, ContentLengthThatIsNotAByteCountIsCorruption) {
+  for (const char* length : {"-1", "12abc", "", "99999999999999999999"}) {
+    auto page = ParseBlobListXml(std::string("<Blobs><Blob><Name>x</Name><Properties><Content-Length>") + length +
+                                 "</Content-Length></Properties></Blob></Blobs>");
+    ASSERT_FALSE(page) << length;
+    EXPECT_EQ(page.error().code(), ErrorCode::kCorruption) << length;
+  }
+}
+
+TEST(AzureXml, BlobWithEmptyNameIsCorruption) {
+  auto page = ParseBlobListXml(
+      "<Blobs><Blob><Name></Name><Properties><Content-Length>1</Content-Length></Properties></Blob></Blobs>");
+  ASSERT_FALSE(page);
+  EXPECT_EQ(page.error().code(), ErrorCode::kCorruption);
+}
+
+// Found by tests/fuzz/azure_xml_fuzz.cc: "&#0;", "&#xD800;" and "&#x7FFFFFFF;" became
+// bytes that are not UTF-8 (or a NUL) in a blob name.
+TEST(AzureXml, ReferenceToACharacterXmlCannotHoldStaysAsWritten) {
+  EXPECT_EQ(XmlUnescape("a&#0;b&#xD800;c&#x110000;d&#x7FFFFFFF;e"), "a&#0;b&#xD800;c&#x110000;d&#x7FFFFFFF;e");
+  EXPECT_EQ(XmlUnescape("&#x10FFFF;&#xD7FF;&#xE000;"), "\xF4\x8F\xBF\xBF\xED\x9F\xBF\xEE\x80\x80");
+}
+
 }  // namespace
 }  // namespace jsm::storage
