@@ -211,6 +211,15 @@ Result<RecordBatch> DeltaTable::ReadDataFile(const std::string& path, const std:
       return MakeError(ErrorCode::kCorruption, "data file " + file_name + " lacks non-nullable column '" +
                                                    field.name + "' of table " + Describe());
     }
+    // A nullable column the file lacks reads as null (the file predates it), unless the file holds a column the
+    // table does not have: then a name in its footer is damaged (one flipped byte), and nulls would be wrong values.
+    for (const Field& stored : file_schema.fields) {
+      if (schema().FieldIndex(stored.name) < 0) {
+        return MakeError(ErrorCode::kCorruption, "data file " + file_name + " lacks column '" + field.name +
+                                                     "' of table " + Describe() + " but holds a column '" +
+                                                     stored.name + "' the table does not have (a damaged footer?)");
+      }
+    }
     for (size_t row = 0; row < rows; ++row) out.column(i).AppendNull();
   }
   return out;

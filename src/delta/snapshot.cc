@@ -71,6 +71,14 @@ Status CheckProtocolSupported(const Protocol& protocol, std::string_view table) 
 }
 
 Result<std::vector<Action>> ParseCommit(std::string_view text, std::string_view file_name, std::string_view table) {
+  // A commit holds at least one action; an empty one is a file emptied or cut short, never a no-op commit.
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    return MakeError(ErrorCode::kCorruption,
+                     std::string(file_name) + ": commit file " +
+                         (text.empty() ? std::string("is empty (0 bytes)")
+                                       : "holds only whitespace (" + std::to_string(text.size()) + " bytes)") +
+                         ", where a commit holds at least one action: it was truncated or overwritten");
+  }
   auto actions = ParseActions(text, file_name);
   if (!actions) {
     if (const std::optional<Protocol> protocol = FindProtocol(text)) {

@@ -30,7 +30,8 @@ Status CheckReadSupported(const Protocol& protocol, std::string_view table);
 Status CheckProtocolSupported(const Protocol& protocol, std::string_view table);
 
 /// Parses a commit file like ParseActions, but if it carries a protocol we do not
-/// support, that is the error reported (before any action we cannot parse).
+/// support, that is the error reported (before any action we cannot parse). An empty
+/// or whitespace-only file, or one cut inside a line, is kCorruption naming `file_name`.
 Result<std::vector<Action>> ParseCommit(std::string_view text, std::string_view file_name, std::string_view table);
 
 /// Applies the actions of `version` (which must follow snapshot->version) to `snapshot`.

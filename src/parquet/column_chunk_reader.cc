@@ -1,12 +1,14 @@
 #include "parquet/column_chunk_reader.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <iterator>
 
 #include "parquet/delta_encoding.h"
 #include "parquet/little_endian.h"
+#include "parquet/page_checksum.h"
 #include "parquet/plain_encoding.h"
 #include "parquet/rle.h"
 
@@ -82,8 +84,9 @@ Result<std::string_view> ColumnChunkReader::Bytes(uint64_t start, uint64_t lengt
                                                      start + length));
 }
 
-Status ColumnChunkReader::Read(const ColumnChunk& chunk, const LeafColumn& leaf, int64_t num_rows,
-                               Column* out) {
+Status ColumnChunkReader::Read(const ColumnChunk& chunk, const LeafColumn& leaf, int64_t num_rows, Column* out,
+                               size_t row_group) {
+  row_group_ = row_group;
   max_definition_ = leaf.field.nullable ? 1 : 0;
   max_repetition_ = 0;
   leveled_ = nullptr;
@@ -91,7 +94,8 @@ Status ColumnChunkReader::Read(const ColumnChunk& chunk, const LeafColumn& leaf,
 }
 
 Status ColumnChunkReader::ReadLeveled(const ColumnChunk& chunk, const LeafColumn& leaf, int max_definition,
-                                      int max_repetition, LeveledValues* out) {
+                                      int max_repetition, LeveledValues* out, size_t row_group) {
+  row_group_ = row_group;
   JSM_CHECK_LE(max_definition, 255);
   JSM_CHECK_LE(max_repetition, 255);
   max_definition_ = max_definition;
@@ -104,9 +108,15 @@ Status ColumnChunkReader::ReadLeveled(const ColumnChunk& chunk, const LeafColumn
 
 Status ColumnChunkReader::ReadChunk(const ColumnChunk& chunk, const LeafColumn& leaf, int64_t num_rows,
                                     Column* out) {
-  const std::string& name = leaf.field.name;
+  // A leaf of a nested schema is named by its path ("add.stats"), a flat column by its name.
+  column_name_ = leaf.field.name;
+  if (leveled_ != nullptr && chunk.meta_data && !chunk.meta_data->path_in_schema.empty()) {
+    column_name_ = fmt::format("{}", fmt::join(chunk.meta_data->path_in_schema, "."));
+  }
+  const std::string& name = column_name_;
   auto corrupt = [&](std::string_view what) {
-    return MakeError(ErrorCode::kCorruption, fmt::format("{}: column '{}': {}", file_name_, name, what));
+    return MakeError(ErrorCode::kCorruption,
+                     fmt::format("{}: row group {}, column '{}': {}", file_name_, row_group_, name, what));
   };
   if (chunk.file_path) {
     return MakeError(ErrorCode::kUnsupported, fmt::format("{}: column '{}' is stored in another file ({})",
@@ -150,11 +160,12 @@ Status ColumnChunkReader::ReadPages(const ColumnMetaData& metadata, const LeafCo
   JSM_ASSIGN_OR_RETURN(const std::string_view chunk, Bytes(start, length));
   size_t pos = 0;
   bool seen_data_page = false;
-  while (values_left_ > 0) {
+  for (size_t page = 0; values_left_ > 0; ++page) {
     uint64_t page_offset = start + pos;
     auto context = [&](const Error& error) {
-      return std::unexpected(error.WithContext(
-          fmt::format("{}: column '{}', page at byte offset {}", file_name_, leaf.field.name, page_offset)));
+      return std::unexpected(error.WithContext(fmt::format("{}: row group {}, column '{}', page {} at byte offset {}",
+                                                           file_name_, row_group_, column_name_, page,
+                                                           page_offset)));
     };
     if (pos >= chunk.size()) {
       return context(Error(
@@ -174,6 +185,7 @@ Status ColumnChunkReader::ReadPages(const ColumnMetaData& metadata, const LeafCo
     }
     std::string_view payload = chunk.substr(pos, compressed);
     pos += compressed;
+    if (Status verified = VerifyPageChecksum(header, payload); !verified) return context(verified.error());
     Status status;
     switch (header.type) {
       case PageType::kDictionaryPage:

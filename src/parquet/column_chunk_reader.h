@@ -56,13 +56,16 @@ class ColumnChunkReader {
   /// store); every chunk read must lie inside one of them.
   ColumnChunkReader(std::vector<FileSegment> segments, std::string_view file_name, uint64_t data_end);
 
-  /// Appends the `num_rows` values of `chunk`, a chunk of column `leaf`, to `out`.
-  Status Read(const ColumnChunk& chunk, const LeafColumn& leaf, int64_t num_rows, Column* out);
+  /// Appends the `num_rows` values of `chunk`, a chunk of column `leaf` in row group
+  /// `row_group` (named in errors), to `out`. A page whose header carries a CRC is
+  /// verified before it is decoded.
+  Status Read(const ColumnChunk& chunk, const LeafColumn& leaf, int64_t num_rows, Column* out,
+              size_t row_group = 0);
 
   /// Appends the levels and values of `chunk`, a chunk of leaf `leaf` of a
   /// nested schema with the given maximum levels (each at most 255), to `out`.
   Status ReadLeveled(const ColumnChunk& chunk, const LeafColumn& leaf, int max_definition,
-                     int max_repetition, LeveledValues* out);
+                     int max_repetition, LeveledValues* out, size_t row_group = 0);
 
  private:
   Status ReadChunk(const ColumnChunk& chunk, const LeafColumn& leaf, int64_t expected_values, Column* out);
@@ -87,6 +90,8 @@ class ColumnChunkReader {
   std::vector<FileSegment> segments_;  ///< the whole file is one segment at offset 0
   std::string file_name_;
   uint64_t data_end_;
+  size_t row_group_ = 0;     ///< of the chunk being read, for errors
+  std::string column_name_;  ///< of the chunk being read, for errors
   CompressionCodec codec_ = CompressionCodec::kUncompressed;
   PageCodec page_codec_;
   uint64_t values_left_ = 0;

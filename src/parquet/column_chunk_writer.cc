@@ -7,6 +7,7 @@
 #include <span>
 
 #include "parquet/little_endian.h"
+#include "parquet/page_checksum.h"
 #include "parquet/page_header.h"
 #include "parquet/plain_encoding.h"
 #include "parquet/rle.h"
@@ -117,6 +118,7 @@ Status ColumnChunkWriter::WritePage(PageType type, int32_t num_values, Encoding 
   header.type = type;
   header.uncompressed_page_size = static_cast<int32_t>(body_.size());
   header.compressed_page_size = static_cast<int32_t>(payload.size());
+  header.crc = PageChecksumField(PageChecksum(payload));
   if (type == PageType::kDictionaryPage) {
     header.dictionary_page_header = DictionaryPageHeader{num_values, encoding, std::nullopt};
   } else {

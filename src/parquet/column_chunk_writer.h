@@ -29,7 +29,8 @@ inline constexpr size_t kMaxDictionaryBytes = size_t{1} << 20;
 CompressionCodec CodecFor(Compression compression);
 
 /// Writes column chunks into a file buffer, reusing its page buffers, dictionary
-/// and codec contexts from one chunk to the next.
+/// and codec contexts from one chunk to the next. Every page header carries the
+/// page's CRC-32 (page_checksum.h).
 class ColumnChunkWriter {
  public:
   explicit ColumnChunkWriter(const WriterOptions& options);

@@ -363,7 +363,7 @@ Result<NestedBatch> ReadNestedParquet(std::string_view file_bytes, const std::ve
       cursor.data.repetition.clear();
       cursor.data.values = Column(leaves[k].column->field.type);
       JSM_RETURN_IF_ERROR(reader.ReadLeveled(group.columns[k], *leaves[k].column, leaves[k].max_definition,
-                                             leaves[k].max_repetition, &cursor.data));
+                                             leaves[k].max_repetition, &cursor.data, g));
       cursor.entries = leaves[k].max_definition > 0    ? cursor.data.definition.size()
                        : leaves[k].max_repetition > 0 ? cursor.data.repetition.size()
                                                       : cursor.data.values.size();

@@ -109,7 +109,7 @@ Result<RecordBatch> Decode(const Footer& footer, Selection selection, ColumnChun
     if (keep_row_group && !keep_row_group(g)) continue;
     for (size_t j = 0; j < selection.leaf_indices.size(); ++j) {
       JSM_RETURN_IF_ERROR(reader.Read(group.columns[selection.leaf_indices[j]], selection.leaves[j], group.num_rows,
-                                      &batch.column(j)));
+                                      &batch.column(j), g));
     }
   }
   return batch;

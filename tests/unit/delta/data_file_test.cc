@@ -126,6 +126,32 @@ TEST_F(DataFileTest, BatchWithAnotherSchemaIsInvalidArgument) {
   EXPECT_NE(add.error().message().find("the batch lacks column 'b' (boolean)"), std::string::npos) << add.error().message();
 }
 
+TEST_F(DataFileTest, AColumnNameDamagedInTheFooterIsCorruptionNotAColumnOfNulls) {
+  auto add = table_->WriteDataFile(SampleBatch(), parquet::WriterOptions{});
+  ASSERT_TRUE(add) << add.error().ToString();
+  ASSERT_TRUE(table_->Commit({*add}, CommitInfo{.operation = "WRITE"}));
+  const std::string key = "bronze/all/" + add->path;
+  auto bytes = store_->Get(key);
+  ASSERT_TRUE(bytes);
+  const size_t name = bytes->find("money");  // first in the footer's schema, before the chunks' paths
+  ASSERT_NE(name, std::string::npos);
+  std::string damaged = *bytes;
+  damaged[name] = 'M';  // one flipped bit: 'm' ^ 0x20
+  ASSERT_TRUE(store_->Put(key, damaged));
+  for (const std::vector<std::string>& columns : {std::vector<std::string>{}, std::vector<std::string>{"money"}}) {
+    auto read = table_->ReadDataFile(add->path, columns);
+    ASSERT_FALSE(read) << "read 'money' as nulls";
+    EXPECT_EQ(read.error().code(), ErrorCode::kCorruption);
+    EXPECT_NE(read.error().message().find("lacks column 'money' of table "), std::string::npos)
+        << read.error().message();
+    EXPECT_NE(read.error().message().find("but holds a column 'Money' the table does not have"), std::string::npos)
+        << read.error().message();
+  }
+  auto others = table_->ReadDataFile(add->path, {"s", "l"});  // the undamaged columns still read
+  ASSERT_TRUE(others) << others.error().ToString();
+  EXPECT_EQ(others->num_rows(), 4u);
+}
+
 TEST_F(DataFileTest, ReadOfMissingFileIsNotFound) {
   auto read = table_->ReadDataFile("part-missing.parquet");
   ASSERT_FALSE(read);

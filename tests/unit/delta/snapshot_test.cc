@@ -93,5 +93,52 @@ TEST(Snapshot, ParseCommitReportsProtocolBeforeUnparseableSchema) {
             "(we read reader version 1, and 3 with only v2Checkpoint)");
 }
 
+/// A commit as our writer makes it: an add, a txn and a commitInfo, one per line.
+std::string SampleCommitText() {
+  AddFile add = Add("part-0001.parquet", 12);
+  add.stats = R"({"numRecords":12})";
+  return SerializeActions({add, Txn{"ingest-0", 41, 0}, CommitInfo{.timestamp = 1700000000000, .operation = "WRITE"}});
+}
+
+TEST(Snapshot, EmptyOrWhitespaceOnlyCommitFileIsCorruptionNamingIt) {
+  for (std::string_view text : {"", "\n", " \r\n\t\n  "}) {
+    auto parsed = ParseCommit(text, "lake/t/_delta_log/00000000000000000006.json", "t");
+    ASSERT_FALSE(parsed) << "'" << text << "'";
+    EXPECT_EQ(parsed.error().code(), ErrorCode::kCorruption);
+    EXPECT_NE(parsed.error().message().find("lake/t/_delta_log/00000000000000000006.json: commit file "),
+              std::string::npos)
+        << parsed.error().message();
+  }
+  auto empty = ParseCommit("", "f.json", "t");
+  EXPECT_NE(empty.error().message().find("is empty (0 bytes)"), std::string::npos) << empty.error().message();
+  auto blank = ParseCommit("\n\n", "f.json", "t");
+  EXPECT_NE(blank.error().message().find("holds only whitespace (2 bytes)"), std::string::npos)
+      << blank.error().message();
+}
+
+TEST(Snapshot, CommitFileCutInsideALineIsCorruptionNamingFileAndLine) {
+  const std::string text = SampleCommitText();
+  size_t cuts = 0;
+  for (size_t length = 1; length < text.size(); ++length) {
+    if (text[length - 1] == '\n' || text[length] == '\n') continue;  // cut at a line end: complete lines
+    auto parsed = ParseCommit(std::string_view(text).substr(0, length), "t/_delta_log/00000000000000000003.json", "t");
+    ASSERT_FALSE(parsed) << "cut at byte " << length;
+    ASSERT_EQ(parsed.error().code(), ErrorCode::kCorruption) << parsed.error().ToString();
+    ASSERT_NE(parsed.error().message().find("t/_delta_log/00000000000000000003.json line "), std::string::npos)
+        << parsed.error().message();
+    ++cuts;
+  }
+  EXPECT_GT(cuts, text.size() / 2);
+}
+
+TEST(Snapshot, CompleteCommitWithoutTheFinalNewlineParses) {
+  std::string text = SampleCommitText();
+  ASSERT_EQ(text.back(), '\n');
+  text.pop_back();
+  auto parsed = ParseCommit(text, "f.json", "t");
+  ASSERT_TRUE(parsed) << parsed.error().ToString();
+  EXPECT_EQ(parsed->size(), 3u);
+}
+
 }  // namespace
 }  // namespace jsm::delta

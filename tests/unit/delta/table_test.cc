@@ -226,5 +226,39 @@ TEST_F(TableTest, ReadCommitOfMissingVersionIsNotFound) {
   EXPECT_EQ(table->ReadCommit(5).error().code(), ErrorCode::kNotFound);
 }
 
+TEST_F(TableTest, EmptyOrTruncatedCommitFileIsCorruptionNotAnEmptyCommit) {
+  auto table = Create();
+  ASSERT_TRUE(table);
+  AddFile add;
+  add.path = "part-1.parquet";
+  add.num_records = 36350;
+  ASSERT_TRUE(table->Commit({add}, CommitInfo{.operation = "WRITE"}));
+  ASSERT_TRUE(table->Commit({Txn{"app", 1, 0}}, CommitInfo{.operation = "WRITE"}));
+  const std::string key = "silver/orders/" + CommitFileName(1);
+  auto original = store_->Get(key);
+  ASSERT_TRUE(original);
+  const std::string cut_mid_line = original->substr(0, original->find('\n') / 2);
+  for (const std::string& damaged : {std::string(), std::string("\n  \n"), cut_mid_line}) {
+    ASSERT_TRUE(store_->Put(key, damaged));
+    auto opened = DeltaTable::Open(store_.get(), "silver/orders");
+    ASSERT_FALSE(opened) << "'" << damaged << "' opened at version " << (*opened)->version();
+    EXPECT_EQ(opened.error().code(), ErrorCode::kCorruption);
+    EXPECT_NE(opened.error().message().find("00000000000000000001.json"), std::string::npos)
+        << opened.error().message();
+    EXPECT_EQ(table->ReadCommit(1).error().code(), ErrorCode::kCorruption);
+  }
+  // A handle opened before the damage does not take the damaged commit as an empty one either.
+  ASSERT_TRUE(store_->Put(key, *original));
+  auto reader = DeltaTable::Open(store_.get(), "silver/orders");
+  ASSERT_TRUE(reader) << reader.error().ToString();
+  ASSERT_TRUE(table->Commit({Txn{"app", 2, 0}}, CommitInfo{.operation = "WRITE"}));
+  ASSERT_TRUE(store_->Put("silver/orders/" + CommitFileName(3), ""));
+  auto refreshed = (*reader)->Refresh();
+  ASSERT_FALSE(refreshed);
+  EXPECT_EQ(refreshed.error().code(), ErrorCode::kCorruption);
+  EXPECT_NE(refreshed.error().message().find("00000000000000000003.json: commit file is empty"), std::string::npos)
+      << refreshed.error().message();
+}
+
 }  // namespace
 }  // namespace jsm::delta

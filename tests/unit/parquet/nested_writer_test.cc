@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "parquet/nested_reader.h"
+#include "parquet/page_checksum.h"
 #include "parquet/reader.h"
 #include "parquet/writer.h"
 #include "test_batches.h"
@@ -133,6 +134,30 @@ TEST(NestedWriter, ManyPagesRoundTripWithRecordsNeverSplit) {
   auto read = ReadNestedParquet(file, {}, "pages.parquet");
   ASSERT_TRUE(read) << read.error().ToString();
   ExpectBatchEqual(batch, *read);
+}
+
+TEST(NestedWriter, EveryPageCarriesItsCrc32AndAFlippedByteIsCorruption) {
+  // Delta checkpoints are written by this writer: their pages carry checksums too.
+  NestedBatch batch = SampleBatch(300);
+  WriterOptions options;
+  options.compression = Compression::kUncompressed;
+  std::string file;
+  ASSERT_TRUE(WriteNestedParquet(batch, options, &file));
+  std::vector<testing::StoredPage> pages = testing::StoredPages(file);
+  ASSERT_GT(pages.size(), 5u);
+  for (const testing::StoredPage& page : pages) {
+    ASSERT_TRUE(page.header.crc) << page.column;
+    const size_t size = static_cast<size_t>(page.header.compressed_page_size);
+    EXPECT_EQ(static_cast<uint32_t>(*page.header.crc), PageChecksum(std::string_view(file).substr(page.data_offset, size)));
+    std::string damaged = file;
+    damaged[page.data_offset + size / 2] = static_cast<char>(damaged[page.data_offset + size / 2] ^ 0x04);
+    auto read = ReadNestedParquet(damaged, {}, "checkpoint.parquet");
+    ASSERT_FALSE(read) << page.column;
+    EXPECT_EQ(read.error().code(), ErrorCode::kCorruption);
+    EXPECT_NE(read.error().message().find("checkpoint.parquet: row group 0, column '" + page.column + "', page " + std::to_string(page.index)),
+              std::string::npos)
+        << read.error().message();
+  }
 }
 
 TEST(NestedWriter, EmptyBatchWritesAReadableFileWithoutRowGroups) {

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <mutex>
 #include <random>
+#include <set>
 #include <string>
 
 #include "parquet/writer.h"
@@ -93,7 +94,9 @@ TEST_P(PyarrowFile, SchemaMapsBackToOurTypes) {
 INSTANTIATE_TEST_SUITE_P(Flavours, PyarrowFile,
                          ::testing::Values("pyarrow_default.parquet", "pyarrow_v2_zstd.parquet",
                                            "pyarrow_gzip_plain.parquet",
-                                           "pyarrow_v2_uncompressed_plain.parquet"));
+                                           "pyarrow_v2_uncompressed_plain.parquet",
+                                           "pyarrow_v1_page_checksum.parquet",
+                                           "pyarrow_v2_page_checksum.parquet"));
 
 TEST(ReadParquet, ReadsOnlyTheProjectedColumnsInTheRequestedOrder) {
   RecordBatch batch = AllTypesBatch(1000);
@@ -233,6 +236,72 @@ TEST(ReadParquet, RandomDamageNeverCrashes) {
     for (int e = 0; e < edits; ++e) damaged[random() % damaged.size()] = static_cast<char>(random());
     ExpectCleanOutcome(damaged, "round " + std::to_string(round));
     if (::testing::Test::HasFatalFailure()) return;
+  }
+}
+
+TEST(ReadParquet, AFlippedByteInAnyPageIsCorruptionNamingFileRowGroupColumnAndPage) {
+  // Uncompressed, so that without the page checksum most of these flips would change values silently.
+  for (bool dictionary : {true, false}) {
+    WriterOptions options;
+    options.compression = Compression::kUncompressed;
+    options.dictionary = dictionary;
+    options.row_group_bytes = 16 << 10;
+    std::string file;
+    ASSERT_TRUE(WriteParquet(AllTypesBatch(3000), options, &file));
+    std::vector<testing::StoredPage> pages = testing::StoredPages(file);
+    ASSERT_GT(pages.size(), 16u);
+    for (const testing::StoredPage& page : pages) {
+      const size_t size = static_cast<size_t>(page.header.compressed_page_size);
+      for (size_t at : {size_t{0}, size / 2, size - 1}) {
+        std::string damaged = file;
+        damaged[page.data_offset + at] = static_cast<char>(damaged[page.data_offset + at] ^ 0x01);
+        const std::string where = page.column + " row group " + std::to_string(page.row_group) + " page " +
+                                  std::to_string(page.index) + " byte " + std::to_string(at);
+        auto read = ReadParquet(damaged, {}, "flipped.parquet");
+        ASSERT_FALSE(read) << where;
+        ASSERT_EQ(read.error().code(), ErrorCode::kCorruption) << where;
+        const std::string& message = read.error().message();
+        EXPECT_NE(message.find("flipped.parquet: row group " + std::to_string(page.row_group) + ", column '" +
+                               page.column + "', page " + std::to_string(page.index) + " at byte offset " +
+                               std::to_string(page.header_offset)),
+                  std::string::npos)
+            << message;
+        EXPECT_NE(message.find("page checksum mismatch"), std::string::npos) << message;
+      }
+    }
+  }
+}
+
+TEST(ReadParquet, PagesWithoutChecksumsStillRead) {
+  // pyarrow writes no page checksums by default (the PyarrowFile tests read its files); so may we.
+  LOAD_TESTDATA_OR_SKIP(bytes, "pyarrow_default.parquet");
+  for (const testing::StoredPage& page : testing::StoredPages(bytes)) ASSERT_FALSE(page.header.crc);
+  auto read = ReadParquet(bytes, {}, "pyarrow_default.parquet");
+  ASSERT_TRUE(read) << read.error().ToString();
+  ExpectBatchesEqual(ExpectedPyarrowTable(), *read);
+}
+
+TEST(ReadParquet, VerifiesTheChecksumsPyarrowWroteInPagesV1V2AndDictionaryPages) {
+  for (const char* name : {"pyarrow_v1_page_checksum.parquet", "pyarrow_v2_page_checksum.parquet"}) {
+    LOAD_TESTDATA_OR_SKIP(bytes, name);
+    std::vector<testing::StoredPage> pages = testing::StoredPages(bytes);
+    std::set<PageType> types;
+    for (const testing::StoredPage& page : pages) {
+      ASSERT_TRUE(page.header.crc) << name << " " << page.column << " page " << page.index;
+      types.insert(page.header.type);
+      if (page.header.compressed_page_size == 0) continue;
+      std::string damaged = bytes;
+      const size_t at = page.data_offset + static_cast<size_t>(page.header.compressed_page_size) - 1;
+      damaged[at] = static_cast<char>(damaged[at] ^ 0x10);
+      auto read = ReadParquet(damaged, {}, name);
+      ASSERT_FALSE(read) << name << " " << page.column << " page " << page.index;
+      EXPECT_EQ(read.error().code(), ErrorCode::kCorruption);
+      EXPECT_NE(read.error().message().find("page checksum mismatch"), std::string::npos) << read.error().message();
+    }
+    EXPECT_TRUE(types.contains(PageType::kDictionaryPage)) << name;
+    EXPECT_TRUE(types.contains(std::string_view(name).find("v2") != std::string_view::npos ? PageType::kDataPageV2
+                                                                                            : PageType::kDataPage))
+        << name;
   }
 }
 
@@ -387,6 +456,24 @@ TEST(RangedParquetFile, ChunksInTheTailReadAreNotFetchedAgain) {
   ASSERT_TRUE(half_batch) << half_batch.error().ToString();
   ExpectBatchesEqual(*half_batch, *ReadParquet(source.bytes, {"s", "d"}, "mem.parquet"));
   EXPECT_LT(half->stats().bytes, static_cast<int64_t>(source.bytes.size()));
+}
+
+TEST(RangedParquetFile, VerifiesPageChecksumsAsTheWholeFileReaderDoes) {
+  RangedSource source;
+  source.bytes = SeveralRowGroups();
+  const std::vector<testing::StoredPage> pages = testing::StoredPages(source.bytes);
+  ASSERT_FALSE(pages.empty());
+  const testing::StoredPage& page = pages[pages.size() / 2];
+  source.bytes[page.data_offset] = static_cast<char>(source.bytes[page.data_offset] ^ 0x40);
+  auto file = RangedParquetFile::Open(source.bytes.size(), source.Reader(), "ranged.parquet");
+  ASSERT_TRUE(file) << file.error().ToString();
+  auto read = file->Read({});
+  ASSERT_FALSE(read);
+  EXPECT_EQ(read.error().code(), ErrorCode::kCorruption);
+  EXPECT_NE(read.error().message().find("ranged.parquet: row group " + std::to_string(page.row_group) +
+                                        ", column '" + page.column + "', page " + std::to_string(page.index)),
+            std::string::npos)
+      << read.error().message();
 }
 
 TEST(RangedParquetFile, ShortOrDamagedFilesAreCorruption) {

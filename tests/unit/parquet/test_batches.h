@@ -9,8 +9,12 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <vector>
 
 #include "common/record_batch.h"
+#include "parquet/column_chunk_reader.h"
+#include "parquet/footer.h"
+#include "parquet/page_header.h"
 
 namespace jsm::parquet::testing {
 
@@ -95,6 +99,41 @@ inline std::filesystem::path TestdataPath(const std::string& name) {
 inline std::string ReadWholeFile(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+/// One page of a file as stored: where its header and bytes lie, and the header.
+struct StoredPage {
+  size_t row_group = 0;
+  std::string column;  ///< path_in_schema joined with '.'
+  size_t index = 0;    ///< within its column chunk, the dictionary page first
+  size_t header_offset = 0;
+  size_t data_offset = 0;  ///< the page bytes after the header
+  PageHeader header;
+};
+
+/// Every page of `file` (a valid file), chunk by chunk, from the footer and page headers.
+inline std::vector<StoredPage> StoredPages(std::string_view file) {
+  std::vector<StoredPage> pages;
+  auto footer = ReadFooter(file, "pages.parquet");
+  EXPECT_TRUE(footer) << footer.error().ToString();
+  if (!footer) return pages;
+  for (size_t g = 0; g < footer->metadata.row_groups.size(); ++g) {
+    for (const ColumnChunk& chunk : footer->metadata.row_groups[g].columns) {
+      std::string column;
+      for (const std::string& part : chunk.meta_data->path_in_schema) column += (column.empty() ? "" : ".") + part;
+      const ChunkRange range = ChunkByteRange(*chunk.meta_data);
+      size_t pos = static_cast<size_t>(range.start);
+      const size_t end = pos + static_cast<size_t>(range.length);
+      for (size_t index = 0; pos < end; ++index) {
+        auto parsed = ParsePageHeader(file.substr(pos, end - pos), pos);
+        EXPECT_TRUE(parsed) << parsed.error().ToString();
+        if (!parsed) return pages;
+        pages.push_back(StoredPage{g, column, index, pos, pos + parsed->size, parsed->header});
+        pos += parsed->size + static_cast<size_t>(parsed->header.compressed_page_size);
+      }
+    }
+  }
+  return pages;
 }
 
 }  // namespace jsm::parquet::testing

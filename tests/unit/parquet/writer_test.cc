@@ -11,6 +11,7 @@
 
 #include "parquet/little_endian.h"
 #include "parquet/metadata.h"
+#include "parquet/page_checksum.h"
 #include "parquet/reader.h"
 #include "unit/parquet/test_batches.h"
 
@@ -348,6 +349,28 @@ std::string Describe(const FileMetaData& m) {
     }
   }
   return out.str();
+}
+
+TEST(WriteParquet, EveryPageCarriesTheCrc32OfItsStoredBytes) {
+  // Several row groups, dictionary and data pages, each codec: the crc covers the bytes after the header as
+  // stored (compressed), as parquet.thrift defines PageHeader.crc.
+  RecordBatch batch = AllTypesBatch(6000);
+  for (Compression compression : {Compression::kUncompressed, Compression::kSnappy, Compression::kZstd}) {
+    WriterOptions options;
+    options.compression = compression;
+    options.row_group_bytes = 32 << 10;
+    std::string file = WriteOrDie(batch, options);
+    std::vector<testing::StoredPage> pages = testing::StoredPages(file);
+    size_t dictionary_pages = 0;
+    for (const testing::StoredPage& page : pages) {
+      dictionary_pages += page.header.type == PageType::kDictionaryPage;
+      ASSERT_TRUE(page.header.crc) << page.column << " page " << page.index;
+      std::string_view stored(file.data() + page.data_offset, static_cast<size_t>(page.header.compressed_page_size));
+      EXPECT_EQ(static_cast<uint32_t>(*page.header.crc), PageChecksum(stored)) << page.column << " page " << page.index;
+    }
+    EXPECT_GT(dictionary_pages, 0u);
+    EXPECT_GT(pages.size(), 2 * batch.num_columns());
+  }
 }
 
 TEST(WriteParquet, FooterMatchesTheGoldenDescription) {

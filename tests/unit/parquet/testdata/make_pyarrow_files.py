@@ -62,6 +62,11 @@ def main():
     pq.write_table(t, "pyarrow_gzip_plain.parquet", compression="gzip", use_dictionary=False)
     pq.write_table(t, "pyarrow_v2_uncompressed_plain.parquet", data_page_version="2.0", compression="none",
                    use_dictionary=False, max_rows_per_page=30)
+    # Page checksums (PageHeader.crc) in data pages v1 and v2 and dictionary pages: our reader verifies them.
+    pq.write_table(t, "pyarrow_v1_page_checksum.parquet", write_page_checksum=True, max_rows_per_page=16,
+                   row_group_size=64)
+    pq.write_table(t, "pyarrow_v2_page_checksum.parquet", write_page_checksum=True, data_page_version="2.0",
+                   compression="zstd", store_decimal_as_integer=True, max_rows_per_page=30)
     # A legacy INT96 timestamp next to a plain column: only projecting it away works.
     legacy = pa.table({"id": pa.array([1, 2, 3], pa.int64()),
                        "ts": pa.array([datetime.datetime(2024, 1, 1), None, datetime.datetime(2024, 1, 2)],
