@@ -4,6 +4,8 @@
 #include <map>
 #include <optional>
 
+#include <simdjson.h>
+
 #include "cli/commands.h"
 #include "common/clock.h"
 #include "common/terminal_text.h"
@@ -11,6 +13,7 @@
 #include "delta/json_writer.h"
 #include "kafka/dead_letter_lineage.h"
 #include "pipeline/dlq_session.h"
+#include "storage/base64.h"
 #include "storage/object_store.h"
 
 namespace jsm::cli {
@@ -90,21 +93,32 @@ void PrintJsonLetter(const kafka::StoredDeadLetter& l, const char* status, const
   json.String(TimeText(l.first_failed_at_ms));
   json.Key("failed_at");
   json.String(TimeText(l.failed_at_ms));
+  // Bytes that are not UTF-8 cannot be JSON text: such a key or value is {"base64":"..."}.
+  const auto bytes = [&json](std::string_view text) {
+    if (simdjson::validate_utf8(text.data(), text.size())) {
+      json.String(text);
+    } else {
+      json.BeginObject();
+      json.Member("base64", std::string_view(storage::Base64Encode(text)));
+      json.EndObject();
+    }
+  };
   json.Key("key");
   if (l.has_key)
-    json.String(l.key);
+    bytes(l.key);
   else
     json.Null();
   json.Key("value");
   if (l.has_value)
-    json.String(l.value);
+    bytes(l.value);
   else
     json.Null();
   json.Key("headers");
   json.BeginObject();
   for (const kafka::Header& h : l.headers) {
-    json.Key(h.name);
-    json.String(h.value);
+    const bool text_name = simdjson::validate_utf8(h.name.data(), h.name.size());
+    json.Key(text_name ? h.name : "base64:" + storage::Base64Encode(h.name));
+    bytes(h.value);
   }
   json.EndObject();
   if (!l.problems.empty()) {

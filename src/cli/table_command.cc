@@ -13,6 +13,7 @@
 #include "common/terminal_text.h"
 #include "delta/checkpoint.h"
 #include "delta/history.h"
+#include "delta/log_repair.h"
 #include "delta/json_writer.h"
 #include "delta/optimize.h"
 #include "delta/restore.h"
@@ -22,6 +23,8 @@
 #include "delta/table_properties.h"
 #include "delta/vacuum.h"
 #include "delta/value_text.h"
+#include "pipeline/bronze_repair.h"
+#include "pipeline/table_schemas.h"
 #include "storage/object_store.h"
 
 namespace jsm::cli {
@@ -70,9 +73,8 @@ Result<int64_t> ParseTimestampArg(const std::string& text) {
   return std::get<int64_t>(*value) / 1000;
 }
 
-/// Opens the table of `args` (latest, or at --version / --timestamp when `time_travel`).
-Result<OpenedTable> Open(const TableArgs& args, bool time_travel) {
-  OpenedTable opened;
+/// The store holding the table of `args`, and the table's path in it.
+Result<std::unique_ptr<storage::ObjectStore>> OpenTableStore(const TableArgs& args, std::string* table_path) {
   const std::optional<pipeline::PipelineOptions> options = LoadOptions(args.config, args.lakehouse, "", "");
   if (!options) return MakeError(ErrorCode::kInvalidArgument, "bad --config " + args.config);
   std::string store_root = options->lakehouse;
@@ -87,7 +89,15 @@ Result<OpenedTable> Open(const TableArgs& args, bool time_travel) {
   if (store_root.find("://") == std::string::npos && !std::filesystem::exists(store_root)) {
     return MakeError(ErrorCode::kNotFound, "no Delta table " + args.table + ": " + store_root + " does not exist");
   }
-  JSM_ASSIGN_OR_RETURN(opened.store, storage::OpenStore(store_root, options->storage));
+  *table_path = path;
+  return storage::OpenStore(store_root, options->storage);
+}
+
+/// Opens the table of `args` (latest, or at --version / --timestamp when `time_travel`).
+Result<OpenedTable> Open(const TableArgs& args, bool time_travel) {
+  OpenedTable opened;
+  std::string path;
+  JSM_ASSIGN_OR_RETURN(opened.store, OpenTableStore(args, &path));
   if (time_travel && args.version >= 0 && !args.timestamp.empty()) {
     return MakeError(ErrorCode::kInvalidArgument, "give --version or --timestamp, not both");
   }
@@ -381,6 +391,36 @@ int Checkpoint(const TableArgs& args) {
   return kExitOk;
 }
 
+/// `jsm table repair`: a table an earlier release broke with bytes that are not UTF-8
+/// (docs/delta.md, "Repairing a table"): the log read leniently and checkpointed with
+/// clean statistics, then, for bronze/pedidos, its files rewritten into value_raw/key_raw.
+int Repair(const TableArgs& args) {
+  std::string path;
+  auto store = OpenTableStore(args, &path);
+  if (!store) return Fail(store.error());
+  auto log = delta::RepairLog(store->get(), path);
+  if (!log) return Fail(log.error().WithContext("repairing the log of table " + args.table));
+  std::printf("table %s: log read to version %lld: %lld line(s) not UTF-8, %lld add(s) lost their statistics%s\n",
+              args.table.c_str(), static_cast<long long>(log->version), static_cast<long long>(log->lines_not_utf8),
+              static_cast<long long>(log->stats_dropped),
+              log->checkpoint_written ? "; checkpoint written with clean statistics" : "; nothing to repair");
+  std::string normalized = path;
+  while (!normalized.empty() && normalized.back() == '/') normalized.pop_back();
+  if (normalized == pipeline::kBronzeTable) {
+    auto files = pipeline::RepairBronzeFiles(store->get());
+    if (!files) return Fail(files.error().WithContext("rewriting the data files of table " + args.table));
+    std::printf("table %s: %lld of %lld file(s) rewritten, %lld message(s) moved to value_raw/key_raw%s\n",
+                args.table.c_str(), static_cast<long long>(files->files_rewritten),
+                static_cast<long long>(files->files_scanned), static_cast<long long>(files->rows_moved),
+                files->version >= 0 ? (" at version " + std::to_string(files->version)).c_str() : "");
+  }
+  auto reopened = delta::DeltaTable::Open(store->get(), path);
+  if (!reopened) return Fail(reopened.error().WithContext("reopening table " + args.table + " after the repair"));
+  std::printf("table %s: readable at version %lld\n", args.table.c_str(),
+              static_cast<long long>((*reopened)->version()));
+  return kExitOk;
+}
+
 CLI::App* AddTableSubcommand(CLI::App* parent, TableArgs* args, const std::string& name, const std::string& help) {
   CLI::App* command = parent->add_subcommand(name, help);
   command->add_option("table", args->table, "table path relative to the lakehouse (e.g. gold/daily_sales), absolute, or a URI (az://container/lake/gold/daily_sales)")
@@ -431,6 +471,8 @@ std::function<int()> RegisterTableCommand(CLI::App* app) {
   vacuum->add_flag("--force", args->force, "allow a retention shorter than the table's (breaks older time travel)");
 
   AddTableSubcommand(table, args.get(), "checkpoint", "Write a checkpoint of the current version.");
+  AddTableSubcommand(table, args.get(), "repair",
+                     "Make a table an earlier release broke with non-UTF-8 bytes readable again (docs/delta.md).");
 
   CLI::App* restore = AddTableSubcommand(table, args.get(), "restore", "Bring the table back to an earlier version, as a new commit.");
   restore->add_option("--version", args->version, "version to restore");
@@ -444,6 +486,7 @@ std::function<int()> RegisterTableCommand(CLI::App* app) {
     if (vacuum->parsed()) return Vacuum(*args);
     if (restore->parsed()) return Restore(*args);
     if (table->got_subcommand("checkpoint")) return Checkpoint(*args);
+    if (table->got_subcommand("repair")) return Repair(*args);
     return static_cast<int>(kExitUsage);
   };
 }

@@ -19,7 +19,7 @@ void Column::Clear() {
 
 void Column::Reserve(size_t rows, size_t chars) {
   validity_.reserve(rows);
-  if (type_ == DataType::kString) {
+  if (IsByteArrayType(type_)) {
     offsets_.reserve(rows + 1);
     chars_.reserve(chars);
   } else if (type_ == DataType::kDouble) {
@@ -31,7 +31,7 @@ void Column::Reserve(size_t rows, size_t chars) {
 
 void Column::AppendNull() {
   validity_.push_back(0);
-  if (type_ == DataType::kString) {
+  if (IsByteArrayType(type_)) {
     offsets_.push_back(chars_.size());
   } else if (type_ == DataType::kDouble) {
     doubles_.push_back(0);
@@ -53,7 +53,7 @@ void Column::AppendDouble(double value) {
 }
 
 void Column::AppendString(std::string_view value) {
-  JSM_CHECK(type_ == DataType::kString);
+  JSM_CHECK(IsByteArrayType(type_));
   validity_.push_back(1);
   chars_.append(value);
   offsets_.push_back(chars_.size());
@@ -63,7 +63,7 @@ void Column::AppendFrom(const Column& other, size_t row) {
   JSM_CHECK(other.type_ == type_);
   if (other.IsNull(row)) {
     AppendNull();
-  } else if (type_ == DataType::kString) {
+  } else if (IsByteArrayType(type_)) {
     AppendString(other.StringAt(row));
   } else if (type_ == DataType::kDouble) {
     AppendDouble(other.DoubleAt(row));
@@ -78,7 +78,7 @@ void Column::AppendSelected(const Column& other, const std::vector<uint8_t>& kee
   for (size_t row = 0; row < keep.size(); ++row) {
     if (!keep[row]) continue;
     validity_.push_back(other.validity_[row]);
-    if (type_ == DataType::kString) {
+    if (IsByteArrayType(type_)) {
       chars_.append(other.chars_, other.offsets_[row], other.offsets_[row + 1] - other.offsets_[row]);
       offsets_.push_back(chars_.size());
     } else if (type_ == DataType::kDouble) {

@@ -22,7 +22,11 @@ enum class DataType {
   kDate,       ///< days since 1970-01-01; Parquet INT32/DATE; Delta "date"
   kTimestamp,  ///< microseconds since epoch, UTC; Parquet INT64/TIMESTAMP(MICROS, UTC); Delta "timestamp"
   kDecimal,    ///< unscaled int64, precision <= 18; Parquet INT64/DECIMAL; Delta "decimal(p,s)"
+  kBinary,     ///< any bytes; Parquet BYTE_ARRAY with no logical type; Delta "binary"
 };
+
+/// True for the types whose values are byte strings (offsets + chars): kString and kBinary.
+constexpr bool IsByteArrayType(DataType type) { return type == DataType::kString || type == DataType::kBinary; }
 
 /// One column of a schema.
 struct Field {
@@ -45,8 +49,8 @@ struct Schema {
 };
 
 /// The values of one column. Integer-like types (boolean, int32, int64, date,
-/// timestamp, decimal) live in `ints`; doubles in `doubles`; strings in
-/// `offsets` + `chars`. `validity` holds one byte per row (1 = present).
+/// timestamp, decimal) live in `ints`; doubles in `doubles`; strings and binary
+/// values in `offsets` + `chars`. `validity` holds one byte per row (1 = present).
 class Column {
  public:
   explicit Column(DataType type = DataType::kString) : type_(type) { offsets_.push_back(0); }
@@ -60,6 +64,7 @@ class Column {
   void AppendNull();
   void AppendInt(int64_t value);
   void AppendDouble(double value);
+  /// Appends a string (kString) or the bytes of a binary value (kBinary).
   void AppendString(std::string_view value);
   /// Appends row `row` of `other` (same type).
   void AppendFrom(const Column& other, size_t row);
@@ -82,7 +87,7 @@ class Column {
   const std::string& chars() const { return chars_; }
 
  private:
-  bool IsIntLike() const { return type_ != DataType::kString && type_ != DataType::kDouble; }
+  bool IsIntLike() const { return !IsByteArrayType(type_) && type_ != DataType::kDouble; }
 
   DataType type_;
   std::vector<uint8_t> validity_;

@@ -335,6 +335,12 @@ Result<std::vector<Action>> ParseActions(std::string_view text, std::string_view
     const Location at{file_name, line_number};
     object root;
     if (auto error = parser.parse(line.data(), line.size()).get(root); error) {
+      if (!simdjson::validate_utf8(line.data(), line.size())) {
+        // What an earlier release wrote with raw bytes in an add's stats (issue 13).
+        return std::unexpected(at.Corrupt(
+            "not valid UTF-8, so not JSON; if an earlier jsm wrote it (raw bytes in the statistics), "
+            "`jsm table repair <table>` makes the table readable again (docs/delta.md, \"Repairing a table\")"));
+      }
       return std::unexpected(at.Corrupt(std::string("not a JSON object: ") + simdjson::error_message(error)));
     }
     for (auto [kind, value] : root) {

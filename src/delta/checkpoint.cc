@@ -12,6 +12,7 @@
 #include "common/logging.h"
 #include "delta/json_writer.h"
 #include "delta/log_cleanup.h"
+#include "delta/log_line_check.h"
 #include "delta/path_encoding.h"
 #include "delta/snapshot.h"
 #include "delta/table_properties.h"
@@ -144,7 +145,7 @@ class StructReader {
   }
   std::optional<std::string> String(std::string_view name, size_t row) const {
     auto [type, column] = Field(name);
-    if (type == nullptr || type->kind != NestedType::Kind::kLeaf || type->leaf.type != DataType::kString ||
+    if (type == nullptr || type->kind != NestedType::Kind::kLeaf || !IsByteArrayType(type->leaf.type) ||
         column->values.IsNull(row)) {
       return std::nullopt;
     }
@@ -152,7 +153,7 @@ class StructReader {
   }
   std::optional<int64_t> Int(std::string_view name, size_t row) const {
     auto [type, column] = Field(name);
-    if (type == nullptr || type->kind != NestedType::Kind::kLeaf || type->leaf.type == DataType::kString ||
+    if (type == nullptr || type->kind != NestedType::Kind::kLeaf || IsByteArrayType(type->leaf.type) ||
         type->leaf.type == DataType::kDouble || column->values.IsNull(row)) {
       return std::nullopt;
     }
@@ -164,7 +165,8 @@ class StructReader {
     if (type == nullptr || type->kind != NestedType::Kind::kMap || !column->validity[row]) return out;
     const Column& keys = column->children[0].values;
     const Column& values = column->children[1].values;
-    if (keys.type() != DataType::kString || values.type() != DataType::kString) return out;
+    // A writer that leaves strings unannotated gives binary columns: read them as the text they hold.
+    if (!IsByteArrayType(keys.type()) || !IsByteArrayType(values.type())) return out;
     for (uint64_t j = column->offsets[row]; j < column->offsets[row + 1]; ++j) {
       out[std::string(keys.StringAt(j))] = values.IsNull(j) ? std::string() : std::string(values.StringAt(j));
     }
@@ -175,7 +177,7 @@ class StructReader {
     auto [type, column] = Field(name);
     if (type == nullptr || type->kind != NestedType::Kind::kList || !column->validity[row]) return out;
     const Column& elements = column->children[0].values;
-    if (type->children[0].kind != NestedType::Kind::kLeaf || elements.type() != DataType::kString) return out;
+    if (type->children[0].kind != NestedType::Kind::kLeaf || !IsByteArrayType(elements.type())) return out;
     for (uint64_t j = column->offsets[row]; j < column->offsets[row + 1]; ++j) {
       if (!elements.IsNull(j)) out.emplace_back(elements.StringAt(j));
     }
@@ -261,6 +263,15 @@ Result<std::string> EncodeCheckpoint(const Snapshot& snapshot, int64_t tombstone
     t.children[2].values.AppendNull();  // lastUpdated is not kept in the snapshot
   }
   for (const auto& [path, add] : snapshot.files) {
+    // A checkpoint is read as the table's state: a string in it that is not UTF-8 (or stats that
+    // are not JSON) would make every reader fail, so it is refused here, naming the file.
+    JSM_RETURN_IF_ERROR(CheckLogString(add.path, "the path of add " + add.path + " in the checkpoint"));
+    if (!add.stats.empty()) {
+      JSM_RETURN_IF_ERROR(CheckLogString(add.stats, "the stats of add " + add.path + " in the checkpoint", true));
+    }
+    for (const auto& [column, value] : add.partition_values) {
+      JSM_RETURN_IF_ERROR(CheckLogString(value, "partition value '" + column + "' of add " + add.path + " in the checkpoint"));
+    }
     const NestedType& type = types[kAdd];
     NestedColumn& a = rows.Begin(kAdd);
     RowBuilder::String(a, 0, EncodePath(add.path));

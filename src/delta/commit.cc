@@ -10,6 +10,7 @@
 #include "common/logging.h"
 #include "delta/checkpoint.h"
 #include "delta/engine_info.h"
+#include "delta/log_line_check.h"
 #include "delta/snapshot.h"
 #include "delta/table.h"
 #include "delta/table_properties.h"
@@ -153,6 +154,7 @@ Result<int64_t> DeltaTable::Commit(std::vector<Action> actions, CommitInfo info,
   const std::string text = SerializeActions(commit);
 
   int64_t version = snapshot_.version + 1;
+  JSM_RETURN_IF_ERROR(CheckLogText(text, Describe(), version));
   last_commit_conflicts_ = 0;
   for (int attempt = 0;; ++attempt) {
     auto written = store_->PutIfAbsent(Key(CommitFileName(version)), text);

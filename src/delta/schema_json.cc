@@ -23,6 +23,7 @@ std::string DeltaTypeName(const Field& field) {
     case DataType::kTimestamp: return "timestamp";
     case DataType::kDecimal:
       return "decimal(" + std::to_string(field.precision) + "," + std::to_string(field.scale) + ")";
+    case DataType::kBinary: return "binary";
   }
   return "unknown";
 }
@@ -44,7 +45,7 @@ bool ParseSmallInt(std::string_view text, int* value) {
 Error Unsupported(std::string_view name, std::string_view type) {
   return Error(ErrorCode::kUnsupported, "column '" + std::string(name) + "' has type " + std::string(type) +
                                             ", which we do not support (supported: string, boolean, integer, "
-                                            "long, double, date, timestamp, decimal(p<=18,s))");
+                                            "long, double, date, timestamp, decimal(p<=18,s), binary)");
 }
 
 /// Fills field->type (and precision/scale) from a Delta primitive type name.
@@ -63,6 +64,8 @@ Status ParseTypeName(std::string_view type, Field* field) {
     field->type = DataType::kDate;
   } else if (type == "timestamp") {
     field->type = DataType::kTimestamp;
+  } else if (type == "binary") {
+    field->type = DataType::kBinary;
   } else if (type.starts_with("decimal(") && type.ends_with(")")) {
     const std::string_view args = type.substr(8, type.size() - 9);
     const size_t comma = args.find(',');

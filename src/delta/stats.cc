@@ -4,6 +4,8 @@
 #include <cmath>
 #include <string>
 
+#include <simdjson.h>
+
 #include "common/clock.h"
 #include "delta/actions.h"
 #include "delta/json_writer.h"
@@ -117,12 +119,17 @@ void WriteRange(const Field& field, const Column& column, JsonWriter* min_json, 
       }
       return;
     }
+    case DataType::kBinary:
+      return;  // no bounds for bytes, as Spark: only nullCount
     case DataType::kString: {
       bool any = false;
       std::string_view min, max;
       for (size_t row = 0; row < column.size(); ++row) {
         if (column.IsNull(row)) continue;
         const std::string_view v = column.StringAt(row);
+        // Defensive: a string column should hold UTF-8 only, but bounds that are not
+        // would make the log line invalid JSON; then the column gets no bounds at all.
+        if (!simdjson::validate_utf8(v.data(), v.size())) return;
         if (!any || v < min) min = v;
         if (!any || v > max) max = v;
         any = true;

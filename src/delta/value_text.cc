@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/clock.h"
+#include "storage/base64.h"
 
 namespace jsm::delta {
 namespace {
@@ -130,6 +131,11 @@ Result<Value> ParseValueText(std::string_view text, const Field& field) {
       JSM_ASSIGN_OR_RETURN(const int64_t unscaled, ParseDecimal(text, field.scale));
       return Value(unscaled);
     }
+    case DataType::kBinary: {
+      auto bytes = storage::Base64Decode(text);
+      if (!bytes) return MakeError(ErrorCode::kInvalidArgument, "'" + std::string(text) + "' is not base64 bytes");
+      return Value(std::move(*bytes));
+    }
   }
   return MakeError(ErrorCode::kInternal, "unknown type");
 }
@@ -153,6 +159,7 @@ std::string FormatValueText(const Column& column, size_t row, const Field& field
       return text;
     }
     case DataType::kDecimal: return FormatUnscaled(column.IntAt(row), field.scale);
+    case DataType::kBinary: return storage::Base64Encode(column.StringAt(row));
   }
   return "";
 }
@@ -183,7 +190,8 @@ void AppendValue(const Value& value, Column* column) {
 
 Value ValueAt(const Column& column, size_t row) {
   switch (column.type()) {
-    case DataType::kString: return Value(std::string(column.StringAt(row)));
+    case DataType::kString:
+    case DataType::kBinary: return Value(std::string(column.StringAt(row)));
     case DataType::kDouble: return Value(column.DoubleAt(row));
     default: return Value(column.IntAt(row));
   }

@@ -19,11 +19,14 @@ using Value = std::variant<int64_t, double, std::string>;
 
 /// Parses `text` as a value of `field`'s type. Dates "YYYY-MM-DD"; timestamps
 /// "YYYY-MM-DD[ T]HH:MM:SS[.ffffff][Z|+00:00]"; decimals "123.45" (scaled to the
-/// field's scale); booleans "true"/"false". kInvalidArgument when it does not parse.
+/// field's scale); booleans "true"/"false"; binary as base64 (our choice: the
+/// protocol leaves binary stats out and we never partition by binary).
+/// kInvalidArgument when it does not parse.
 Result<Value> ParseValueText(std::string_view text, const Field& field);
 
 /// The protocol's text form of row `row` of `column` (non-null), e.g. "2024-01-31"
-/// for a date, "2024-01-31 10:00:00.000000" for a timestamp, "12.34" for a decimal.
+/// for a date, "2024-01-31 10:00:00.000000" for a timestamp, "12.34" for a decimal,
+/// base64 for binary bytes (so the text is always valid UTF-8).
 std::string FormatValueText(const Column& column, size_t row, const Field& field);
 
 /// An unscaled decimal as text with `scale` fraction digits, e.g. (1234, 2) -> "12.34",

@@ -390,6 +390,7 @@ Status Consumer::Poll(size_t max_messages, int timeout_ms, std::vector<Message>*
     msg.timestamp_ms = rd_kafka_message_timestamp(m, nullptr);
     msg.has_key = m->key != nullptr;
     if (m->key != nullptr) msg.key = std::string_view(static_cast<const char*>(m->key), m->key_len);
+    msg.has_value = m->payload != nullptr;
     if (m->payload != nullptr) msg.value = std::string_view(static_cast<const char*>(m->payload), m->len);
     msg.native = m;
   }

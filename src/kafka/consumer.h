@@ -29,6 +29,7 @@ struct Message {
   int64_t timestamp_ms = -1;
   bool has_key = false;
   std::string_view key;
+  bool has_value = false;  ///< false for a tombstone (a null value), which is not an empty one
   std::string_view value;
   /// The underlying librdkafka message (read headers with MessageHeaders).
   const rd_kafka_message_s* native = nullptr;

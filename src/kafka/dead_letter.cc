@@ -85,8 +85,10 @@ Status DeadLetterWriter::ProduceTracked(const Source& source, Tracked* tracked) 
   // Not under mutex_: a full queue makes the producer wait for delivery reports,
   // whose listener (OnDelivery) takes mutex_. The bytes are only written by this thread.
   const std::string_view key(tracked->key);
+  // A view with a null data() is produced as a null value (a tombstone).
+  const std::string_view value = tracked->has_value ? std::string_view(tracked->value) : std::string_view();
   Status status =
-      producer_->ProduceTracked(topic_, tracked->has_key ? &key : nullptr, tracked->value, tracked->headers, id);
+      producer_->ProduceTracked(topic_, tracked->has_key ? &key : nullptr, value, tracked->headers, id);
   if (!status) {
     std::lock_guard lock(mutex_);
     in_flight_.erase(id);
@@ -120,7 +122,8 @@ Status DeadLetterWriter::Send(const DeadLetter& letter) {
   Tracked& tracked = it->second;
   tracked.has_key = letter.has_key;
   tracked.key = letter.has_key ? std::string(letter.key) : std::string();
-  tracked.value = std::string(letter.value);
+  tracked.has_value = letter.has_value;
+  tracked.value = letter.has_value ? std::string(letter.value) : std::string();
   tracked.headers = DeadLetterHeaders(letter, pipeline_version_);
   Status status = ProduceTracked(it->first, &tracked);
   if (!status && !IsTransient(status.error())) {

@@ -24,6 +24,7 @@ struct DeadLetter {
   std::string_view key;
   bool has_key = true;
   std::string_view value;
+  bool has_value = true;  ///< false: the event was a tombstone, and the letter's value is null too
   std::string_view reason;  ///< machine code, e.g. "not_json"
   std::string_view error;   ///< human sentence
   std::string_view stage;   ///< e.g. "refine"
@@ -81,7 +82,8 @@ class DeadLetterWriter {
   DeadLetterWriter& operator=(const DeadLetterWriter&) = delete;
 
   /// Enqueues one dead letter to the writer's topic: original key
-  /// (a null key when has_key is false) and value unchanged, dlq.* headers.
+  /// (a null key when has_key is false) and value (a null value when has_value is
+  /// false) unchanged, dlq.* headers.
   /// Does nothing for a letter of the same event (source coordinates) sent since
   /// the last Forget() that is acknowledged or in flight; one whose delivery failed is sent again.
   Status Send(const DeadLetter& letter);
@@ -109,6 +111,7 @@ class DeadLetterWriter {
     std::optional<Error> error;  ///< kFailed: the delivery error
     bool has_key = true;
     std::string key;
+    bool has_value = true;
     std::string value;
     std::vector<Header> headers;
   };

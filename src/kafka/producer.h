@@ -39,7 +39,8 @@ class Producer {
 
   /// Enqueues one message (partitioned by key hash when partition < 0). Blocks
   /// while the local queue is full. Fails only on a permanent error. Key, value
-  /// and headers are copied; a key whose data() is null is sent as a null key.
+  /// and headers are copied; a key whose data() is null is sent as a null key, and
+  /// a value whose data() is null (std::string_view()) as a null value, a tombstone.
   Status Produce(std::string_view topic, std::string_view key, std::string_view value,
                  const std::vector<Header>& headers = {}, int32_t partition = -1);
   /// Like Produce, but the message has a null key (not an empty one).

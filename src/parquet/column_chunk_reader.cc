@@ -479,7 +479,7 @@ Status ColumnChunkReader::AppendLeveled(const LeafColumn& leaf, size_t count, si
   int64_t multiplier = leaf.int_multiplier;
   Column& values = out->values;
   for (size_t i = 0; i < present; ++i) {
-    if (type == DataType::kString) {
+    if (IsByteArrayType(type)) {
       values.AppendString(strings_[i]);
     } else if (type == DataType::kDouble) {
       values.AppendDouble(doubles_[i]);
@@ -505,7 +505,7 @@ Status ColumnChunkReader::AppendValues(const LeafColumn& leaf, size_t count, siz
       out->AppendNull();
       continue;
     }
-    if (type == DataType::kString) {
+    if (IsByteArrayType(type)) {
       out->AppendString(strings_[next]);
     } else if (type == DataType::kDouble) {
       out->AppendDouble(doubles_[next]);

@@ -148,7 +148,7 @@ Result<ColumnChunk> ColumnChunkWriter::Write(const Field& field, const Column& c
   metadata.num_values = static_cast<int64_t>(end - begin);
 
   bool use_dictionary = false;
-  if (field.type == DataType::kString) {
+  if (IsByteArrayType(field.type)) {
     if (dictionary_enabled_) use_dictionary = BuildDictionary(column, begin, end);
     if (use_dictionary) {
       int64_t nulls = static_cast<int64_t>((end - begin) - indices_.size());
@@ -246,7 +246,7 @@ Result<ColumnChunk> ColumnChunkWriter::WriteLeveled(const Field& field, std::vec
   metadata.path_in_schema = std::move(path);
   metadata.codec = codec_;
   metadata.num_values = static_cast<int64_t>(entries);
-  metadata.statistics = field.type == DataType::kString ? ComputeStringStatistics(values, 0, values.size())
+  metadata.statistics = IsByteArrayType(field.type) ? ComputeStringStatistics(values, 0, values.size())
                                                         : ComputeStatistics(values, physical, 0, values.size());
   metadata.statistics->null_count = static_cast<int64_t>(entries - values.size());
   metadata.encodings = {Encoding::kPlain, Encoding::kRle};

@@ -139,6 +139,8 @@ PhysicalType PhysicalTypeFor(DataType type) {
       return PhysicalType::kInt64;
     case DataType::kDouble:
       return PhysicalType::kDouble;
+    case DataType::kBinary:
+      return PhysicalType::kByteArray;
   }
   return PhysicalType::kByteArray;
 }
@@ -189,6 +191,8 @@ Result<SchemaElement> LeafElementFor(const Field& field) {
     case DataType::kInt64:
     case DataType::kDouble:
       break;
+    case DataType::kBinary:
+      break;  // BYTE_ARRAY with no annotation: bytes, not text
   }
   return e;
 }
@@ -313,7 +317,11 @@ Result<LeafColumn> LeafColumnFor(const SchemaElement& e) {
       f.type = DataType::kDouble;
       return leaf;
     case PhysicalType::kByteArray:
-      if (a.kind != K::kNone && a.kind != K::kString) break;
+      if (a.kind == K::kNone) {
+        f.type = DataType::kBinary;
+        return leaf;
+      }
+      if (a.kind != K::kString) break;
       f.type = DataType::kString;
       return leaf;
     case PhysicalType::kFixedLenByteArray:

@@ -48,6 +48,7 @@ size_t RowGroupEnd(const RecordBatch& batch, size_t begin, uint64_t limit) {
   for (size_t i = 0; i < batch.num_columns(); ++i) {
     switch (batch.column(i).type()) {
       case DataType::kString:
+      case DataType::kBinary:
         fixed_per_row += 4;
         string_offsets.push_back(batch.column(i).offsets().data());
         break;

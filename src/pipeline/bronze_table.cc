@@ -1,5 +1,7 @@
 #include "pipeline/bronze_table.h"
 
+#include <simdjson.h>
+
 #include "delta/schema_evolution.h"
 #include "pipeline/table_schemas.h"
 
@@ -23,6 +25,40 @@ Result<std::unique_ptr<delta::DeltaTable>> OpenBronzeTable(storage::ObjectStore*
     if (added.error().code() != ErrorCode::kConflict || attempt > 0) return std::unexpected(added.error());
   }
   return delta::DeltaTable::OpenOrCreate(store, kBronzeTable, "pedidos_bronze", BronzeSchema());
+}
+
+void AppendBronzeBytes(std::optional<std::string_view> bytes, Column* text, Column* raw) {
+  if (!bytes) {
+    text->AppendNull();
+    raw->AppendNull();
+  } else if (simdjson::validate_utf8(bytes->data(), bytes->size())) {
+    text->AppendString(*bytes);
+    raw->AppendNull();
+  } else {
+    text->AppendNull();
+    raw->AppendString(*bytes);
+  }
+}
+
+namespace {
+
+const Column* ColumnNamed(const RecordBatch& batch, std::string_view name) {
+  const int index = batch.schema().FieldIndex(name);
+  return index < 0 ? nullptr : &batch.column(static_cast<size_t>(index));
+}
+
+}  // namespace
+
+BronzeMessageBytes::BronzeMessageBytes(const RecordBatch& bronze)
+    : value_(ColumnNamed(bronze, "value")),
+      value_raw_(ColumnNamed(bronze, "value_raw")),
+      key_(ColumnNamed(bronze, "key")),
+      key_raw_(ColumnNamed(bronze, "key_raw")) {}
+
+std::optional<std::string_view> BronzeMessageBytes::Pick(const Column* text, const Column* raw, size_t row) {
+  if (text != nullptr && text->IsValid(row)) return text->StringAt(row);
+  if (raw != nullptr && raw->IsValid(row)) return raw->StringAt(row);
+  return std::nullopt;
 }
 
 }  // namespace jsm::pipeline

@@ -1,6 +1,11 @@
 #include "pipeline/dlq_journal.h"
 
+#include <simdjson.h>
+
 #include "delta/json_writer.h"
+#include "delta/schema_evolution.h"
+#include "pipeline/bronze_table.h"
+#include "storage/base64.h"
 #include "delta/scan.h"
 #include "delta/table.h"
 #include "pipeline/event_log.h"
@@ -26,8 +31,12 @@ enum ParkedColumn {
   kParkedDlqPartition,
   kParkedDlqOffset,
   kParkedClusterId,
-  kParkedLetter
+  kParkedLetter,
+  kParkedKeyRaw,
+  kParkedValueRaw
 };
+
+bool IsUtf8(std::string_view text) { return simdjson::validate_utf8(text.data(), text.size()); }
 
 std::string HeadersJson(const std::vector<kafka::Header>& headers) {
   // An object in header order; a repeated name keeps its last value (as FindHeader reads it).
@@ -38,11 +47,19 @@ std::string HeadersJson(const std::vector<kafka::Header>& headers) {
     if (!later) kept.push_back(&headers[i]);
   }
   std::string out = "{";
+  // Bytes that are not UTF-8 cannot be JSON text: a name becomes "base64:<name in base64>",
+  // a value {"base64":"<value in base64>"}.
   for (const kafka::Header* h : kept) {
     if (out.size() > 1) out.push_back(',');
-    delta::AppendJsonString(h->name, &out);
+    delta::AppendJsonString(IsUtf8(h->name) ? h->name : "base64:" + storage::Base64Encode(h->name), &out);
     out.push_back(':');
-    delta::AppendJsonString(h->value, &out);
+    if (IsUtf8(h->value)) {
+      delta::AppendJsonString(h->value, &out);
+    } else {
+      out.append(R"({"base64":)");
+      delta::AppendJsonString(storage::Base64Encode(h->value), &out);
+      out.push_back('}');
+    }
   }
   out.push_back('}');
   return out;
@@ -84,6 +101,9 @@ const Schema& DlqParkedSchema() {
       {"dlq_offset", DataType::kInt64, false},
       {"cluster_id", DataType::kString, false},
       {"letter", DataType::kString, false},
+      // Added later (nullable): the key / value bytes when they are not UTF-8 (then key / value is null).
+      {"key_raw", DataType::kBinary, true},
+      {"value_raw", DataType::kBinary, true},
   }};
   return schema;
 }
@@ -140,20 +160,25 @@ Result<int64_t> ParkLetters(storage::ObjectStore* store, const PipelineOptions& 
                             const std::vector<DlqAction>& parks, std::string_view cluster_id,
                             int64_t now_us) {
   if (parks.empty()) return -1;
+  // A table from before key_raw / value_raw gains them (nullable; its rows read null).
+  if (auto existing = delta::DeltaTable::Open(store, kDlqParkedTable); existing) {
+    std::vector<Field> missing;
+    for (const Field& field : DlqParkedSchema().fields) {
+      if ((*existing)->schema().FieldIndex(field.name) < 0) missing.push_back(field);
+    }
+    if (!missing.empty()) JSM_RETURN_IF_ERROR(delta::AddColumns(existing->get(), missing));
+  }
   JSM_ASSIGN_OR_RETURN(
       std::unique_ptr<delta::DeltaTable> table,
       delta::DeltaTable::OpenOrCreate(store, kDlqParkedTable, "dlq_parked", DlqParkedSchema()));
   RecordBatch rows(DlqParkedSchema());
   for (const DlqAction& park : parks) {
     const kafka::StoredDeadLetter& l = *park.letter;
-    if (l.has_key)
-      rows.column(kParkedKey).AppendString(l.key);
-    else
-      rows.column(kParkedKey).AppendNull();
-    if (l.has_value)
-      rows.column(kParkedValue).AppendString(l.value);
-    else
-      rows.column(kParkedValue).AppendNull();
+    // Text in key / value, other bytes in key_raw / value_raw, as bronze keeps them.
+    AppendBronzeBytes(l.has_key ? std::optional<std::string_view>(l.key) : std::nullopt, &rows.column(kParkedKey),
+                      &rows.column(kParkedKeyRaw));
+    AppendBronzeBytes(l.has_value ? std::optional<std::string_view>(l.value) : std::nullopt,
+                      &rows.column(kParkedValue), &rows.column(kParkedValueRaw));
     rows.column(kParkedHeaders).AppendString(HeadersJson(l.headers));
     AppendText(rows.column(kParkedReason), l.reason);
     AppendText(rows.column(kParkedError), l.error);

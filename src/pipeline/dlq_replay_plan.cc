@@ -33,6 +33,7 @@ std::vector<DlqDecision> PlanReplay(const std::vector<const kafka::StoredDeadLet
     d.has_key = letter->has_key;
     d.key = letter->key;
     if (sets.empty()) {
+      d.has_value = letter->has_value;
       d.value = letter->value;
     } else {
       if (!letter->has_value) {

@@ -22,7 +22,8 @@ struct DlqDecision {
   int next_attempt = 0;  ///< kReplay: the replayed message's dlq.attempts
   bool has_key = false;  ///< kReplay: the key to publish with
   std::string key;
-  std::string value;  ///< kReplay: the value to publish (with --set applied)
+  bool has_value = true;  ///< kReplay: false to publish a null value (the letter of a tombstone)
+  std::string value;      ///< kReplay: the value to publish (with --set applied)
   std::string note;   ///< kSkip: why; kPark: why
 };
 

@@ -105,9 +105,11 @@ Result<DlqExecution> DlqSession::Execute(const std::vector<DlqDecision>& decisio
     for (const DlqDecision& d : decisions) {
       if (d.kind != DlqDecision::Kind::kReplay) continue;
       std::vector<kafka::Header> headers = kafka::ReplayHeaders(*d.letter, d.next_attempt, now_ms);
-      signer->AddSignature(&headers, kafka::SignedMessage{options_.topic, d.has_key, d.key, true, d.value});
-      Status sent = d.has_key ? producer->Produce(options_.topic, d.key, d.value, headers)
-                              : producer->ProduceWithoutKey(options_.topic, d.value, headers);
+      signer->AddSignature(&headers, kafka::SignedMessage{options_.topic, d.has_key, d.key, d.has_value, d.value});
+      // A view with a null data() is produced as a null value: a tombstone's letter stays one.
+      const std::string_view value = d.has_value ? std::string_view(d.value) : std::string_view();
+      Status sent = d.has_key ? producer->Produce(options_.topic, d.key, value, headers)
+                              : producer->ProduceWithoutKey(options_.topic, value, headers);
       if (!sent) return std::unexpected(sent.error().WithContext("replaying dead letter " + d.letter->Id()));
       ++done.replayed;
     }

@@ -6,6 +6,7 @@
 #include "common/clock.h"
 #include "delta/table_properties.h"
 #include "pipeline/aggregate_stage.h"
+#include "pipeline/bronze_table.h"
 #include "pipeline/event_log.h"
 #include "pipeline/pseudonymizer.h"
 #include "pipeline/refine_stage.h"
@@ -114,12 +115,14 @@ void MarkCustomerRows(const Column& customer_no, const std::vector<std::string>&
   }
 }
 
-void MarkCustomerMessages(const Column& values, std::string_view customer, model::OrderParser* parser,
+void MarkCustomerMessages(const RecordBatch& messages, std::string_view customer, model::OrderParser* parser,
                           std::vector<uint8_t>* doomed) {
   model::NormalizedOrder order;
-  for (size_t row = 0; row < values.size(); ++row) {
-    if (values.IsNull(row)) continue;
-    const std::string_view value = values.StringAt(row);
+  const BronzeMessageBytes bytes(messages);
+  for (size_t row = 0; row < messages.num_rows(); ++row) {
+    const std::optional<std::string_view> message_value = bytes.Value(row);
+    if (!message_value) continue;
+    const std::string_view value = *message_value;
     if (parser->Parse(value, &order) == model::RejectReason::kNone) {
       if (order.customer_no == customer) (*doomed)[row] = 1;
     } else if (MentionsCustomer(value, customer)) {
@@ -172,7 +175,7 @@ Result<EraseReport> EraseCustomer(storage::ObjectStore* store, const PipelineOpt
   }
   model::OrderParser parser(options.max_event_bytes);
   const delta::RowMatcher match_messages = [&](const RecordBatch& batch, std::vector<uint8_t>* doomed) {
-    MarkCustomerMessages(batch.column(0), customer, &parser, doomed);
+    MarkCustomerMessages(batch, customer, &parser, doomed);
     return Status::Ok();
   };
   const delta::RowMatcher match_silver = [&](const RecordBatch& batch, std::vector<uint8_t>* doomed) {
@@ -185,7 +188,11 @@ Result<EraseReport> EraseCustomer(storage::ObjectStore* store, const PipelineOpt
   // Bronze first: once the silver commit below records the refine txn at the
   // bronze erase version, refine never looks at that bronze commit.
   if (bronze != nullptr) {
-    JSM_ASSIGN_OR_RETURN(TableErasure erasure, EraseFromTable(bronze.get(), match_messages, {"value"}, request, options));
+    // The value's bytes are in `value`, or in `value_raw` when they are not UTF-8 (a table from before has none).
+    std::vector<std::string> value_columns{"value"};
+    if (bronze->schema().FieldIndex("value_raw") >= 0) value_columns.emplace_back("value_raw");
+    JSM_ASSIGN_OR_RETURN(TableErasure erasure,
+                         EraseFromTable(bronze.get(), match_messages, value_columns, request, options));
     report.tables.push_back(std::move(erasure));
   }
   int64_t quarantine_erased = 0;

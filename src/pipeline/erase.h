@@ -57,10 +57,11 @@ struct EraseReport {
 /// equal to one of `values`.
 void MarkCustomerRows(const Column& customer_no, const std::vector<std::string>& values, std::vector<uint8_t>* doomed);
 
-/// Marks the raw order messages of `values` (a bronze or quarantine `value` column)
+/// Marks the raw order messages of `messages` (bronze or quarantine rows read with
+/// `value`, and for bronze `value_raw`: their bytes come from BronzeMessageBytes)
 /// whose CustomerNo is `customer`: by parsing them, and for messages that do not
 /// parse, by finding a "CustomerNo" member whose value is exactly `customer`.
-void MarkCustomerMessages(const Column& values, std::string_view customer, model::OrderParser* parser,
+void MarkCustomerMessages(const RecordBatch& messages, std::string_view customer, model::OrderParser* parser,
                           std::vector<uint8_t>* doomed);
 
 /// Erases `request.customer` from the lakehouse in `store`. Refuses

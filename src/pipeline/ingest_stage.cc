@@ -204,9 +204,10 @@ Result<StepResult> IngestStage::Step() {
         }
       }
     }
-    batch_.column(kBronzeValue).AppendString(message.value);
-    if (message.has_key) batch_.column(kBronzeKey).AppendString(message.key);
-    else batch_.column(kBronzeKey).AppendNull();
+    AppendBronzeBytes(message.has_value ? std::optional(message.value) : std::nullopt, &batch_.column(kBronzeValue),
+                      &batch_.column(kBronzeValueRaw));
+    AppendBronzeBytes(message.has_key ? std::optional(message.key) : std::nullopt, &batch_.column(kBronzeKey),
+                      &batch_.column(kBronzeKeyRaw));
     batch_.column(kBronzeTopic).AppendString(options_.topic);
     batch_.column(kBronzePartition).AppendInt(message.partition);
     batch_.column(kBronzeOffset).AppendInt(message.offset);

@@ -23,9 +23,14 @@ namespace jsm::pipeline {
 /// fails transiently (the runner starts the stage again; the letters stay tracked).
 constexpr int kDeadLetterFlushMs = 30000;
 
+/// dlq.reason and dlq.error of a tombstone: a message whose value is null.
+constexpr std::string_view kNullValueReason = "null_value";
+constexpr std::string_view kNullValueError = "the message value is null (a tombstone), not an order event";
+
 const std::vector<std::string>& RefineStage::BronzeColumnsRead() {
-  static const std::vector<std::string> columns = {"value", "key", "topic", "partition",
-                                                   "offset", "kafka_timestamp", "ingested_at", "headers"};
+  static const std::vector<std::string> columns = {"value",       "key",     "topic",     "partition",
+                                                   "offset",      "kafka_timestamp", "ingested_at", "headers",
+                                                   "value_raw",   "key_raw"};
   return columns;
 }
 
@@ -117,12 +122,12 @@ void RefineStage::CanonicalizeProductNames() {
   }
 }
 
-void RefineStage::QuarantineCurrency(const RecordBatch& bronze, size_t row, const model::NormalizedOrder& order,
-                                     RefineCounts* counts) {
+void RefineStage::QuarantineCurrency(const RecordBatch& bronze, size_t row, std::string_view value,
+                                     const model::NormalizedOrder& order, RefineCounts* counts) {
   if (!FirstInQuarantine(OrderRecordKey(order, &key_scratch_), counts)) return;
   ++counts->quarantined;
   RecordBatch& q = quarantine_batch_;
-  q.column(0).AppendString(bronze.column(kBronzeValue).StringAt(row));
+  q.column(0).AppendString(value);  // parsed, so valid UTF-8
   q.column(1).AppendString(model::CurrencyStatusCode(order.currency_status));
   q.column(2).AppendString(order.transaction_no);
   q.column(3).AppendInt(order.order_date);
@@ -217,8 +222,8 @@ Result<int64_t> RefineStage::QuarantineDuplicatesAfter(int64_t consumed) const {
   return repeats;
 }
 
-void RefineStage::AppendCandidate(const RecordBatch& bronze, size_t row, const model::NormalizedOrder& order,
-                                  std::string_view raw_customer) {
+void RefineStage::AppendCandidate(const RecordBatch& bronze, size_t row, std::string_view value,
+                                  const model::NormalizedOrder& order, std::string_view raw_customer) {
   RecordBatch& s = candidates_;
   s.column(kSilverTransactionNo).AppendString(order.transaction_no);
   s.column(kSilverIsCancellation).AppendInt(order.is_cancellation ? 1 : 0);
@@ -255,7 +260,7 @@ void RefineStage::AppendCandidate(const RecordBatch& bronze, size_t row, const m
   }
   s.column(kSilverProductNameRaw).AppendNull();  // set by CanonicalizeProductNames
   keys_.push_back(key);
-  raw_values_.push_back(bronze.column(kBronzeValue).StringAt(row));
+  raw_values_.push_back(value);  // parsed, so valid UTF-8: it may go to the quarantine's string column
 }
 
 void RefineStage::ClearBatch() {
@@ -270,7 +275,7 @@ void RefineStage::ClearBatch() {
 }
 
 Status RefineStage::ParseBronzeFile(const RecordBatch& bronze, RefineCounts* counts) {
-  const Column& values = bronze.column(kBronzeValue);
+  const BronzeMessageBytes bytes(bronze);
   const Column& kafka_timestamps = bronze.column(kBronzeKafkaTimestamp);
   // A bronze version from before the headers column (a rebuild's time travel) has none.
   const Column* headers = bronze.num_columns() > kBronzeHeaders ? &bronze.column(kBronzeHeaders) : nullptr;
@@ -279,15 +284,20 @@ Status RefineStage::ParseBronzeFile(const RecordBatch& bronze, RefineCounts* cou
   for (size_t row = 0; row < bronze.num_rows(); ++row) {
     ++counts->input_rows;
     if (kafka_timestamps.IsValid(row)) kafka_timestamps_ms_.push_back(kafka_timestamps.IntAt(row) / 1000);
-    std::string_view value = values.IsNull(row) ? std::string_view() : values.StringAt(row);
-    model::RejectReason reason = parser_->Parse(value, &order);
-    if (reason != model::RejectReason::kNone) {
+    const std::optional<std::string_view> message_value = bytes.Value(row);
+    const std::string_view value = message_value.value_or(std::string_view());
+    // A tombstone (null value) is no event: dead-lettered as such, with a null value.
+    model::RejectReason reason =
+        message_value ? parser_->Parse(value, &order) : model::RejectReason::kNone;
+    if (!message_value || reason != model::RejectReason::kNone) {
       kafka::DeadLetter letter;
-      letter.has_key = bronze.column(kBronzeKey).IsValid(row);
-      if (letter.has_key) letter.key = bronze.column(kBronzeKey).StringAt(row);
+      const std::optional<std::string_view> key = bytes.Key(row);
+      letter.has_key = key.has_value();
+      if (letter.has_key) letter.key = *key;
+      letter.has_value = message_value.has_value();
       letter.value = value;
-      letter.reason = model::RejectReasonCode(reason);
-      letter.error = parser_->error();
+      letter.reason = message_value ? model::RejectReasonCode(reason) : kNullValueReason;
+      letter.error = message_value ? std::string_view(parser_->error()) : kNullValueError;
       letter.stage = "refine";
       letter.original_topic = bronze.column(kBronzeTopic).StringAt(row);
       letter.original_partition = static_cast<int32_t>(bronze.column(kBronzePartition).IntAt(row));
@@ -305,7 +315,7 @@ Status RefineStage::ParseBronzeFile(const RecordBatch& bronze, RefineCounts* cou
         auto parsed = ParseHeadersJson(headers->StringAt(row));
         if (parsed && kafka::HasDeadLetterHeaders(*parsed)) {
           JSM_ASSIGN_OR_RETURN(const kafka::LineageSigner* signer, lineage_key_->ForVerifying());
-          const kafka::SignedMessage message{letter.original_topic, letter.has_key, letter.key, !values.IsNull(row),
+          const kafka::SignedMessage message{letter.original_topic, letter.has_key, letter.key, letter.has_value,
                                              value};
           kafka::LineageTrust trust = kafka::LineageTrust::kNone;
           lineage = kafka::TrustedReplayLineage(*parsed, message, signer, &trust);
@@ -327,7 +337,7 @@ Status RefineStage::ParseBronzeFile(const RecordBatch& bronze, RefineCounts* cou
       continue;
     }
     if (order.currency_status != model::CurrencyStatus::kOk) {
-      QuarantineCurrency(bronze, row, order, counts);
+      QuarantineCurrency(bronze, row, value, order, counts);
       continue;
     }
     ++counts->parsed;
@@ -337,7 +347,7 @@ Status RefineStage::ParseBronzeFile(const RecordBatch& bronze, RefineCounts* cou
     if (pseudonymizer_ != nullptr && !order.customer_no.empty()) {
       order.customer_no = pseudonymizer_->Pseudonym(order.customer_no);
     }
-    AppendCandidate(bronze, row, order, raw_customer);
+    AppendCandidate(bronze, row, value, order, raw_customer);
   }
   if (forged_lineage > 1) {
     Log().warn(R"("dead-letter lineage headers not signed by jsm dlq replay, ignored","stage":"refine","letters":{})",

@@ -90,8 +90,8 @@ class RefineStage : public Stage {
   /// Recounts product-name spellings from silver (see product_names.h).
   Status RebuildProductNames();
   /// Quarantines an order whose currency cannot be converted to GBP (once: a repeat is a duplicate).
-  void QuarantineCurrency(const RecordBatch& bronze, size_t row, const model::NormalizedOrder& order,
-                          RefineCounts* counts);
+  void QuarantineCurrency(const RecordBatch& bronze, size_t row, std::string_view value,
+                          const model::NormalizedOrder& order, RefineCounts* counts);
   /// The last bronze version whose dead letters were sent (see kLettersSentAppId).
   int64_t LettersSentThrough() const;
   /// Empties the buffers of one batch (they keep their capacity).
@@ -102,8 +102,8 @@ class RefineStage : public Stage {
   Status ParseBronzeFile(const RecordBatch& bronze, RefineCounts* counts);
   /// `raw_customer` is the event's customer number: expectations check it, silver
   /// keeps order.customer_no (its pseudonym when pseudonymizing).
-  void AppendCandidate(const RecordBatch& bronze, size_t row, const model::NormalizedOrder& order,
-                       std::string_view raw_customer);
+  void AppendCandidate(const RecordBatch& bronze, size_t row, std::string_view value,
+                       const model::NormalizedOrder& order, std::string_view raw_customer);
   /// Applies the expectations and dedupe to the candidates: fills silver_batch_ and quarantine_batch_.
   Status SplitCandidates(RefineCounts* counts);
   /// Appends the batch's row and expectation results to the event log (a failure is logged, not fatal).

@@ -241,6 +241,8 @@ class Parser {
         out.int_value = *micros;
         return out;
       }
+      case DataType::kBinary:
+        return Fail(literal.position, "column '" + field.name + "' is binary, which rules cannot compare");
     }
     return mismatch("a supported literal");
   }

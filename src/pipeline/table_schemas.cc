@@ -21,6 +21,9 @@ const Schema& BronzeSchema() {
       Col("ingested_at", DataType::kTimestamp),
       // Added by schema evolution (bronze_table.h): nullable, appended.
       Col("headers", DataType::kString, true),
+      // The bytes of a value / key that is not valid UTF-8 (then `value` / `key` is null): docs/tables.md.
+      Col("value_raw", DataType::kBinary, true),
+      Col("key_raw", DataType::kBinary, true),
   }};
   return schema;
 }

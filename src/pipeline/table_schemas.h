@@ -20,7 +20,7 @@ inline constexpr int kMoneyScale = 2;
 
 /// bronze/pedidos: the message exactly as received (value, key, headers) plus its Kafka coordinates.
 const Schema& BronzeSchema();
-/// The nullable columns bronze gained after its first release (headers): an
+/// The nullable columns bronze gained after its first release (headers, value_raw, key_raw): an
 /// older bronze table gets them by schema evolution (OpenBronzeTable in bronze_table.h).
 std::vector<Field> BronzeLaterColumns();
 /// silver/pedidos: one clean, normalized, deduplicated order line.
@@ -44,7 +44,7 @@ const Schema& MonthlyKpisSchema();
 
 /// Column positions of the bronze schema.
 enum BronzeColumn { kBronzeValue, kBronzeKey, kBronzeTopic, kBronzePartition, kBronzeOffset,
-                    kBronzeKafkaTimestamp, kBronzeIngestedAt, kBronzeHeaders };
+                    kBronzeKafkaTimestamp, kBronzeIngestedAt, kBronzeHeaders, kBronzeValueRaw, kBronzeKeyRaw };
 
 /// Column positions of the silver schema.
 enum SilverColumn { kSilverTransactionNo, kSilverIsCancellation, kSilverOrderDate, kSilverProductNo,

@@ -73,5 +73,24 @@ TEST(RecordBatch, AppendSelectedKeepsMarkedRowsInOrderWithNulls) {
   EXPECT_EQ(out.column(2).DoubleAt(1), 1.0);
 }
 
+TEST(RecordBatch, BinaryColumnsHoldAnyBytesLikeStrings) {
+  RecordBatch batch(Schema{{Field{"raw", DataType::kBinary, true}}});
+  const std::string hostile("\xff\x00\x80", 3);
+  batch.column(0).AppendString(hostile);
+  batch.column(0).AppendNull();
+  batch.column(0).AppendString("");
+  RecordBatch copy(batch.schema());
+  copy.Append(batch);
+  copy.AppendSelected(batch, {1, 0, 1});
+  ASSERT_EQ(copy.num_rows(), 5u);
+  EXPECT_EQ(copy.column(0).StringAt(0), hostile);
+  EXPECT_TRUE(copy.column(0).IsNull(1));
+  EXPECT_EQ(copy.column(0).StringAt(3), hostile);
+  EXPECT_EQ(copy.column(0).StringAt(4), "");
+  EXPECT_TRUE(IsByteArrayType(DataType::kBinary));
+  EXPECT_TRUE(IsByteArrayType(DataType::kString));
+  EXPECT_FALSE(IsByteArrayType(DataType::kInt64));
+}
+
 }  // namespace
 }  // namespace jsm

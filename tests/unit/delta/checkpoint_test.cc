@@ -336,5 +336,22 @@ TEST_F(CheckpointTest, V2CheckpointNeedingUnknownReaderFeatureIsRefused) {
   EXPECT_NE(opened.error().message().find("deletionVectors"), std::string::npos) << opened.error().message();
 }
 
+TEST(CheckpointEncoding, StatsThatAreNotUtf8JsonAreRefusedNamingTheFile) {
+  Snapshot snapshot;
+  snapshot.version = 3;
+  snapshot.metadata.id = "id-1";
+  snapshot.metadata.schema = TestSchema();
+  AddFile bad = MakeAdd("bad.parquet", 1, {});
+  bad.stats = "{\"numRecords\":1,\"maxValues\":{\"v\":\"\xff\xfe\"}}";
+  snapshot.files[bad.path] = bad;
+  int64_t actions = 0;
+  auto bytes = EncodeCheckpoint(snapshot, 0, &actions);
+  ASSERT_FALSE(bytes);
+  EXPECT_EQ(bytes.error().code(), ErrorCode::kInternal);
+  EXPECT_NE(bytes.error().message().find("bad.parquet"), std::string::npos) << bytes.error().message();
+  snapshot.files[bad.path].stats = "{\"numRecords\":";  // UTF-8 but not JSON
+  EXPECT_FALSE(EncodeCheckpoint(snapshot, 0, &actions));
+}
+
 }  // namespace
 }  // namespace jsm::delta

@@ -325,5 +325,26 @@ TEST_F(CommitTest, WholeTableCommitConflictsWithAConcurrentAppend) {
   EXPECT_EQ(refused.error().code(), ErrorCode::kConflict);
 }
 
+TEST_F(CommitTest, ALogLineThatIsNotUtf8IsRefusedNamingTableVersionAndActionAndNothingIsWritten) {
+  auto table = Handle();
+  AddFile bad = Add("a.parquet");
+  bad.stats = "{\"numRecords\":5,\"maxValues\":{\"v\":\"\xff\xfe\x80\"}}";  // a forced bad line
+  auto version = table->Commit({bad}, Write());
+  ASSERT_FALSE(version);
+  EXPECT_EQ(version.error().code(), ErrorCode::kInternal);
+  const std::string& message = version.error().message();
+  EXPECT_NE(message.find("events"), std::string::npos) << message;
+  EXPECT_NE(message.find("version 1"), std::string::npos) << message;
+  EXPECT_NE(message.find("'add'"), std::string::npos) << message;
+  EXPECT_NE(message.find("UTF-8"), std::string::npos) << message;
+  EXPECT_FALSE(store_->Get("events/_delta_log/00000000000000000001.json"));
+  EXPECT_EQ(table->version(), 0);
+  // The table goes on: the next good commit takes version 1.
+  auto good = table->Commit({Add("b.parquet")}, Write());
+  ASSERT_TRUE(good) << good.error().ToString();
+  EXPECT_EQ(*good, 1);
+}
+
+
 }  // namespace
 }  // namespace jsm::delta

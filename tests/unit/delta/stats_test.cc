@@ -144,5 +144,23 @@ TEST(Stats, EmptyBatchHasZeroRecords) {
   EXPECT_EQ(ComputeStatsJson(batch), R"({"numRecords":0,"minValues":{},"maxValues":{},"nullCount":{"x":0}})");
 }
 
+TEST(Stats, BinaryColumnsHaveNullCountButNoBounds) {
+  RecordBatch batch = OneColumn(Field{"raw", DataType::kBinary, true});
+  batch.column(0).AppendString(std::string("\xff\xfe\x00garbage\x80", 11));
+  batch.column(0).AppendNull();
+  batch.column(0).AppendString("plain");
+  EXPECT_EQ(ComputeStatsJson(batch), R"({"numRecords":3,"minValues":{},"maxValues":{},"nullCount":{"raw":1}})");
+}
+
+TEST(Stats, AStringColumnHoldingInvalidUtf8GetsNoBoundsSoTheLineStaysUtf8) {
+  RecordBatch batch(Schema{{Field{"s", DataType::kString, true}, Field{"ok", DataType::kString, true}}});
+  batch.column(0).AppendString("a");
+  batch.column(0).AppendString("\xff\xfe garbage \x80");  // sorts last: would be the max
+  batch.column(1).AppendString("x");
+  batch.column(1).AppendString("y");
+  const std::string stats = ComputeStatsJson(batch);
+  EXPECT_EQ(stats, R"({"numRecords":2,"minValues":{"ok":"x"},"maxValues":{"ok":"y"},"nullCount":{"s":0,"ok":0}})");
+}
+
 }  // namespace
 }  // namespace jsm::delta

@@ -26,5 +26,18 @@ TEST(ValueText, FormatRoundTripsThroughParse) {
   EXPECT_EQ(FormatValueText(ts, 0, Field{"t", DataType::kTimestamp}), "1970-01-01 00:00:01.500000");
 }
 
+TEST(ValueText, BinaryIsBase64TextAndRoundTrips) {
+  const Field field{"raw", DataType::kBinary};
+  Column column(DataType::kBinary);
+  const std::string bytes("\xff\xfe\x00garbage\x80", 11);
+  column.AppendString(bytes);
+  EXPECT_EQ(FormatValueText(column, 0, field), "//4AZ2FyYmFnZYA=");
+  auto parsed = ParseValueText("//4AZ2FyYmFnZYA=", field);
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ(std::get<std::string>(*parsed), bytes);
+  EXPECT_EQ(std::get<std::string>(ValueAt(column, 0)), bytes);
+  EXPECT_FALSE(ParseValueText("not base64!", field));
+}
+
 }  // namespace
 }  // namespace jsm::delta

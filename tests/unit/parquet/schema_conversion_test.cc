@@ -153,8 +153,21 @@ TEST(LeafColumnFor, UnrepresentableTypesAreUnsupportedAndNameTheColumn) {
   }
 }
 
-TEST(LeafColumnFor, UnannotatedByteArrayIsReadAsString) {
-  EXPECT_EQ(LeafColumnFor(Leaf(PhysicalType::kByteArray))->field.type, DataType::kString);
+TEST(LeafColumnFor, UnannotatedByteArrayIsReadAsBinary) {
+  EXPECT_EQ(LeafColumnFor(Leaf(PhysicalType::kByteArray))->field.type, DataType::kBinary);
+}
+
+TEST(SchemaElementsFor, BinaryIsByteArrayWithoutAnnotationAndReadsBack) {
+  auto elements = SchemaElementsFor(Schema{{Field{"raw", DataType::kBinary, true}}});
+  ASSERT_TRUE(elements);
+  const SchemaElement& e = (*elements)[1];
+  EXPECT_EQ(e.type, PhysicalType::kByteArray);
+  EXPECT_FALSE(e.converted_type);
+  EXPECT_FALSE(e.logical_type);
+  auto leaf = LeafColumnFor(e);
+  ASSERT_TRUE(leaf);
+  EXPECT_EQ(leaf->field.type, DataType::kBinary);
+  EXPECT_TRUE(leaf->field.nullable);
 }
 
 TEST(FlatLeaves, NestedGroupsAreUnsupportedAndBadCountsCorrupt) {

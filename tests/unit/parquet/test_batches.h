@@ -75,6 +75,7 @@ inline void ExpectBatchesEqual(const RecordBatch& expected, const RecordBatch& a
       if (e.IsNull(r)) continue;
       switch (e.type()) {
         case DataType::kString:
+        case DataType::kBinary:
           ASSERT_EQ(e.StringAt(r), a.StringAt(r)) << name << " row " << r;
           break;
         case DataType::kDouble: {

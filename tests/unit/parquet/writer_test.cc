@@ -389,5 +389,25 @@ TEST(WriteParquet, FooterMatchesTheGoldenDescription) {
                                    << " after a deliberate change";
 }
 
+TEST_P(WriterRoundTrip, BinaryValuesOfAnyBytesReadBackExactly) {
+  WriterOptions options;
+  options.compression = GetParam().compression;
+  options.dictionary = GetParam().dictionary;
+  RecordBatch batch(Schema{{Field{"raw", DataType::kBinary, true}}});
+  const std::string values[] = {std::string("\xff\xfe\x00garbage\x80", 11), "", std::string(3, '\0'),
+                                "caf\xc3\xa9", std::string("\xff\xfe\x00garbage\x80", 11)};
+  for (int round = 0; round < 100; ++round) {
+    for (const std::string& value : values) batch.column(0).AppendString(value);
+    batch.column(0).AppendNull();
+  }
+  std::string file = WriteOrDie(batch, options);
+  EXPECT_FALSE(Footer(file).schema[1].logical_type);  // BYTE_ARRAY, no STRING annotation
+  EXPECT_FALSE(Footer(file).schema[1].converted_type);
+  auto read = ReadParquet(file, {}, "binary.parquet");
+  ASSERT_TRUE(read) << read.error().ToString();
+  EXPECT_EQ(read->schema().fields[0].type, DataType::kBinary);
+  ExpectBatchesEqual(batch, *read);
+}
+
 }  // namespace
 }  // namespace jsm::parquet

@@ -61,6 +61,88 @@ TEST(BronzeTable, AnOlderTableGainsHeadersByEvolutionAndItsFilesReadThemAsNull) 
   EXPECT_EQ((*again)->version(), before + 1);
 }
 
+TEST(BronzeTable, ATableWithHeadersGainsTheRawColumnsAndItsRowsKeepTheirBytes) {
+  auto store = FreshStore("raw_upgrade");
+  Schema previous = BronzeSchema();
+  previous.fields.resize(kBronzeValueRaw);  // bronze of the previous release, up to headers
+  auto created = delta::DeltaTable::OpenOrCreate(store.get(), kBronzeTable, "pedidos_bronze", previous);
+  ASSERT_TRUE(created) << created.error().message();
+  RecordBatch rows(previous);
+  rows.column(kBronzeValue).AppendString(R"({"a":1})");
+  rows.column(kBronzeKey).AppendNull();
+  rows.column(kBronzeTopic).AppendString("pedidos");
+  rows.column(kBronzePartition).AppendInt(0);
+  rows.column(kBronzeOffset).AppendInt(3);
+  rows.column(kBronzeKafkaTimestamp).AppendNull();
+  rows.column(kBronzeIngestedAt).AppendInt(1);
+  rows.column(kBronzeHeaders).AppendNull();
+  auto add = (*created)->WriteDataFile(rows, {});
+  ASSERT_TRUE(add) << add.error().message();
+  const std::string path = add->path;
+  ASSERT_TRUE((*created)->Commit({std::move(*add)}, {}));
+
+  auto bronze = OpenBronzeTable(store.get());
+  ASSERT_TRUE(bronze) << bronze.error().message();
+  EXPECT_EQ((*bronze)->schema(), BronzeSchema());
+  EXPECT_EQ((*bronze)->schema().fields[kBronzeValueRaw].type, DataType::kBinary);
+  auto read = (*bronze)->ReadDataFile(path, {"value", "key", "value_raw", "key_raw"});
+  ASSERT_TRUE(read) << read.error().message();
+  EXPECT_TRUE(read->column(2).IsNull(0));
+  EXPECT_TRUE(read->column(3).IsNull(0));
+  const BronzeMessageBytes bytes(*read);
+  EXPECT_EQ(bytes.Value(0), std::optional<std::string_view>(R"({"a":1})"));
+  EXPECT_EQ(bytes.Key(0), std::nullopt);
+}
+
+TEST(AppendBronzeBytes, TextGoesToTheStringColumnOtherBytesToTheBinaryOneNullToNeither) {
+  Column text(DataType::kString), raw(DataType::kBinary);
+  const std::string hostile("\xff\xfe\x00garbage\x80", 11);
+  const std::string nul("a\0b", 3);
+  AppendBronzeBytes(std::string_view("caf\xc3\xa9 \xf0\x9f\x98\x80"), &text, &raw);  // valid UTF-8
+  AppendBronzeBytes(std::string_view(hostile), &text, &raw);
+  AppendBronzeBytes(std::string_view(""), &text, &raw);
+  AppendBronzeBytes(std::nullopt, &text, &raw);
+  AppendBronzeBytes(std::string_view(nul), &text, &raw);  // NUL is valid UTF-8
+  ASSERT_EQ(text.size(), 5u);
+  ASSERT_EQ(raw.size(), 5u);
+  EXPECT_EQ(text.StringAt(0), "caf\xc3\xa9 \xf0\x9f\x98\x80");
+  EXPECT_TRUE(raw.IsNull(0));
+  EXPECT_TRUE(text.IsNull(1));
+  EXPECT_EQ(raw.StringAt(1), hostile);
+  EXPECT_TRUE(text.IsValid(2));
+  EXPECT_EQ(text.StringAt(2), "");
+  EXPECT_TRUE(raw.IsNull(2));
+  EXPECT_TRUE(text.IsNull(3));
+  EXPECT_TRUE(raw.IsNull(3));
+  EXPECT_EQ(text.StringAt(4), nul);
+}
+
+TEST(BronzeMessageBytes, GivesEachRowsExactBytesOrNoneWhateverColumnHoldsThem) {
+  RecordBatch bronze(BronzeSchema());
+  const std::string hostile("\xff\xfe\x00garbage\x80", 11);
+  const std::optional<std::string_view> values[] = {std::string_view("{}"), std::string_view(hostile),
+                                                    std::string_view(""), std::nullopt};
+  const std::optional<std::string_view> keys[] = {std::nullopt, std::string_view("k"),
+                                                  std::string_view("\x80\x81"), std::string_view("")};
+  for (size_t row = 0; row < 4; ++row) {
+    AppendBronzeBytes(values[row], &bronze.column(kBronzeValue), &bronze.column(kBronzeValueRaw));
+    AppendBronzeBytes(keys[row], &bronze.column(kBronzeKey), &bronze.column(kBronzeKeyRaw));
+  }
+  const BronzeMessageBytes bytes(bronze);
+  for (size_t row = 0; row < 4; ++row) {
+    EXPECT_EQ(bytes.Value(row), values[row]) << row;
+    EXPECT_EQ(bytes.Key(row), keys[row]) << row;
+  }
+  // A batch read without the raw columns (an older file, or a caller that asked for `value` only).
+  RecordBatch only_value(Schema{{BronzeSchema().fields[kBronzeValue]}});
+  only_value.column(0).AppendString("x");
+  only_value.column(0).AppendNull();
+  const BronzeMessageBytes partial(only_value);
+  EXPECT_EQ(partial.Value(0), std::optional<std::string_view>("x"));
+  EXPECT_EQ(partial.Value(1), std::nullopt);
+  EXPECT_EQ(partial.Key(0), std::nullopt);
+}
+
 TEST(BronzeTable, AnotherSchemaDifferenceIsAnError) {
   auto store = FreshStore("other");
   Schema other = BronzeSchema();

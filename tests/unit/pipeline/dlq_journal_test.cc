@@ -137,5 +137,36 @@ TEST(DlqJournal, ParkingNothingWritesNothing) {
   EXPECT_FALSE(delta::DeltaTable::Open(store->get(), kEventLogTable));
 }
 
+TEST(DlqJournal, ParkedBytesThatAreNotUtf8GoToTheBinaryColumnsAndHeadersStayJson) {
+  testing::TempDir dir;
+  auto store = storage::LocalStore::Open(dir.path());
+  ASSERT_TRUE(store);
+  kafka::StoredDeadLetter hostile = Letter(5);
+  hostile.value = std::string("\xff\xfe\x00garbage\x80", 11);
+  hostile.key = "\xc3\x28";
+  hostile.headers.push_back({"\xff\xfe", "\x80v"});
+  kafka::StoredDeadLetter tombstone = Letter(6);
+  tombstone.has_value = false;
+  tombstone.value.clear();
+  auto version = ParkLetters(store->get(), PipelineOptions{},
+                             {{DlqActionKind::kPark, &hostile, 3, ""}, {DlqActionKind::kPark, &tombstone, 3, ""}},
+                             "c", 1795514500000000);
+  ASSERT_TRUE(version) << version.error().ToString();
+  auto parked = delta::DeltaTable::Open(store->get(), kDlqParkedTable);
+  ASSERT_TRUE(parked);
+  auto rows = (*parked)->ReadDataFile((*parked)->snapshot().files.begin()->first,
+                                      {"key", "value", "key_raw", "value_raw", "headers"});
+  ASSERT_TRUE(rows) << rows.error().ToString();
+  ASSERT_EQ(rows->num_rows(), 2u);
+  EXPECT_TRUE(rows->column(0).IsNull(0));
+  EXPECT_EQ(rows->column(2).StringAt(0), "\xc3\x28");
+  EXPECT_TRUE(rows->column(1).IsNull(0));
+  EXPECT_EQ(rows->column(3).StringAt(0), hostile.value);
+  EXPECT_NE(rows->column(4).StringAt(0).find(R"("base64://4=":{"base64":"gHY="})"), std::string::npos)
+      << rows->column(4).StringAt(0);
+  EXPECT_TRUE(rows->column(1).IsNull(1));  // a tombstone's letter: null in both
+  EXPECT_TRUE(rows->column(3).IsNull(1));
+}
+
 }  // namespace
 }  // namespace jsm::pipeline

@@ -105,7 +105,7 @@ class EraseTest : public RefineFixture {
 };
 
 TEST(MarkCustomerMessages, MatchesParsedCustomerAndUnparseableMentions) {
-  RecordBatch batch(BronzeSchema());
+  RecordBatch batch(Schema{{BronzeSchema().fields[kBronzeValue], BronzeSchema().fields[kBronzeValueRaw]}});
   Column& values = batch.column(0);
   values.AppendString(Event(1, "200"));
   values.AppendString(Event(2, "2000"));
@@ -113,10 +113,13 @@ TEST(MarkCustomerMessages, MatchesParsedCustomerAndUnparseableMentions) {
   values.AppendString(R"({"CustomerNo":"2001","Quantity":"x"})");       // does not parse, other customer
   values.AppendNull();
   values.AppendString(Event(3, " 200 "));  // trimmed by the parser
+  values.AppendNull();                     // bytes that are not UTF-8, mentioning the customer
+  for (size_t row = 0; row + 1 < values.size(); ++row) batch.column(1).AppendNull();
+  batch.column(1).AppendString("{\"CustomerNo\":\"200\",\"Product\":\"\xff\"}");
   std::vector<uint8_t> doomed(values.size(), 0);
   model::OrderParser parser;
-  MarkCustomerMessages(values, "200", &parser, &doomed);
-  EXPECT_EQ(doomed, (std::vector<uint8_t>{1, 0, 1, 0, 0, 1}));
+  MarkCustomerMessages(batch, "200", &parser, &doomed);
+  EXPECT_EQ(doomed, (std::vector<uint8_t>{1, 0, 1, 0, 0, 1, 1}));
 }
 
 TEST(MarkCustomerRows, MatchesAnyOfTheValuesAndNeverNull) {
@@ -168,11 +171,11 @@ TEST_F(EraseTest, RemovesTheCustomerFromEveryTableAndRecomputesGold) {
   // Bronze and quarantine hold no message of the customer.
   auto bronze = Table(kBronzeTable);
   for (const auto& [path, add] : bronze->snapshot().files) {
-    auto values = bronze->ReadDataFile(path, {"value"});
+    auto values = bronze->ReadDataFile(path, {"value", "value_raw"});
     ASSERT_TRUE(values);
     std::vector<uint8_t> doomed(values->num_rows(), 0);
     model::OrderParser parser;
-    MarkCustomerMessages(values->column(0), "200", &parser, &doomed);
+    MarkCustomerMessages(*values, "200", &parser, &doomed);
     EXPECT_EQ(std::count(doomed.begin(), doomed.end(), 1), 0);
   }
   EXPECT_EQ(SilverStrings(Table(kQuarantineTable).get(), "transaction_no").size(), 0u);
@@ -217,7 +220,7 @@ TEST_F(EraseTest, BronzeEraseCommitIsNotRefinedAgainEvenWithoutTheSilverTxn) {
   auto metrics = delta::DeleteRows(
       bronze.get(),
       [&](const RecordBatch& batch, std::vector<uint8_t>* doomed) {
-        MarkCustomerMessages(batch.column(0), "200", &parser, doomed);
+        MarkCustomerMessages(batch, "200", &parser, doomed);
         return Status::Ok();
       },
       delta::RewriteOptions{.match_columns = {"value"}});

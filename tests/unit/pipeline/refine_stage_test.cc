@@ -5,10 +5,13 @@
 #include <algorithm>
 #include <cstdlib>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "delta/scan.h"
+#include "kafka/dead_letter_reader.h"
+#include "pipeline/bronze_table.h"
 #include "pipeline/reconciliation.h"
 #include "unit/pipeline/refine_fixture.h"
 
@@ -256,6 +259,60 @@ TEST_F(RefineStageTest, WithPseudonymsTheRuleChecksTheEventsNumberAndSilverKeeps
   EXPECT_EQ(Strings(kQuarantineTable, "transaction_no").size(), 2u);
   EXPECT_EQ(Books().quarantine_duplicates, 2);
   unsetenv("JSM_TEST_REFINE_PSEUDONYM_KEY");
+}
+
+TEST_F(RefineStageTest, ATombstoneAndBytesThatAreNotUtf8AreDeadLetteredWithTheirExactBytes) {
+  auto bronze = OpenBronzeTable(store_.get());
+  ASSERT_TRUE(bronze) << bronze.error().ToString();
+  const std::string hostile("\xff\xfe\x00garbage\x80", 11);
+  const std::string order =
+      R"({"TransactionNo":"581482","Date":"12/9/2019","ProductNo":"22485","Product":"Crates","Price":21.47,)"
+      R"("Quantity":12,"CustomerNo":"17490","Country":"United Kingdom"})";
+  const std::optional<std::string_view> values[] = {std::nullopt, std::string_view(hostile), std::string_view(order)};
+  const std::optional<std::string_view> keys[] = {std::string_view("t"), std::string_view("\xc3\x28"),
+                                                  std::string_view("\x80")};
+  RecordBatch batch(BronzeSchema());
+  for (int64_t row = 0; row < 3; ++row) {
+    AppendBronzeBytes(values[row], &batch.column(kBronzeValue), &batch.column(kBronzeValueRaw));
+    AppendBronzeBytes(keys[row], &batch.column(kBronzeKey), &batch.column(kBronzeKeyRaw));
+    batch.column(kBronzeTopic).AppendString("pedidos");
+    batch.column(kBronzePartition).AppendInt(0);
+    batch.column(kBronzeOffset).AppendInt(row);
+    batch.column(kBronzeKafkaTimestamp).AppendNull();
+    batch.column(kBronzeIngestedAt).AppendInt(NowMicros());
+    batch.column(kBronzeHeaders).AppendNull();
+  }
+  auto add = (*bronze)->WriteDataFile(batch, {});
+  ASSERT_TRUE(add) << add.error().ToString();
+  ASSERT_TRUE((*bronze)->Commit({*add}, delta::CommitInfo{.operation = "STREAMING UPDATE"}));
+
+  auto refine = RefineStage::Create(store_.get(), options_, dead_letters_.get());
+  ASSERT_TRUE(refine) << refine.error().ToString();
+  ASSERT_TRUE((*refine)->MarkTarget());
+  for (int i = 0; i < 100 && !*(*refine)->ReachedTarget(); ++i) {
+    auto step = (*refine)->Step();
+    ASSERT_TRUE(step) << step.error().ToString();
+  }
+  auto reader = kafka::DeadLetterReader::Create(kafka::ClientConfig{broker_->bootstrap_servers(), {}});
+  ASSERT_TRUE(reader) << reader.error().ToString();
+  auto letters = (*reader)->ReadAll("pedidos.dlq");
+  ASSERT_TRUE(letters) << letters.error().ToString();
+  ASSERT_EQ(letters->size(), 2u);
+  const kafka::StoredDeadLetter& tombstone = (*letters)[0].original_offset == 0 ? (*letters)[0] : (*letters)[1];
+  const kafka::StoredDeadLetter& bad = (*letters)[0].original_offset == 0 ? (*letters)[1] : (*letters)[0];
+  EXPECT_EQ(tombstone.reason, "null_value");
+  EXPECT_FALSE(tombstone.has_value);  // null stays null, not ""
+  EXPECT_EQ(tombstone.key, "t");
+  EXPECT_EQ(bad.reason, "invalid_utf8");
+  EXPECT_TRUE(bad.has_value);
+  EXPECT_EQ(bad.value, hostile);
+  EXPECT_EQ(bad.key, "\xc3\x28");
+  // The good order with a key that is not UTF-8 is an order: silver.
+  auto silver = delta::DeltaTable::Open(store_.get(), kSilverTable);
+  ASSERT_TRUE(silver);
+  int64_t rows = 0;
+  for (const auto& [path, file] : (*silver)->snapshot().files) rows += file.num_records;
+  EXPECT_EQ(rows, 1);
 }
 
 }  // namespace

@@ -133,5 +133,18 @@ TEST_F(QueryTableTest, CsvNeutralizesFormulaTextButNotNumbers) {
             "'-1+1,2,1.00,2011-01-28,1\r\n");
 }
 
+TEST(RowsToJson, BinaryIsBase64AndControlCharactersAreEscapedSoTheBodyIsJson) {
+  TableRows rows;
+  rows.batch = RecordBatch(Schema{{Field{"value", DataType::kString, true}, Field{"value_raw", DataType::kBinary, true}}});
+  rows.batch.column(0).AppendNull();
+  rows.batch.column(1).AppendString(std::string("\xff\xfe\x00garbage\x80", 11));
+  rows.batch.column(0).AppendString(std::string("a\0\x1b[31m", 7));
+  rows.batch.column(1).AppendNull();
+  const std::string json = RowsToJson("bronze/pedidos", rows);
+  EXPECT_NE(json.find(R"({"value":null,"value_raw":"//4AZ2FyYmFnZYA="})"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"({"value":"a\u0000\u001b[31m","value_raw":null})"), std::string::npos) << json;
+  EXPECT_EQ(RowsToCsv(rows).rfind("value,value_raw\r\n,//4AZ2FyYmFnZYA=\r\n", 0), 0u) << RowsToCsv(rows);
+}
+
 }  // namespace
 }  // namespace jsm::serve
