@@ -20,7 +20,7 @@ int Broker(const BrokerArgs& args) {
   auto broker = kafka::EmbeddedBroker::Start(args.brokers, topics);
   if (!broker) {
     PrintError(broker.error().ToString());
-    return kExitError;
+    return ExitCodeFor(broker.error());
   }
   // The first line is the bootstrap address alone, for scripts.
   std::printf("%s\n", (*broker)->bootstrap_servers().c_str());

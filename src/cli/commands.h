@@ -29,8 +29,10 @@ struct InputOptions {
   uint64_t seed = 42;
   /// Adds the options to `command`.
   void Register(CLI::App* command, int64_t default_synthetic);
-  /// Opens the source; null with a message on stderr when it cannot.
-  std::unique_ptr<model::OrderSource> Open() const;
+  /// Opens the source; a CSV file is first read to its end (CheckOrders: every line well-formed,
+  /// no event larger than `max_message_bytes`), so that a bad file produces nothing. Null with a
+  /// message on stderr and `*exit_code` set when it cannot (4 for a file that is refused).
+  std::unique_ptr<model::OrderSource> Open(int64_t max_message_bytes, int* exit_code) const;
   int64_t default_synthetic_ = 0;
 };
 
@@ -76,6 +78,19 @@ const std::string& ServeUrl(const ServeSession& session);
 /// that are not empty applied; prints the error and returns nullopt on a bad file.
 std::optional<pipeline::PipelineOptions> LoadOptions(const std::string& config, const std::string& lakehouse,
                                                      const std::string& bootstrap, const std::string& topic);
+
+/// Ok when `lakehouse` can be looked at without creating it: an object-store URI (checked when its
+/// tables are read) or an existing local directory (path or file:// URI). kNotFound when the directory
+/// does not exist, kInvalidArgument when the path is not a directory.
+Status CheckLakehouseExists(const std::string& lakehouse);
+
+/// The message.max.bytes of a producer with the `[kafka.properties]` of `options`; prints the error,
+/// sets `*exit_code` (4: a bad Kafka setting) and returns -1 when librdkafka rejects a property.
+int64_t MaxMessageBytes(const pipeline::PipelineOptions& options, int* exit_code);
+
+/// A CLI11 check that an option's value is a number >= 0, saying so in one short line
+/// ("must be 0 or more, got -1"); use it instead of CLI::NonNegativeNumber.
+CLI::Validator NonNegativeNumber();
 
 /// Prints "jsm: error: <message>" to stderr, each line of the message terminal-safe (terminal_text.h).
 void PrintError(const std::string& message);

@@ -178,13 +178,13 @@ int Open(const DlqArgs& args, Opened* opened) {
   auto store = storage::OpenStore(opened->options.lakehouse, opened->options.storage);
   if (!store) {
     PrintError(store.error().ToString());
-    return kExitError;
+    return ExitCodeFor(store.error());
   }
   opened->store = std::move(*store);
   auto session = pipeline::DlqSession::Open(opened->store.get(), opened->options, args.timeout_s * 1000);
   if (!session) {
     PrintError(session.error().ToString());
-    return kExitError;
+    return ExitCodeFor(session.error());
   }
   opened->session = std::move(*session);
   return kExitOk;
@@ -206,7 +206,7 @@ int List(const DlqArgs& args) {
   auto selected = session.Select(opened.filter, args.all);
   if (!selected) {
     PrintError(selected.error().ToString());
-    return kExitError;
+    return ExitCodeFor(selected.error());
   }
   std::map<std::string, int64_t> per_reason;
   const bool json = args.format == "json";
@@ -251,7 +251,7 @@ int Act(const DlqArgs& args, bool replay) {
   auto selected = session.Select(opened.filter, /*include_handled=*/false);
   if (!selected) {
     PrintError(selected.error().ToString());
-    return kExitError;
+    return ExitCodeFor(selected.error());
   }
   const int max_attempts =
       args.max_attempts > 0 ? args.max_attempts : static_cast<int>(opened.options.dlq_max_attempts);
@@ -273,7 +273,7 @@ int Act(const DlqArgs& args, bool replay) {
     auto executed = session.Execute(decisions);
     if (!executed) {
       PrintError(executed.error().ToString());
-      return kExitError;
+      return ExitCodeFor(executed.error());
     }
     done = *executed;
     if (!done.offsets_warning.empty()) {

@@ -80,15 +80,19 @@ void PrintText(const pipeline::EraseReport& report) {
 int Erase(const EraseArgs& args) {
   auto options = LoadOptions(args.config, args.lakehouse, "", "");
   if (!options) return kExitUsage;
+  if (auto exists = CheckLakehouseExists(options->lakehouse); !exists) {
+    PrintError(exists.error().ToString());
+    return ExitCodeForLookup(exists.error());
+  }
   auto store = storage::OpenStore(options->lakehouse, options->storage);
   if (!store) {
     PrintError(store.error().ToString());
-    return kExitError;
+    return ExitCodeFor(store.error());
   }
   auto report = pipeline::EraseCustomer(store->get(), *options, pipeline::EraseRequest{args.customer, args.dry_run});
   if (!report) {
     PrintError(report.error().ToString());
-    return kExitError;
+    return ExitCodeForLookup(report.error());  // an empty customer, no bronze/silver table: refused
   }
   if (args.format == "json") PrintJson(*report);
   else PrintText(*report);

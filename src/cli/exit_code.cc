@@ -25,4 +25,8 @@ int ExitCodeFor(const Error& error) {
   return kExitError;
 }
 
+int ExitCodeForLookup(const Error& error) {
+  return error.code() == ErrorCode::kNotFound ? kExitRefused : ExitCodeFor(error);
+}
+
 }  // namespace jsm::cli

@@ -21,4 +21,11 @@ enum ExitCode {
 /// expectation; kUnsupported: a feature or format we do not implement), kExitError otherwise.
 int ExitCodeFor(const Error& error);
 
+/// The exit code of a command that failed to find what it was told to look at: a table, a table
+/// version or a lakehouse (`jsm table`, `jsm quality`, `jsm erase`, `jsm serve`). kNotFound there
+/// is a refusal (kExitRefused): the same arguments look in the same place again. Else ExitCodeFor.
+/// Not for `jsm run`, whose kNotFound may be a topic being created or a file a concurrent
+/// maintenance removed.
+int ExitCodeForLookup(const Error& error);
+
 }  // namespace jsm::cli

@@ -13,7 +13,7 @@ int main(int argc, char** argv) {
   CLI::App app{"JSM Pipeline: Kafka order events -> bronze/silver/gold Delta Lake tables.\n"
                "Run `jsm <command> --help` for the options of a command.\n"
                "Exit codes: 0 ok, 1 error (retrying may help), 2 usage, 3 books unbalanced or quality below threshold,\n"
-               "4 refused by `jsm run`, nothing written: retrying will not help (see README, Exit codes)."};
+               "4 refused, nothing (more) written: retrying will not help (see README, Exit codes)."};
   app.set_version_flag("--version", std::string("jsm ") + JSM_VERSION);
   app.require_subcommand(1);
   std::string log_level = "info";
@@ -35,7 +35,9 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
-    return app.exit(error);
+    // CLI11 prints the message (or the help/version) and gives its own code (105 validation,
+    // 106 required, 109 extras, ...); every one that is not --help/--version is a usage error.
+    return app.exit(error) == 0 ? jsm::cli::kExitOk : jsm::cli::kExitUsage;
   }
   if (!jsm::SetLogLevel(log_level)) {
     jsm::cli::PrintError("unknown --log-level '" + log_level + "'");

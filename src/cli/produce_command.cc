@@ -21,8 +21,6 @@ struct ProduceArgs {
 };
 
 int Produce(ProduceArgs& args) {
-  auto source = args.input.Open();
-  if (!source) return kExitUsage;
   // --bootstrap and --topic win over the config's [kafka] bootstrap and topic; its
   // [kafka.properties] (SASL/SSL, "${VAR}" secrets) apply.
   std::optional<pipeline::PipelineOptions> loaded = LoadOptions(args.config, "", args.bootstrap, args.topic);
@@ -32,17 +30,22 @@ int Produce(ProduceArgs& args) {
                "or a --config whose [kafka] bootstrap names one");
     return kExitUsage;
   }
+  int exit_code = kExitUsage;
+  const int64_t max_message_bytes = MaxMessageBytes(*loaded, &exit_code);
+  if (max_message_bytes < 0) return exit_code;
+  auto source = args.input.Open(max_message_bytes, &exit_code);  // a bad CSV file: refused before any broker call
+  if (!source) return exit_code;
   const std::string& topic = loaded->topic;
   const kafka::ClientConfig client{loaded->bootstrap, loaded->kafka_properties};
   // Fails fast on wrong credentials, and within --connect-timeout on unreachable brokers.
   if (auto reachable = kafka::ProbeBrokers(client, args.connect_timeout_s * 1000); !reachable) {
     PrintError(reachable.error().ToString());
-    return kExitError;
+    return ExitCodeFor(reachable.error());
   }
   auto producer = kafka::Producer::Create(client, {args.compression, 5});
   if (!producer) {
     PrintError(producer.error().ToString());
-    return kExitError;
+    return ExitCodeFor(producer.error());
   }
   pipeline::FeedOptions feed;
   feed.rate = args.rate;
@@ -55,7 +58,7 @@ int Produce(ProduceArgs& args) {
                                          [] { return StopRequested().load(); });
   if (!delivered) {
     PrintError(delivered.error().ToString());
-    return kExitError;
+    return ExitCodeFor(delivered.error());
   }
   const double seconds = MonotonicSeconds() - started;
   std::printf("delivered %lld events to %s in %.2f s (%.0f events/s)\n", static_cast<long long>(*delivered),
@@ -81,7 +84,7 @@ std::function<int()> RegisterProduceCommand(CLI::App* app) {
       ->capture_default_str();
   args->input.Register(command, 100000);
   command->add_option("--rate", args->rate, "at most this many events per second (0 = unlimited)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(NonNegativeNumber());
   command
       ->add_option("--connect-timeout", args->connect_timeout_s,
                    "seconds to wait for a broker to answer before failing (wrong credentials fail at once)")

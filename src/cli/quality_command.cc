@@ -30,15 +30,20 @@ int Report(const QualityArgs& args) {
   const std::optional<pipeline::PipelineOptions> options = LoadOptions(args.config, args.lakehouse, "", "");
   if (!options) return kExitUsage;
   const std::string& lakehouse = options->lakehouse;
+  // Opening a local store would create a mistyped lakehouse, and the gate would then judge nothing.
+  if (auto exists = CheckLakehouseExists(lakehouse); !exists) {
+    PrintError(exists.error().ToString());
+    return ExitCodeForLookup(exists.error());
+  }
   auto store = storage::OpenStore(lakehouse, options->storage);
   if (!store) {
     PrintError(store.error().ToString());
-    return kExitError;
+    return ExitCodeFor(store.error());
   }
   auto summaries = pipeline::SummarizeExpectations(store->get(), since_us);
   if (!summaries) {
     PrintError(summaries.error().ToString());
-    return kExitError;
+    return ExitCodeFor(summaries.error());
   }
   if (args.format == "json") {
     std::printf("[");
@@ -62,6 +67,15 @@ int Report(const QualityArgs& args) {
   }
   int below = 0;
   if (args.min_pass_rate >= 0) {
+    // A gate with nothing to judge fails: no results (no pipeline ran here, or --since is past every
+    // batch) must not pass as "everything above the threshold".
+    int64_t judged_rows = 0;
+    for (const auto& s : *summaries) judged_rows += s.passed + s.failed;
+    if (judged_rows == 0) {
+      PrintError("--min-pass-rate: nothing to judge: no expectation results in " + lakehouse + "/_system/event_log" +
+                 (args.since.empty() ? std::string() : " since " + args.since));
+      return kExitUnbalanced;
+    }
     for (const auto& s : *summaries) {
       if (s.pass_rate() < args.min_pass_rate) {
         PrintError("expectation '" + s.name + "' passes " + std::to_string(s.pass_rate()) + " of rows, below " +
@@ -82,7 +96,8 @@ std::function<int()> RegisterQualityCommand(CLI::App* app) {
   CLI::App* report = quality->add_subcommand(
       "report",
       "Pass rates per expectation, summed over the batches in the event log.\n"
-      "Exit code 3 when --min-pass-rate is given and an expectation is below it.");
+      "With --min-pass-rate: exit 3 when an expectation is below it, or when there is nothing to judge\n"
+      "(no expectation results, or none since --since). Exit 4 when the lakehouse does not exist.");
   report->add_option("--lakehouse", args->lakehouse, "lakehouse root: a directory, az://container/path or abfss://... (see docs/azure.md; default: the config's lakehouse.uri, else ./lakehouse)");
   report->add_option("--config", args->config,
                      "TOML settings file: its [lakehouse] uri and [storage.azure] credentials (docs/azure.md)");
@@ -92,7 +107,7 @@ std::function<int()> RegisterQualityCommand(CLI::App* app) {
   report->add_option("--format", args->format, "table or json")
       ->check(CLI::IsMember({"table", "json"}))
       ->capture_default_str();
-  report->add_option("--min-pass-rate", args->min_pass_rate, "fail (exit 3) below this pass rate, 0..1")
+  report->add_option("--min-pass-rate", args->min_pass_rate, "fail (exit 3) below this pass rate, 0..1, or when no rows were judged")
       ->check(CLI::Range(0.0, 1.0));
   return [args] { return Report(*args); };
 }

@@ -85,8 +85,11 @@ int Run(RunArgs& args) {
     const bool replays = (*stages == pipeline::StageSet::kAll || *stages == pipeline::StageSet::kIngest) &&
                          (asked || options.bootstrap == "embedded");
     if (replays) {
-      request.source = args.input.Open();
-      if (!request.source) return kExitUsage;
+      int exit_code = kExitUsage;
+      const int64_t max_message_bytes = MaxMessageBytes(options, &exit_code);
+      if (max_message_bytes < 0) return exit_code;
+      request.source = args.input.Open(max_message_bytes, &exit_code);  // a bad CSV file: refused, nothing started
+      if (!request.source) return exit_code;
     }
   }
   if (options.bootstrap == "embedded" && *stages != pipeline::StageSet::kAll) {
@@ -140,7 +143,7 @@ std::function<int()> RegisterRunCommand(CLI::App* app) {
   command->add_option("--topic", args->topic, "order topic (default pedidos; dead letters go to <topic>.dlq)");
   args->input.Register(command, 100000);
   command->add_option("--rate", args->rate, "replay at most this many events per second (0 = unlimited)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(NonNegativeNumber());
   auto* drained = command->add_flag("--until-drained", args->until_drained,
                                     "replay the input, wait until it has reached gold, print a reconciliation, exit");
   auto* now = command->add_flag("--available-now", args->available_now,
@@ -167,7 +170,7 @@ std::function<int()> RegisterRunCommand(CLI::App* app) {
       "normalization and expectations; refine then continues at V+1 (with --available-now it stops at V, and "
       "--stage all then refreshes gold). Refused, writing nothing, if V does not exist, its log or files were "
       "cleaned up, or a later bronze commit erased rows (see docs/airflow.md, Backfill)");
-  rebuild->check(CLI::NonNegativeNumber);
+  rebuild->check(NonNegativeNumber());
   rebuild->excludes(drained);
   command->add_flag("--full-refresh", args->full_refresh,
                     "backfill (--stage aggregate or all): recompute every gold table from the whole of silver and "

@@ -69,7 +69,7 @@ std::shared_ptr<ServeSession> StartServing(const std::string& lakehouse, const s
   auto store = storage::OpenStore(lakehouse, store_settings);
   if (!store) {
     PrintError(store.error().ToString());
-    *exit_code = kExitError;
+    *exit_code = ExitCodeFor(store.error());
     return nullptr;
   }
   session->store = std::move(*store);
@@ -132,10 +132,9 @@ int Serve(const ServeArgs& args) {
       LoadOptions(args.config, args.lakehouse, args.bootstrap, args.topic);
   if (!options) return kExitUsage;
   const std::string& lakehouse = options->lakehouse;
-  // Object-store URIs are checked by opening the store.
-  if (lakehouse.find("://") == std::string::npos && !std::filesystem::is_directory(lakehouse)) {
-    PrintError("no lakehouse at " + lakehouse + " (give --lakehouse DIR or URI, or --config)");
-    return kExitError;
+  if (auto exists = CheckLakehouseExists(lakehouse); !exists) {
+    PrintError(exists.error().ToString() + " (give --lakehouse DIR or URI, or --config)");
+    return ExitCodeForLookup(exists.error());
   }
   int exit_code = kExitOk;
   // Consumer lag needs a broker outside this process: none when the settings name the embedded one

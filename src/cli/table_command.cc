@@ -112,9 +112,11 @@ Result<OpenedTable> Open(const TableArgs& args, bool time_travel) {
   return opened;
 }
 
+/// Prints the error; exit 4 for a table, version or lakehouse that is not there or an operation the
+/// table refuses (append-only, a version it cannot restore), 1 for what a retry may fix.
 int Fail(const Error& error) {
   PrintError(error.ToString());
-  return kExitError;
+  return ExitCodeForLookup(error);
 }
 
 /// Prints rows as an aligned text table, every cell made terminal-safe (terminal_text.h).
@@ -479,6 +481,8 @@ std::function<int()> RegisterTableCommand(CLI::App* app) {
   restore->add_option("--timestamp", args->timestamp, "restore the version current at this UTC time");
 
   return [args, table, history, describe, show, optimize, vacuum, restore] {
+    // A settings file that does not load is a usage error, whichever subcommand reads it.
+    if (!args->config.empty() && !LoadOptions(args->config, "", "", "")) return static_cast<int>(kExitUsage);
     if (history->parsed()) return History(*args);
     if (describe->parsed()) return Describe(*args);
     if (show->parsed()) return Show(*args);

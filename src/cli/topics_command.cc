@@ -90,17 +90,17 @@ int Topics(const TopicsArgs& args) {
   // Fails fast on wrong credentials, and within --timeout on unreachable brokers.
   if (auto reachable = kafka::ProbeBrokers(client, args.timeout_s * 1000); !reachable) {
     PrintError(reachable.error().ToString());
-    return kExitError;
+    return ExitCodeFor(reachable.error());
   }
   auto admin = kafka::TopicAdmin::Create(client, args.timeout_s * 1000);
   if (!admin) {
     PrintError(admin.error().ToString());
-    return kExitError;
+    return ExitCodeFor(admin.error());
   }
   auto reports = (*admin)->Ensure(topics, args.apply);
   if (!reports) {
     PrintError(reports.error().ToString());
-    return kExitError;
+    return ExitCodeFor(reports.error());
   }
   bool differs = false;
   for (const kafka::TopicReport& report : *reports) {

@@ -180,6 +180,16 @@ struct Producer::Impl {
   }
 };
 
+Result<int64_t> MaxMessageBytes(const ClientConfig& config) {
+  JSM_ASSIGN_OR_RETURN(RdKafkaConfPtr conf, NewClientConf(ClientConfig{"", config.properties}, {}));
+  char value[32];
+  size_t size = sizeof(value);
+  if (rd_kafka_conf_get(conf.get(), "message.max.bytes", value, &size) != RD_KAFKA_CONF_OK) {
+    return MakeError(ErrorCode::kInternal, "librdkafka has no message.max.bytes property");
+  }
+  return std::stoll(value);
+}
+
 Producer::Producer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Producer::~Producer() = default;
 

@@ -27,6 +27,12 @@ struct ProducerOptions {
   int linger_ms = 5;
 };
 
+/// The largest message a producer of `config` sends: librdkafka's `message.max.bytes` after the
+/// config's properties (default 1000000). It counts key, value, headers and the record's own overhead
+/// (librdkafka refuses a bigger message with MSG_SIZE_TOO_LARGE before sending it). Connects to nothing;
+/// kInvalidArgument for a property librdkafka rejects.
+Result<int64_t> MaxMessageBytes(const ClientConfig& config);
+
 /// Produces to any topic. Thread-compatible (one thread calls Produce). Defaults:
 /// enable.idempotence=true, acks=all, partitioner=murmur2_random (the Java
 /// client's key -> partition mapping); ClientConfig::properties override them.

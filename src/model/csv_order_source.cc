@@ -53,6 +53,8 @@ CsvOrderSource::~CsvOrderSource() {
   if (file_ != nullptr) std::fclose(file_);
 }
 
+std::string CsvOrderSource::Where() const { return "'" + path_ + "' line " + std::to_string(record_line_); }
+
 void CsvOrderSource::Fail(int64_t line, std::string_view message) {
   status_ = MakeError(ErrorCode::kInvalidArgument,
                       "'" + path_ + "' line " + std::to_string(line) + ": " + std::string(message));
@@ -123,6 +125,7 @@ bool CsvOrderSource::Next(OrderRecord* record) {
     if (!ReadLine(&line, &had_cr)) return false;
   } while (line.empty());
   const int64_t record_line = line_number_;
+  record_line_ = record_line;
 
   size_t count = 0;
   size_t pos = 0;

@@ -25,6 +25,9 @@ class OrderSource {
   virtual Status status() const { return Status::Ok(); }
   /// Total records if known in advance, else -1.
   virtual int64_t size_hint() const { return -1; }
+  /// Where the record Next returned last came from, for messages ("'orders.csv' line 7");
+  /// empty for a source without lines.
+  virtual std::string Where() const { return {}; }
 };
 
 /// Reads `TransactionNo,Date,ProductNo,ProductName,Price,Quantity,CustomerNo,Country`
@@ -37,6 +40,8 @@ class CsvOrderSource : public OrderSource {
   ~CsvOrderSource() override;
   bool Next(OrderRecord* record) override;
   Status status() const override { return status_; }
+  /// "'PATH' line N", N the physical line where the last record starts.
+  std::string Where() const override;
 
  private:
   CsvOrderSource(std::string path, std::FILE* file) : path_(std::move(path)), file_(file) {}
@@ -51,6 +56,7 @@ class CsvOrderSource : public OrderSource {
   std::string path_;
   std::FILE* file_;
   int64_t line_number_ = 0;  ///< physical lines read so far
+  int64_t record_line_ = 0;  ///< the line where the last record returned starts
   std::string buffer_;       ///< block read from the file
   size_t begin_ = 0;         ///< unread part of buffer_ is [begin_, end_)
   size_t end_ = 0;

@@ -42,7 +42,7 @@ Status MakeDirs(const std::string& dir) {
   struct stat st;
   if (::stat(dir.c_str(), &st) == 0) {
     if (S_ISDIR(st.st_mode)) return Status::Ok();
-    return MakeError(ErrorCode::kIoError, "cannot create directory " + dir + ": a file of that name exists");
+    return MakeError(ErrorCode::kInvalidArgument, "cannot create directory " + dir + ": a file of that name exists");
   }
   const std::string_view parent = DirName(dir);
   if (parent != dir && parent != "." && parent != "/") JSM_RETURN_IF_ERROR(MakeDirs(std::string(parent)));

@@ -21,6 +21,14 @@ TEST(ExitCode, ErrorsARetryMayFixExitWithOne) {
   }
 }
 
+TEST(ExitCode, WhatALookupDoesNotFindIsARefusal) {
+  EXPECT_EQ(ExitCodeForLookup(Error(ErrorCode::kNotFound, "no Delta table at gold/nope")), kExitRefused);
+  EXPECT_EQ(ExitCodeForLookup(Error(ErrorCode::kInvalidArgument, "x")), kExitRefused);
+  for (ErrorCode code : {ErrorCode::kIoError, ErrorCode::kCorruption, ErrorCode::kUnavailable, ErrorCode::kTimeout}) {
+    EXPECT_EQ(ExitCodeForLookup(Error(code, "x")), kExitError) << ErrorCodeName(code);
+  }
+}
+
 TEST(ExitCode, RefusalCodeDiffersFromTheOtherExitCodes) {
   for (int other : {kExitOk, kExitError, kExitUsage, kExitUnbalanced}) EXPECT_NE(other, kExitRefused);
 }

@@ -17,6 +17,19 @@ using testing::CreateTestTopic;
 using testing::SharedBroker;
 using testing::StartBroker;
 
+TEST(Producer, MaxMessageBytesIsLibrdkafkasDefaultOrTheConfiguredValue) {
+  auto defaults = MaxMessageBytes(ClientConfig{});
+  ASSERT_TRUE(defaults) << defaults.error().ToString();
+  EXPECT_EQ(*defaults, 1000000);
+  auto configured = MaxMessageBytes(ClientConfig{"", {{"message.max.bytes", "5000"}}});
+  ASSERT_TRUE(configured) << configured.error().ToString();
+  EXPECT_EQ(*configured, 5000);
+  auto bad = MaxMessageBytes(ClientConfig{"", {{"message.max.bytes", "lots"}}});
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(bad.error().message().find("message.max.bytes"), std::string::npos) << bad.error().message();
+}
+
 TEST(Producer, DeliversEveryKeyedMessageAndCountsEachReport) {
   const std::string topic = CreateTestTopic(6);
   EmbeddedBroker* broker = &SharedBroker();

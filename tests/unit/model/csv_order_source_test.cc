@@ -114,6 +114,22 @@ TEST(CsvOrderSource, SkipsEmptyLines) {
   EXPECT_TRUE((*source)->status());
 }
 
+TEST(CsvOrderSource, WhereNamesTheFileAndTheLineTheLastRecordStartsOn) {
+  const auto path = WriteFile("where", std::string(kHeader) +
+                                           "\n1,12/9/2019,22041,x,6.19,2,1,UK\n\n"
+                                           "2,12/9/2019,22041,\"two\nlines\",6.19,2,1,UK\n"
+                                           "3,12/9/2019,22041,x,6.19,2,1,UK\n");
+  auto source = CsvOrderSource::Open(path);
+  ASSERT_TRUE(source);
+  OrderRecord record;
+  ASSERT_TRUE((*source)->Next(&record));
+  EXPECT_EQ((*source)->Where(), "'" + path + "' line 2");
+  ASSERT_TRUE((*source)->Next(&record));
+  EXPECT_EQ((*source)->Where(), "'" + path + "' line 4");
+  ASSERT_TRUE((*source)->Next(&record));
+  EXPECT_EQ((*source)->Where(), "'" + path + "' line 6");
+}
+
 TEST(CsvOrderSource, WrongFieldCountStopsWithFileAndLineNumber) {
   const auto path = WriteFile("bad_count", std::string(kHeader) +
                                                "\r\n1,12/9/2019,22041,x,6.19,2,1,UK\r\n"
