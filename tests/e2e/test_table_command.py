@@ -43,11 +43,12 @@ def test_describe_and_history(tmp_path):
 def test_errors_name_table_and_version(tmp_path):
     delta_append(tmp_path, "t", "--commits", 1, "--properties", "delta.appendOnly=true")
     missing = run_jsm("table", "show", "t", "--lakehouse", tmp_path, "--version", 9, check=False)
-    assert missing.returncode == 1 and "t" in missing.stderr and "no version 9" in missing.stderr
+    # Refusals (exit 4, README "Exit codes"): the same command finds the same table the same way.
+    assert missing.returncode == 4 and "t" in missing.stderr and "no version 9" in missing.stderr
     absent = run_jsm("table", "describe", "nope", "--lakehouse", tmp_path, check=False)
-    assert absent.returncode == 1 and "nope" in absent.stderr
+    assert absent.returncode == 4 and "nope" in absent.stderr
     append_only = run_jsm("table", "restore", "t", "--lakehouse", tmp_path, "--version", 0, check=False)
-    assert append_only.returncode == 1 and "append-only" in append_only.stderr
+    assert append_only.returncode == 4 and "append-only" in append_only.stderr
 
 
 def test_checkpoint_then_time_travel_still_works(tmp_path):
