@@ -5,6 +5,8 @@
 #include <fstream>
 #include <string>
 
+#include "kafka/embedded_broker.h"
+
 namespace jsm::pipeline {
 namespace {
 
@@ -87,6 +89,21 @@ TEST(CheckOrders, TheLimitIsExactForEscapedText) {
   ASSERT_FALSE(too_large);
   EXPECT_NE(too_large.error().message().find("its event is " + std::to_string(bytes) + " bytes"), std::string::npos)
       << too_large.error().message();
+}
+
+// Without the check (or with a limit it did not know), the producer's refusal still names the line.
+TEST(FeedOrders, AnEventTheProducerRefusesNamesItsLine) {
+  auto broker = kafka::EmbeddedBroker::Start(1, {kafka::TopicSpec{"orders", 1, 1}});
+  ASSERT_TRUE(broker) << broker.error().ToString();
+  auto producer = kafka::Producer::Create(
+      kafka::ClientConfig{(*broker)->bootstrap_servers(), {{"message.max.bytes", "2000"}}}, {"none", 5});
+  ASSERT_TRUE(producer) << producer.error().ToString();
+  const std::string path = WriteCsv("refused", "1,12/9/2019,22041,a,6.19,2,17850,UK\n"
+                                               "2,12/9/2019,22041," + std::string(3000, 'x') + ",6.19,2,17850,UK\n");
+  auto source = OpenCsv(path);
+  auto fed = FeedOrders(source.get(), producer->get(), "orders", {}, [] { return false; });
+  ASSERT_FALSE(fed);
+  EXPECT_NE(fed.error().message().find("'" + path + "' line 3: "), std::string::npos) << fed.error().message();
 }
 
 }  // namespace
