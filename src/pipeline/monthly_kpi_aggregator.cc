@@ -16,13 +16,6 @@ int32_t FirstDayOfMonth(int32_t day) {
   return static_cast<int32_t>(sys_days{date.year() / date.month() / 1}.time_since_epoch().count());
 }
 
-int64_t DivideRounded(int64_t numerator, int64_t denominator) {
-  int64_t quotient = numerator / denominator;
-  const int64_t remainder = numerator % denominator;
-  if (2 * (remainder < 0 ? -remainder : remainder) >= denominator) quotient += numerator < 0 ? -1 : 1;
-  return quotient;
-}
-
 Cents DivideRounded(Cents numerator, int64_t denominator) {
   Cents quotient = numerator / denominator;
   const Cents remainder = numerator % denominator;

@@ -20,8 +20,6 @@ int32_t FirstDayOfMonth(int32_t day);
 
 /// `numerator` / `denominator` in cents rounded half away from zero
 /// (denominator > 0).
-int64_t DivideRounded(int64_t numerator, int64_t denominator);
-/// The same for 128-bit amounts.
 Cents DivideRounded(Cents numerator, int64_t denominator);
 
 /// Running per-month state of gold/monthly_kpis.

@@ -26,13 +26,15 @@ TEST(FirstDayOfMonth, MapsEveryDayOfAMonthToItsFirst) {
 }
 
 TEST(DivideRounded, RoundsHalfAwayFromZero) {
-  EXPECT_EQ(DivideRounded(10, 4), 3);   // 2.5
-  EXPECT_EQ(DivideRounded(9, 4), 2);    // 2.25
-  EXPECT_EQ(DivideRounded(11, 4), 3);   // 2.75
-  EXPECT_EQ(DivideRounded(-10, 4), -3);
-  EXPECT_EQ(DivideRounded(-9, 4), -2);
-  EXPECT_EQ(DivideRounded(100, 3), 33);
-  EXPECT_EQ(DivideRounded(200, 3), 67);
+  EXPECT_EQ(static_cast<int64_t>(DivideRounded(10, 4)), 3);   // 2.5
+  EXPECT_EQ(static_cast<int64_t>(DivideRounded(9, 4)), 2);    // 2.25
+  EXPECT_EQ(static_cast<int64_t>(DivideRounded(11, 4)), 3);   // 2.75
+  EXPECT_EQ(static_cast<int64_t>(DivideRounded(-10, 4)), -3);
+  EXPECT_EQ(static_cast<int64_t>(DivideRounded(-9, 4)), -2);
+  EXPECT_EQ(static_cast<int64_t>(DivideRounded(100, 3)), 33);
+  EXPECT_EQ(static_cast<int64_t>(DivideRounded(200, 3)), 67);
+  // Beyond int64: exact.
+  EXPECT_TRUE(DivideRounded(PowerOfTen128(27) + 1, 2) == PowerOfTen128(27) / 2 + 1);
 }
 
 TEST(MonthlyKpiAggregator, CountsOrdersRevenueAndNewVersusReturningCustomers) {
