@@ -1,5 +1,7 @@
 #include "pipeline/bronze_table.h"
 
+#include <limits>
+
 #include <simdjson.h>
 
 #include "delta/schema_evolution.h"
@@ -37,6 +39,15 @@ void AppendBronzeBytes(std::optional<std::string_view> bytes, Column* text, Colu
   } else {
     text->AppendNull();
     raw->AppendString(*bytes);
+  }
+}
+
+void AppendKafkaTimestamp(int64_t timestamp_ms, Column* kafka_timestamp) {
+  constexpr int64_t kMaxMillis = std::numeric_limits<int64_t>::max() / 1000;
+  if (timestamp_ms < 0 || timestamp_ms > kMaxMillis) {
+    kafka_timestamp->AppendNull();
+  } else {
+    kafka_timestamp->AppendInt(timestamp_ms * 1000);
   }
 }
 

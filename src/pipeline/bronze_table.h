@@ -23,6 +23,12 @@ Result<std::unique_ptr<delta::DeltaTable>> OpenBronzeTable(storage::ObjectStore*
 /// `text`; no bytes (a tombstone, a null key) null to both.
 void AppendBronzeBytes(std::optional<std::string_view> bytes, Column* text, Column* raw);
 
+/// Appends a Kafka message timestamp (milliseconds since the epoch; negative when
+/// the broker gave none) to bronze's `kafka_timestamp` (microseconds). A timestamp
+/// that microseconds in 64 bits cannot hold (a producer may set any CreateTime, up
+/// to year 292 million) is null, as a missing one: never a wrapped, wrong instant.
+void AppendKafkaTimestamp(int64_t timestamp_ms, Column* kafka_timestamp);
+
 /// The value and key bytes of the rows of a bronze batch, whatever columns it was
 /// read with (found by name; a missing `value_raw`/`key_raw`, as in files of an
 /// older table version, counts as null). The single accessor every reader of

@@ -211,8 +211,7 @@ Result<StepResult> IngestStage::Step() {
     batch_.column(kBronzeTopic).AppendString(options_.topic);
     batch_.column(kBronzePartition).AppendInt(message.partition);
     batch_.column(kBronzeOffset).AppendInt(message.offset);
-    if (message.timestamp_ms >= 0) batch_.column(kBronzeKafkaTimestamp).AppendInt(message.timestamp_ms * 1000);
-    else batch_.column(kBronzeKafkaTimestamp).AppendNull();
+    AppendKafkaTimestamp(message.timestamp_ms, &batch_.column(kBronzeKafkaTimestamp));
     batch_.column(kBronzeIngestedAt).AppendInt(now);
     kafka::MessageHeaders(message, &header_views_);
     if (header_views_.empty()) {

@@ -163,6 +163,11 @@ Result<PipelineOptions> LoadPipelineOptions(const std::string& path, PipelineOpt
         status = Read(node, path, full, &options.refine_max_rows);
       } else if (full == "refine.max_event_bytes") {
         status = Read(node, path, full, &number);
+        if (status && (number < 1 || number > kMaxEventBytesLimit)) {
+          status = MakeError(ErrorCode::kInvalidArgument, Where(path, node.source()) + ": '" + full + "' is " +
+                                                               std::to_string(number) + ", must be 1 to " +
+                                                               std::to_string(kMaxEventBytesLimit) + " bytes");
+        }
         if (status) options.max_event_bytes = static_cast<size_t>(number);
       } else if (full == "dlq.max_attempts") {
         status = Read(node, path, full, &options.dlq_max_attempts);

@@ -14,6 +14,10 @@
 
 namespace jsm::pipeline {
 
+/// The largest `refine.max_event_bytes` accepted (64 MiB): the event parser may
+/// allocate its buffers up to it, and no Kafka message is larger by default.
+inline constexpr int64_t kMaxEventBytesLimit = 64 * 1024 * 1024;
+
 /// Every setting of the stages. Defaults are the embedded, zero-set-up pipeline.
 struct PipelineOptions {
   std::string lakehouse = "./lakehouse";
@@ -28,7 +32,7 @@ struct PipelineOptions {
   int64_t ingest_commit_messages = 100000;  ///< bronze commit after this many messages...
   int64_t ingest_commit_interval_ms = 1000; ///< ...or this long after the batch's first message
   int64_t refine_max_rows = 600000;         ///< bronze rows per silver commit, at most
-  size_t max_event_bytes = 64 * 1024;       ///< larger messages are dead-lettered as oversize
+  size_t max_event_bytes = 64 * 1024;       ///< larger messages are dead-lettered as oversize (at most kMaxEventBytesLimit)
   int64_t max_ingest_lag = 200000;          ///< replay waits while this many produced events are not yet in bronze
   std::string producer_compression = "lz4";
   int64_t dlq_max_attempts = 3;  ///< `jsm dlq replay` parks a letter that failed this many times

@@ -13,7 +13,6 @@ carry the exact bytes, a tombstone's with a null value.
 
 import collections
 import json
-import shutil
 import subprocess
 import urllib.request
 
@@ -22,6 +21,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import JSM, Broker, run_jsm
+from e2e.exact_messages import coalesce, produce_exact, read_topic_exact
 
 TOPIC = "pedidos"
 GOOD = {"TransactionNo": "590001", "Date": "12/9/2019", "ProductNo": "22485",
@@ -44,56 +44,6 @@ HOSTILE = [
 ]
 
 
-def kcat():
-    tool = shutil.which("kcat") or shutil.which("kafkacat")
-    if tool is None:
-        pytest.skip("kcat is not installed (Debian package kafkacat)")
-    return tool
-
-
-def produce_exact(bootstrap, key, value, headers, tmp_path):
-    """One message with exactly these bytes. kcat sends each file as one message (but skips empty
-    files), so an empty or null value goes through stdin as `key<TAB>` (-Z: empty means null)."""
-    args = [kcat().encode(), b"-P", b"-b", bootstrap.encode(), b"-t", TOPIC.encode()]
-    for name, header_value in headers:
-        args += [b"-H", name + b"=" + header_value]
-    if not value:
-        assert b"\t" not in key and b"\n" not in key
-        subprocess.run(args + [b"-K", b"\t"] + ([b"-Z"] if value is None else []), input=key + b"\t\n",
-                       check=True, timeout=60)
-        return
-    path = tmp_path / "message.bin"
-    path.write_bytes(value)
-    subprocess.run(args + [b"-k", key, str(path).encode()], check=True, timeout=60)
-
-
-def read_topic_exact(bootstrap, topic):
-    """[((partition, offset), key or None, value or None, header text)] of every message, parsed by the
-    lengths kcat prints (%K and %S are -1 for null), so any bytes survive."""
-    fmt = "%p %o %K %S\n%k%s%h\x1e"
-    out = subprocess.run([kcat(), "-C", "-b", bootstrap, "-t", topic, "-o", "beginning", "-e", "-q", "-f", fmt],
-                         capture_output=True, check=True, timeout=60).stdout
-    messages, at = [], 0
-    while at < len(out):
-        line_end = out.index(b"\n", at)
-        partition, offset, key_len, value_len = (int(x) for x in out[at:line_end].split())
-        at = line_end + 1
-        key = out[at:at + key_len] if key_len >= 0 else None
-        at += max(key_len, 0)
-        value = out[at:at + value_len] if value_len >= 0 else None
-        at += max(value_len, 0)
-        end = out.index(b"\x1e", at)
-        messages.append(((partition, offset), key, value, out[at:end]))
-        at = end + 1
-    return messages
-
-
-def coalesce(row, text, raw):
-    if row[text] is not None:
-        return row[text].encode() if isinstance(row[text], str) else bytes(row[text])
-    return None if row[raw] is None else bytes(row[raw])
-
-
 @pytest.fixture(scope="module")
 def hostile_run(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("hostile")
@@ -104,7 +54,7 @@ def hostile_run(tmp_path_factory):
         run_jsm("--log-level", "warn", "produce", "--bootstrap", bootstrap, "--topic", TOPIC, "--synthetic", "500",
                 "--seed", "31")
         for _, key, value, headers in HOSTILE:
-            produce_exact(bootstrap, key, value, headers, tmp)
+            produce_exact(bootstrap, TOPIC, key, value, headers, tmp)
         run_jsm("--log-level", "warn", "produce", "--bootstrap", bootstrap, "--topic", TOPIC, "--synthetic", "500",
                 "--seed", "32")
         produced = read_topic_exact(bootstrap, TOPIC)

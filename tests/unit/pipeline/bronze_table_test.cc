@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <limits>
 
 #include "pipeline/table_schemas.h"
 #include "storage/local_store.h"
@@ -115,6 +116,24 @@ TEST(AppendBronzeBytes, TextGoesToTheStringColumnOtherBytesToTheBinaryOneNullToN
   EXPECT_TRUE(text.IsNull(3));
   EXPECT_TRUE(raw.IsNull(3));
   EXPECT_EQ(text.StringAt(4), nul);
+}
+
+TEST(AppendKafkaTimestamp, KeepsEveryInstantMicrosecondsCanHoldAndNullsTheRestInsteadOfWrapping) {
+  Column timestamps(DataType::kTimestamp);
+  const int64_t max_millis = std::numeric_limits<int64_t>::max() / 1000;
+  AppendKafkaTimestamp(1575849600000, &timestamps);  // 2019-12-09
+  AppendKafkaTimestamp(0, &timestamps);
+  AppendKafkaTimestamp(-1, &timestamps);  // the broker gave none
+  AppendKafkaTimestamp(max_millis, &timestamps);
+  AppendKafkaTimestamp(max_millis + 1, &timestamps);  // would wrap to a negative instant
+  AppendKafkaTimestamp(std::numeric_limits<int64_t>::max(), &timestamps);
+  ASSERT_EQ(timestamps.size(), 6u);
+  EXPECT_EQ(timestamps.IntAt(0), 1575849600000000);
+  EXPECT_EQ(timestamps.IntAt(1), 0);
+  EXPECT_TRUE(timestamps.IsNull(2));
+  EXPECT_EQ(timestamps.IntAt(3), max_millis * 1000);
+  EXPECT_TRUE(timestamps.IsNull(4));
+  EXPECT_TRUE(timestamps.IsNull(5));
 }
 
 TEST(BronzeMessageBytes, GivesEachRowsExactBytesOrNoneWhateverColumnHoldsThem) {

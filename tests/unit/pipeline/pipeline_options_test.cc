@@ -49,6 +49,19 @@ TEST(PipelineOptions, NonPositiveBatchSizeIsRejected) {
   EXPECT_FALSE(LoadPipelineOptions(WriteConfig("zero.toml", "[ingest]\ncommit_messages = 0\n")));
 }
 
+TEST(PipelineOptions, AnEventSizeLimitOutOfRangeIsRejectedWithItsLineNotWrapped) {
+  for (const char* value : {"-1", "0", "67108865", "-9223372036854775807"}) {
+    auto options = LoadPipelineOptions(
+        WriteConfig("event_bytes.toml", std::string("[refine]\nmax_event_bytes = ") + value + "\n"));
+    ASSERT_FALSE(options) << value << " gave " << options->max_event_bytes;
+    EXPECT_NE(options.error().message().find("event_bytes.toml:2:"), std::string::npos) << options.error().message();
+    EXPECT_NE(options.error().message().find("must be 1 to 67108864"), std::string::npos) << options.error().message();
+  }
+  auto largest = LoadPipelineOptions(WriteConfig("event_bytes_max.toml", "[refine]\nmax_event_bytes = 67108864\n"));
+  ASSERT_TRUE(largest) << largest.error().ToString();
+  EXPECT_EQ(largest->max_event_bytes, 67108864u);
+}
+
 }  // namespace
 }  // namespace jsm::pipeline
 
