@@ -74,8 +74,9 @@ def reconciliation(stdout):
                       "duplicates removed"):
             if line.strip().startswith(label) and len(parts) == 2:
                 numbers[label] = int(parts[1])
-        if line.strip().startswith("gold net revenue"):
-            numbers["gold net revenue"] = line.split()[-2]
+        for label in ("silver net revenue", "gold net revenue"):  # exact decimal text, GBP
+            if line.strip().startswith(label):
+                numbers[label] = line.split()[-2]
     return numbers
 
 

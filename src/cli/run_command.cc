@@ -34,10 +34,11 @@ void PrintReconciliation(const pipeline::RunReport& report) {
   if (r.quarantine_duplicates > 0) {
     std::printf("  %-28s %12lld\n", "  repeats of quarantined", static_cast<long long>(r.quarantine_duplicates));
   }
+  std::printf("  %-28s %12s GBP\n", "silver net revenue", pipeline::FormatCents(r.silver_net_cents).c_str());
   std::printf("  %-28s %12s GBP\n", "gold net revenue", pipeline::FormatCents(r.gold_net_cents).c_str());
   std::printf("  %-28s %12.2f s\n", "first produce to gold", report.first_produce_to_gold_seconds);
   if (r.balanced()) {
-    std::printf("balanced: bronze = silver + quarantine + dead letters + duplicates; gold = silver\n");
+    std::printf("balanced: bronze = silver + quarantine + dead letters + duplicates; gold = silver in lines and in money\n");
   } else {
     std::printf("NOT BALANCED:\n");
     for (const std::string& problem : r.problems) std::printf("  - %s\n", problem.c_str());

@@ -9,10 +9,38 @@ int Schema::FieldIndex(std::string_view name) const {
   return -1;
 }
 
+Int128 PowerOfTen128(int digits) {
+  JSM_CHECK_GE(digits, 0);
+  JSM_CHECK_LE(digits, kMaxDecimal128Precision);
+  Int128 value = 1;
+  for (int i = 0; i < digits; ++i) value *= 10;
+  return value;
+}
+
+std::string FormatUnscaled128(Int128 unscaled, int scale) {
+  const bool negative = unscaled < 0;
+  // The magnitude as unsigned, so the most negative value has one too.
+  unsigned __int128 magnitude = negative ? 0 - static_cast<unsigned __int128>(unscaled)
+                                         : static_cast<unsigned __int128>(unscaled);
+  std::string digits;
+  do {
+    digits.push_back(static_cast<char>('0' + static_cast<int>(magnitude % 10)));
+    magnitude /= 10;
+  } while (magnitude != 0);
+  if (scale > 0 && digits.size() <= static_cast<size_t>(scale)) digits.append(static_cast<size_t>(scale) + 1 - digits.size(), '0');
+  std::string out = negative ? "-" : "";
+  for (size_t i = digits.size(); i-- > 0;) {
+    out.push_back(digits[i]);
+    if (scale > 0 && i == static_cast<size_t>(scale)) out.push_back('.');
+  }
+  return out;
+}
+
 void Column::Clear() {
   validity_.clear();
   ints_.clear();
   doubles_.clear();
+  wides_.clear();
   offsets_.resize(1);
   chars_.clear();
 }
@@ -24,6 +52,8 @@ void Column::Reserve(size_t rows, size_t chars) {
     chars_.reserve(chars);
   } else if (type_ == DataType::kDouble) {
     doubles_.reserve(rows);
+  } else if (type_ == DataType::kDecimal128) {
+    wides_.reserve(rows);
   } else {
     ints_.reserve(rows);
   }
@@ -35,6 +65,8 @@ void Column::AppendNull() {
     offsets_.push_back(chars_.size());
   } else if (type_ == DataType::kDouble) {
     doubles_.push_back(0);
+  } else if (type_ == DataType::kDecimal128) {
+    wides_.push_back(0);
   } else {
     ints_.push_back(0);
   }
@@ -52,6 +84,12 @@ void Column::AppendDouble(double value) {
   doubles_.push_back(value);
 }
 
+void Column::AppendWide(Int128 value) {
+  JSM_CHECK(type_ == DataType::kDecimal128);
+  validity_.push_back(1);
+  wides_.push_back(value);
+}
+
 void Column::AppendString(std::string_view value) {
   JSM_CHECK(IsByteArrayType(type_));
   validity_.push_back(1);
@@ -67,6 +105,8 @@ void Column::AppendFrom(const Column& other, size_t row) {
     AppendString(other.StringAt(row));
   } else if (type_ == DataType::kDouble) {
     AppendDouble(other.DoubleAt(row));
+  } else if (type_ == DataType::kDecimal128) {
+    AppendWide(other.WideAt(row));
   } else {
     AppendInt(other.IntAt(row));
   }
@@ -83,6 +123,8 @@ void Column::AppendSelected(const Column& other, const std::vector<uint8_t>& kee
       offsets_.push_back(chars_.size());
     } else if (type_ == DataType::kDouble) {
       doubles_.push_back(other.doubles_[row]);
+    } else if (type_ == DataType::kDecimal128) {
+      wides_.push_back(other.wides_[row]);
     } else {
       ints_.push_back(other.ints_[row]);
     }
@@ -125,7 +167,7 @@ void RecordBatch::AppendSelected(const RecordBatch& other, const std::vector<uin
 size_t RecordBatch::ByteSize() const {
   size_t bytes = 0;
   for (const Column& column : columns_) {
-    bytes += column.validity().size() + column.ints().size() * 8 + column.doubles().size() * 8 +
+    bytes += column.validity().size() + column.ints().size() * 8 + column.doubles().size() * 8 + column.wides().size() * 16 +
              column.offsets().size() * 8 + column.chars().size();
   }
   return bytes;

@@ -23,7 +23,27 @@ enum class DataType {
   kTimestamp,  ///< microseconds since epoch, UTC; Parquet INT64/TIMESTAMP(MICROS, UTC); Delta "timestamp"
   kDecimal,    ///< unscaled int64, precision <= 18; Parquet INT64/DECIMAL; Delta "decimal(p,s)"
   kBinary,     ///< any bytes; Parquet BYTE_ARRAY with no logical type; Delta "binary"
+  /// unscaled __int128, precision 19..38; Parquet FIXED_LEN_BYTE_ARRAY/DECIMAL (big-endian two's
+  /// complement, the fewest bytes that hold the precision); Delta "decimal(p,s)"
+  kDecimal128,
 };
+
+/// The 128-bit integer behind kDecimal128 values.
+using Int128 = __int128;
+
+/// Largest precision of a kDecimal (int64) column, and of a kDecimal128 column.
+inline constexpr int kMaxDecimal64Precision = 18;
+inline constexpr int kMaxDecimal128Precision = 38;
+
+/// True for the decimal types (kDecimal, kDecimal128).
+constexpr bool IsDecimalType(DataType type) { return type == DataType::kDecimal || type == DataType::kDecimal128; }
+
+/// 10^digits as a 128-bit integer (0 <= digits <= 38).
+Int128 PowerOfTen128(int digits);
+
+/// An unscaled 128-bit decimal as text with `scale` fraction digits, e.g. (1234, 2) -> "12.34",
+/// (-5, 2) -> "-0.05"; the most negative value included.
+std::string FormatUnscaled128(Int128 unscaled, int scale);
 
 /// True for the types whose values are byte strings (offsets + chars): kString and kBinary.
 constexpr bool IsByteArrayType(DataType type) { return type == DataType::kString || type == DataType::kBinary; }
@@ -33,8 +53,8 @@ struct Field {
   std::string name;
   DataType type = DataType::kString;
   bool nullable = true;
-  int precision = 0;  ///< kDecimal only
-  int scale = 0;      ///< kDecimal only
+  int precision = 0;  ///< kDecimal and kDecimal128 only
+  int scale = 0;      ///< kDecimal and kDecimal128 only
 
   bool operator==(const Field&) const = default;
 };
@@ -49,8 +69,9 @@ struct Schema {
 };
 
 /// The values of one column. Integer-like types (boolean, int32, int64, date,
-/// timestamp, decimal) live in `ints`; doubles in `doubles`; strings and binary
-/// values in `offsets` + `chars`. `validity` holds one byte per row (1 = present).
+/// timestamp, decimal) live in `ints`; 128-bit decimals in `wides`; doubles in
+/// `doubles`; strings and binary values in `offsets` + `chars`. `validity` holds
+/// one byte per row (1 = present).
 class Column {
  public:
   explicit Column(DataType type = DataType::kString) : type_(type) { offsets_.push_back(0); }
@@ -64,6 +85,8 @@ class Column {
   void AppendNull();
   void AppendInt(int64_t value);
   void AppendDouble(double value);
+  /// Appends an unscaled 128-bit decimal (kDecimal128).
+  void AppendWide(Int128 value);
   /// Appends a string (kString) or the bytes of a binary value (kBinary).
   void AppendString(std::string_view value);
   /// Appends row `row` of `other` (same type).
@@ -75,6 +98,7 @@ class Column {
   bool IsValid(size_t row) const { return validity_[row] != 0; }
   int64_t IntAt(size_t row) const { return ints_[row]; }
   double DoubleAt(size_t row) const { return doubles_[row]; }
+  Int128 WideAt(size_t row) const { return wides_[row]; }
   std::string_view StringAt(size_t row) const {
     return std::string_view(chars_.data() + offsets_[row], offsets_[row + 1] - offsets_[row]);
   }
@@ -83,16 +107,20 @@ class Column {
   const std::vector<uint8_t>& validity() const { return validity_; }
   const std::vector<int64_t>& ints() const { return ints_; }
   const std::vector<double>& doubles() const { return doubles_; }
+  const std::vector<Int128>& wides() const { return wides_; }
   const std::vector<uint64_t>& offsets() const { return offsets_; }
   const std::string& chars() const { return chars_; }
 
  private:
-  bool IsIntLike() const { return !IsByteArrayType(type_) && type_ != DataType::kDouble; }
+  bool IsIntLike() const {
+    return !IsByteArrayType(type_) && type_ != DataType::kDouble && type_ != DataType::kDecimal128;
+  }
 
   DataType type_;
   std::vector<uint8_t> validity_;
   std::vector<int64_t> ints_;
   std::vector<double> doubles_;
+  std::vector<Int128> wides_;
   std::vector<uint64_t> offsets_;
   std::string chars_;
 };

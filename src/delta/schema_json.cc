@@ -22,6 +22,7 @@ std::string DeltaTypeName(const Field& field) {
     case DataType::kDate: return "date";
     case DataType::kTimestamp: return "timestamp";
     case DataType::kDecimal:
+    case DataType::kDecimal128:
       return "decimal(" + std::to_string(field.precision) + "," + std::to_string(field.scale) + ")";
     case DataType::kBinary: return "binary";
   }
@@ -45,7 +46,7 @@ bool ParseSmallInt(std::string_view text, int* value) {
 Error Unsupported(std::string_view name, std::string_view type) {
   return Error(ErrorCode::kUnsupported, "column '" + std::string(name) + "' has type " + std::string(type) +
                                             ", which we do not support (supported: string, boolean, integer, "
-                                            "long, double, date, timestamp, decimal(p<=18,s), binary)");
+                                            "long, double, date, timestamp, decimal(p<=38,s), binary)");
 }
 
 /// Fills field->type (and precision/scale) from a Delta primitive type name.
@@ -75,8 +76,8 @@ Status ParseTypeName(std::string_view type, Field* field) {
       return MakeError(ErrorCode::kCorruption,
                        "column '" + field->name + "' has malformed type '" + std::string(type) + "'");
     }
-    if (precision > 18) return std::unexpected(Unsupported(field->name, type));
-    field->type = DataType::kDecimal;
+    if (precision > kMaxDecimal128Precision) return std::unexpected(Unsupported(field->name, type));
+    field->type = precision > kMaxDecimal64Precision ? DataType::kDecimal128 : DataType::kDecimal;
     field->precision = precision;
     field->scale = scale;
   } else {

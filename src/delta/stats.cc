@@ -96,6 +96,23 @@ void WriteRange(const Field& field, const Column& column, JsonWriter* min_json, 
       max_json->RawValue(FormatUnscaled(max, field.scale));
       return;
     }
+    case DataType::kDecimal128: {
+      bool any = false;
+      Int128 min = 0, max = 0;
+      for (size_t row = 0; row < column.size(); ++row) {
+        if (column.IsNull(row)) continue;
+        const Int128 v = column.WideAt(row);
+        if (!any || v < min) min = v;
+        if (!any || v > max) max = v;
+        any = true;
+      }
+      if (!any) return;
+      min_json->Key(field.name);
+      min_json->RawValue(FormatUnscaled128(min, field.scale));
+      max_json->Key(field.name);
+      max_json->RawValue(FormatUnscaled128(max, field.scale));
+      return;
+    }
     case DataType::kDouble: {
       // NaN is left out of both bounds (JSON has no NaN), as are infinite bounds.
       bool any = false;

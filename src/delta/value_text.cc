@@ -61,6 +61,40 @@ Result<int64_t> ParseTimestamp(std::string_view text) {
   return micros;
 }
 
+/// "123.45" at `scale` as an unscaled 128-bit integer of at most `precision` digits.
+Result<Int128> ParseDecimal128(std::string_view text, int precision, int scale) {
+  const std::string original(text);
+  bool negative = false;
+  if (!text.empty() && (text.front() == '-' || text.front() == '+')) {
+    negative = text.front() == '-';
+    text.remove_prefix(1);
+  }
+  const size_t dot = text.find('.');
+  std::string digits(text.substr(0, dot));
+  std::string fraction = dot == std::string_view::npos ? "" : std::string(text.substr(dot + 1));
+  if (fraction.size() > static_cast<size_t>(scale)) {
+    if (fraction.find_first_not_of('0', static_cast<size_t>(scale)) != std::string::npos) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "'" + original + "' has more than " + std::to_string(scale) + " decimal places");
+    }
+    fraction.resize(static_cast<size_t>(scale));
+  }
+  fraction.append(static_cast<size_t>(scale) - fraction.size(), '0');
+  const std::string all = digits + fraction;
+  if (all.empty()) return MakeError(ErrorCode::kInvalidArgument, "'" + original + "' is not a decimal number");
+  const Int128 limit = PowerOfTen128(precision);
+  Int128 unscaled = 0;
+  for (char c : all) {
+    if (c < '0' || c > '9') return MakeError(ErrorCode::kInvalidArgument, "'" + original + "' is not a decimal number");
+    unscaled = unscaled * 10 + (c - '0');
+    if (unscaled >= limit) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "'" + original + "' has more than " + std::to_string(precision) + " digits");
+    }
+  }
+  return negative ? -unscaled : unscaled;
+}
+
 Result<int64_t> ParseDecimal(std::string_view text, int scale) {
   bool negative = false;
   if (!text.empty() && (text.front() == '-' || text.front() == '+')) {
@@ -131,6 +165,10 @@ Result<Value> ParseValueText(std::string_view text, const Field& field) {
       JSM_ASSIGN_OR_RETURN(const int64_t unscaled, ParseDecimal(text, field.scale));
       return Value(unscaled);
     }
+    case DataType::kDecimal128: {
+      JSM_ASSIGN_OR_RETURN(const Int128 unscaled, ParseDecimal128(text, field.precision, field.scale));
+      return Value(unscaled);
+    }
     case DataType::kBinary: {
       auto bytes = storage::Base64Decode(text);
       if (!bytes) return MakeError(ErrorCode::kInvalidArgument, "'" + std::string(text) + "' is not base64 bytes");
@@ -159,6 +197,7 @@ std::string FormatValueText(const Column& column, size_t row, const Field& field
       return text;
     }
     case DataType::kDecimal: return FormatUnscaled(column.IntAt(row), field.scale);
+    case DataType::kDecimal128: return FormatUnscaled128(column.WideAt(row), field.scale);
     case DataType::kBinary: return storage::Base64Encode(column.StringAt(row));
   }
   return "";
@@ -174,6 +213,10 @@ int CompareValues(const Value& a, const Value& b) {
     const double y = std::get<double>(b);
     return *x < y ? -1 : (*x > y ? 1 : 0);
   }
+  if (const auto* x = std::get_if<Int128>(&a)) {
+    const Int128 y = std::get<Int128>(b);
+    return *x < y ? -1 : (*x > y ? 1 : 0);
+  }
   const int c = std::get<std::string>(a).compare(std::get<std::string>(b));
   return c < 0 ? -1 : (c > 0 ? 1 : 0);
 }
@@ -183,6 +226,8 @@ void AppendValue(const Value& value, Column* column) {
     column->AppendInt(*i);
   } else if (const auto* d = std::get_if<double>(&value)) {
     column->AppendDouble(*d);
+  } else if (const auto* w = std::get_if<Int128>(&value)) {
+    column->AppendWide(*w);
   } else {
     column->AppendString(std::get<std::string>(value));
   }
@@ -193,6 +238,7 @@ Value ValueAt(const Column& column, size_t row) {
     case DataType::kString:
     case DataType::kBinary: return Value(std::string(column.StringAt(row)));
     case DataType::kDouble: return Value(column.DoubleAt(row));
+    case DataType::kDecimal128: return Value(column.WideAt(row));
     default: return Value(column.IntAt(row));
   }
 }

@@ -14,8 +14,9 @@
 namespace jsm::delta {
 
 /// One non-null value: integer-like types (boolean, integers, date days,
-/// timestamp micros, unscaled decimal) as int64, doubles, strings.
-using Value = std::variant<int64_t, double, std::string>;
+/// timestamp micros, unscaled decimal) as int64, doubles, strings, and unscaled
+/// 128-bit decimals as Int128.
+using Value = std::variant<int64_t, double, std::string, Int128>;
 
 /// Parses `text` as a value of `field`'s type. Dates "YYYY-MM-DD"; timestamps
 /// "YYYY-MM-DD[ T]HH:MM:SS[.ffffff][Z|+00:00]"; decimals "123.45" (scaled to the

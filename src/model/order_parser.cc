@@ -185,6 +185,15 @@ std::string_view RejectReasonCode(RejectReason reason) {
   return "unknown";
 }
 
+std::string_view AmountStatusCode(AmountStatus status) {
+  switch (status) {
+    case AmountStatus::kOk: return "ok";
+    case AmountStatus::kUnitPriceOutOfRange: return "unit_price_in_range";
+    case AmountStatus::kLineTotalOutOfRange: return "line_total_in_range";
+  }
+  return "unknown";
+}
+
 struct OrderParser::Impl {
   simdjson::ondemand::parser json;
   std::unique_ptr<char[]> buffer;  ///< the event copy, with SIMDJSON_PADDING spare bytes
@@ -464,9 +473,17 @@ RejectReason OrderParser::Parse(std::string_view json, NormalizedOrder* out) {
   } else {
     return wrong_type(kQuantity, "an integer number or an integer string");
   }
-  if (__builtin_mul_overflow(out->unit_price_cents, int64_t{out->quantity}, &out->line_total_cents)) {
-    error_.append("Price x Quantity overflows the line total");
-    return RejectReason::kWrongType;
+  // Exact in 128 bits: |price| < 2^63 and |quantity| <= 2^31.
+  const __int128 line_total = static_cast<__int128>(out->unit_price_cents) * out->quantity;
+  auto beyond_silver = [](__int128 cents) { return cents > kMaxSilverCents || cents < -kMaxSilverCents; };
+  out->amount_status = AmountStatus::kOk;
+  out->line_total_cents = 0;
+  if (beyond_silver(out->unit_price_cents) || beyond_silver(out->original_unit_price_cents)) {
+    out->amount_status = AmountStatus::kUnitPriceOutOfRange;
+  } else if (beyond_silver(line_total)) {
+    out->amount_status = AmountStatus::kLineTotalOutOfRange;
+  } else {
+    out->line_total_cents = static_cast<int64_t>(line_total);
   }
 
   const RawField& customer = impl.fields[kCustomerNo];

@@ -29,6 +29,20 @@ enum class RejectReason {
 /// Machine code of a reject reason, used as the dlq.reason header.
 std::string_view RejectReasonCode(RejectReason reason);
 
+/// Largest magnitude, in cents, of a silver money column: DECIMAL(18,2) holds ±(10^18 - 1).
+inline constexpr int64_t kMaxSilverCents = 999'999'999'999'999'999;
+
+/// Whether an order's amounts fit silver's DECIMAL(18,2) columns; an order whose
+/// amounts do not goes to quarantine with the code as its reason (no rule can let it pass).
+enum class AmountStatus : uint8_t {
+  kOk,
+  kUnitPriceOutOfRange,  ///< "unit_price_in_range": the price (GBP or original) beyond ±(10^16 - 0.01)
+  kLineTotalOutOfRange,  ///< "line_total_in_range": Price × Quantity beyond ±(10^16 - 0.01)
+};
+
+/// Machine code of an amount status, used as the quarantine reason: the rule it broke.
+std::string_view AmountStatusCode(AmountStatus status);
+
 /// One order line after parsing and normalization.
 struct NormalizedOrder {
   std::string_view transaction_no;  ///< trimmed
@@ -38,7 +52,7 @@ struct NormalizedOrder {
   std::string_view product_name;    ///< trimmed, inner whitespace collapsed
   int64_t unit_price_cents = 0;     ///< GBP, 2 decimals (half away from zero)
   int32_t quantity = 0;
-  int64_t line_total_cents = 0;     ///< unit_price_cents * quantity
+  int64_t line_total_cents = 0;     ///< unit_price_cents * quantity (0 when it is out of range)
   std::string_view customer_no;     ///< empty = null ("NA" or empty in the event)
   std::string_view country;         ///< canonical English name; empty = null (e.g. "Unspecified")
   std::string_view country_code;    ///< ISO 3166-1 alpha-2; empty = null
@@ -47,6 +61,9 @@ struct NormalizedOrder {
   /// kOk: unit_price_cents is in GBP. Otherwise the price could not be converted
   /// (unit_price_cents is still in `currency`) and the order belongs in quarantine.
   CurrencyStatus currency_status = CurrencyStatus::kOk;
+  /// kOk: unit price and line total fit silver's DECIMAL(18,2). Otherwise the order
+  /// belongs in quarantine (checked only when currency_status is kOk).
+  AmountStatus amount_status = AmountStatus::kOk;
 };
 
 /// Data-quality rules an order can break; it then goes to quarantine with their names.

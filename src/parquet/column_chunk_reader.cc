@@ -247,6 +247,13 @@ Status ColumnChunkReader::DecodeDictionaryPage(const PageHeader& header, std::st
       dictionary_doubles_.resize(count);
       JSM_RETURN_IF_ERROR(DecodePlainDoubles(data, count, dictionary_doubles_.data()));
       break;
+    case PhysicalType::kFixedLenByteArray:
+      if (leaf.field.type == DataType::kDecimal128) {
+        dictionary_wides_.resize(count);
+        JSM_RETURN_IF_ERROR(DecodePlainDecimal128(data, leaf.type_length, count, dictionary_wides_.data()));
+        break;
+      }
+      [[fallthrough]];
     default:
       dictionary_ints_.resize(count);
       JSM_RETURN_IF_ERROR(
@@ -391,6 +398,11 @@ Status ColumnChunkReader::DecodeValues(Encoding encoding, std::string_view data,
         JSM_RETURN_IF_ERROR(DecodePlainDoubles(data, count, doubles_.data()));
         return Status::Ok();
       }
+      if (leaf.field.type == DataType::kDecimal128) {
+        wides_.resize(count);
+        JSM_RETURN_IF_ERROR(DecodePlainDecimal128(data, leaf.type_length, count, wides_.data()));
+        return Status::Ok();
+      }
       ints_.resize(count);
       JSM_RETURN_IF_ERROR(DecodePlainInts(data, type, leaf.type_length, count, ints_.data()));
       return Status::Ok();
@@ -406,8 +418,10 @@ Status ColumnChunkReader::DecodeValues(Encoding encoding, std::string_view data,
       RleBitPackedDecoder decoder(data.substr(1), bit_width);
       Status status = decoder.Decode(indices_.data(), count);
       if (!status) return std::unexpected(status.error().WithContext("dictionary indices"));
+      const bool wide = leaf.field.type == DataType::kDecimal128;
       size_t size = type == PhysicalType::kByteArray ? dictionary_strings_.size()
                     : type == PhysicalType::kDouble  ? dictionary_doubles_.size()
+                    : wide                           ? dictionary_wides_.size()
                                                      : dictionary_ints_.size();
       for (uint32_t index : indices_) {
         if (index >= size) return Corrupt(fmt::format("dictionary index {} beyond {} entries", index, size));
@@ -418,6 +432,9 @@ Status ColumnChunkReader::DecodeValues(Encoding encoding, std::string_view data,
       } else if (type == PhysicalType::kDouble) {
         doubles_.resize(count);
         for (size_t i = 0; i < count; ++i) doubles_[i] = dictionary_doubles_[indices_[i]];
+      } else if (wide) {
+        wides_.resize(count);
+        for (size_t i = 0; i < count; ++i) wides_[i] = dictionary_wides_[indices_[i]];
       } else {
         ints_.resize(count);
         for (size_t i = 0; i < count; ++i) ints_[i] = dictionary_ints_[indices_[i]];
@@ -483,6 +500,8 @@ Status ColumnChunkReader::AppendLeveled(const LeafColumn& leaf, size_t count, si
       values.AppendString(strings_[i]);
     } else if (type == DataType::kDouble) {
       values.AppendDouble(doubles_[i]);
+    } else if (type == DataType::kDecimal128) {
+      values.AppendWide(wides_[i]);
     } else {
       int64_t scaled = 0;
       if (__builtin_mul_overflow(ints_[i], multiplier, &scaled)) {
@@ -509,6 +528,8 @@ Status ColumnChunkReader::AppendValues(const LeafColumn& leaf, size_t count, siz
       out->AppendString(strings_[next]);
     } else if (type == DataType::kDouble) {
       out->AppendDouble(doubles_[next]);
+    } else if (type == DataType::kDecimal128) {
+      out->AppendWide(wides_[next]);
     } else if (multiplier == 1) {
       out->AppendInt(ints_[next]);
     } else {

@@ -102,6 +102,7 @@ class ColumnChunkReader {
   bool has_dictionary_ = false;
   std::string dictionary_buffer_;
   std::vector<int64_t> dictionary_ints_;
+  std::vector<Int128> dictionary_wides_;
   std::vector<double> dictionary_doubles_;
   std::vector<std::string_view> dictionary_strings_;
 
@@ -109,6 +110,7 @@ class ColumnChunkReader {
   std::vector<uint8_t> levels_;
   std::vector<uint32_t> indices_;
   std::vector<int64_t> ints_;
+  std::vector<Int128> wides_;  ///< kDecimal128 values
   std::vector<double> doubles_;
   std::vector<std::string_view> strings_;
   std::vector<uint8_t> repetition_;

@@ -148,7 +148,10 @@ Result<ColumnChunk> ColumnChunkWriter::Write(const Field& field, const Column& c
   metadata.num_values = static_cast<int64_t>(end - begin);
 
   bool use_dictionary = false;
-  if (IsByteArrayType(field.type)) {
+  const int decimal_width = field.type == DataType::kDecimal128 ? DecimalByteWidth(field.precision) : 0;
+  if (decimal_width > 0) {
+    metadata.statistics = ComputeDecimal128Statistics(column, decimal_width, begin, end);
+  } else if (IsByteArrayType(field.type)) {
     if (dictionary_enabled_) use_dictionary = BuildDictionary(column, begin, end);
     if (use_dictionary) {
       int64_t nulls = static_cast<int64_t>((end - begin) - indices_.size());
@@ -195,7 +198,7 @@ Result<ColumnChunk> ColumnChunkWriter::Write(const Field& field, const Column& c
   }
   metadata.data_page_offset = static_cast<int64_t>(out->size());
 
-  int value_width = ValueWidth(physical);
+  int value_width = decimal_width > 0 ? decimal_width : ValueWidth(physical);
   size_t next_index = 0;
   for (size_t row = begin; row < end;) {
     size_t page_end = PageEnd(column, row, end, value_width, index_bit_width);
@@ -216,6 +219,8 @@ Result<ColumnChunk> ColumnChunkWriter::Write(const Field& field, const Column& c
                          &body_);
       next_index += present;
       encoding = Encoding::kRleDictionary;
+    } else if (decimal_width > 0) {
+      AppendPlainDecimal128(column, decimal_width, row, page_end, page_nulls > 0, &body_);
     } else {
       AppendPlain(column, physical, row, page_end, page_nulls > 0, &body_);
     }
@@ -239,6 +244,7 @@ Result<ColumnChunk> ColumnChunkWriter::WriteLeveled(const Field& field, std::vec
   size_t entries = max_definition > 0 ? definition.size() : values.size();
   if (max_repetition > 0) JSM_CHECK_EQ(repetition.size(), entries);
   JSM_CHECK_EQ(values.null_count(), size_t{0});
+  JSM_CHECK(field.type != DataType::kDecimal128 && "nested 128-bit decimals are not written");
   PhysicalType physical = PhysicalTypeFor(field.type);
   ColumnChunk chunk;
   ColumnMetaData& metadata = chunk.meta_data.emplace();

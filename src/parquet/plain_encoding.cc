@@ -109,6 +109,45 @@ void AppendPlainByteArrays(std::span<const std::string_view> values, std::string
   }
 }
 
+void AppendDecimalBigEndian(Int128 value, int width, std::string* out) {
+  const unsigned __int128 bits = static_cast<unsigned __int128>(value);
+  for (int i = width - 1; i >= 0; --i) out->push_back(static_cast<char>(static_cast<uint8_t>(bits >> (8 * i))));
+}
+
+void AppendPlainDecimal128(const Column& column, int width, size_t begin, size_t end, bool has_nulls,
+                           std::string* out) {
+  JSM_CHECK(width >= 1 && width <= 16);
+  const uint8_t* valid = column.validity().data();
+  const Int128* values = column.wides().data();
+  out->reserve(out->size() + (end - begin) * static_cast<size_t>(width));
+  for (size_t r = begin; r < end; ++r) {
+    if (has_nulls && !valid[r]) continue;
+    AppendDecimalBigEndian(values[r], width, out);
+  }
+}
+
+Result<Int128> Decimal128FromBigEndian(std::string_view bytes) {
+  if (bytes.empty() || bytes.size() > 16) {
+    return MakeError(ErrorCode::kCorruption, fmt::format("decimal of {} bytes", bytes.size()));
+  }
+  const unsigned char* b = reinterpret_cast<const unsigned char*>(bytes.data());
+  unsigned __int128 value = (b[0] & 0x80) ? ~static_cast<unsigned __int128>(0) : 0;  // sign extension
+  for (size_t i = 0; i < bytes.size(); ++i) value = (value << 8) | b[i];
+  return static_cast<Int128>(value);
+}
+
+Result<size_t> DecodePlainDecimal128(std::string_view data, int32_t type_length, size_t count, Int128* out) {
+  if (type_length <= 0 || type_length > 16) {
+    return MakeError(ErrorCode::kCorruption, fmt::format("decimal type_length {}", type_length));
+  }
+  const size_t width = static_cast<size_t>(type_length);
+  if (count > data.size() / width) return TooShort("FIXED_LEN_BYTE_ARRAY", count, data.size());
+  for (size_t i = 0; i < count; ++i) {
+    JSM_ASSIGN_OR_RETURN(out[i], Decimal128FromBigEndian(data.substr(i * width, width)));
+  }
+  return count * width;
+}
+
 Result<int64_t> DecimalFromBigEndian(std::string_view bytes) {
   if (bytes.empty() || bytes.size() > 16) {
     return MakeError(ErrorCode::kCorruption, fmt::format("decimal of {} bytes", bytes.size()));

@@ -37,6 +37,8 @@ std::optional<StatValue> DecodeStat(const LeafColumn& leaf, const std::string& b
     case PhysicalType::kByteArray:
       return StatValue(bytes);
     case PhysicalType::kFixedLenByteArray: {
+      // 128-bit decimals have no StatValue: their row groups are never pruned.
+      if (leaf.field.type == DataType::kDecimal128) return std::nullopt;
       if (static_cast<int32_t>(bytes.size()) != leaf.type_length) return std::nullopt;
       Result<int64_t> value = DecimalFromBigEndian(bytes);
       if (!value) return std::nullopt;

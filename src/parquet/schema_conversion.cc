@@ -8,7 +8,7 @@
 namespace jsm::parquet {
 namespace {
 
-constexpr int kMaxInt64DecimalPrecision = 18;
+constexpr int kMaxInt64DecimalPrecision = kMaxDecimal64Precision;
 
 std::unexpected<Error> Unsupported(const SchemaElement& e, std::string_view what) {
   return MakeError(ErrorCode::kUnsupported, fmt::format("column '{}': {}", e.name, what));
@@ -113,16 +113,24 @@ Annotation AnnotationOf(const SchemaElement& e) {
   return a;
 }
 
-Status CheckDecimal(const SchemaElement& e, const Annotation& a) {
-  if (a.precision < 1 || a.precision > kMaxInt64DecimalPrecision) {
-    return Unsupported(
-        e, fmt::format("decimal precision {} (1..{} supported)", a.precision, kMaxInt64DecimalPrecision));
+Status CheckDecimal(const SchemaElement& e, const Annotation& a, int max_precision = kMaxInt64DecimalPrecision) {
+  if (a.precision < 1 || a.precision > max_precision) {
+    return Unsupported(e, fmt::format("decimal precision {} (1..{} supported)", a.precision, max_precision));
   }
   if (a.scale < 0 || a.scale > a.precision) return Unsupported(e, fmt::format("decimal scale {}", a.scale));
   return Status::Ok();
 }
 
 }  // namespace
+
+int DecimalByteWidth(int precision) {
+  // The fewest bytes n whose signed range holds 10^precision - 1: 2^(8n-1) > 10^precision - 1.
+  for (int bytes = 1; bytes <= 16; ++bytes) {
+    const unsigned __int128 limit = static_cast<unsigned __int128>(1) << (8 * bytes - 1);
+    if (limit > static_cast<unsigned __int128>(PowerOfTen128(precision) - 1)) return bytes;
+  }
+  return 16;
+}
 
 PhysicalType PhysicalTypeFor(DataType type) {
   switch (type) {
@@ -141,6 +149,8 @@ PhysicalType PhysicalTypeFor(DataType type) {
       return PhysicalType::kDouble;
     case DataType::kBinary:
       return PhysicalType::kByteArray;
+    case DataType::kDecimal128:
+      return PhysicalType::kFixedLenByteArray;
   }
   return PhysicalType::kByteArray;
 }
@@ -178,6 +188,24 @@ Result<SchemaElement> LeafElementFor(const Field& field) {
                         "precision",
                         field.name, field.precision, field.scale, kMaxInt64DecimalPrecision));
       }
+      e.converted_type = ConvertedType::kDecimal;
+      e.scale = field.scale;
+      e.precision = field.precision;
+      logical.kind = LogicalType::Kind::kDecimal;
+      logical.scale = field.scale;
+      logical.precision = field.precision;
+      e.logical_type = logical;
+      break;
+    case DataType::kDecimal128:
+      if (field.precision <= kMaxInt64DecimalPrecision || field.precision > kMaxDecimal128Precision ||
+          field.scale < 0 || field.scale > field.precision) {
+        return MakeError(ErrorCode::kInvalidArgument,
+                         fmt::format("field '{}': a 128-bit decimal({}, {}) needs {} <= precision <= {} and 0 <= "
+                                     "scale <= precision",
+                                     field.name, field.precision, field.scale, kMaxInt64DecimalPrecision + 1,
+                                     kMaxDecimal128Precision));
+      }
+      e.type_length = DecimalByteWidth(field.precision);
       e.converted_type = ConvertedType::kDecimal;
       e.scale = field.scale;
       e.precision = field.precision;
@@ -326,11 +354,15 @@ Result<LeafColumn> LeafColumnFor(const SchemaElement& e) {
       return leaf;
     case PhysicalType::kFixedLenByteArray:
       if (a.kind != K::kDecimal) break;
-      JSM_RETURN_IF_ERROR(CheckDecimal(e, a));
+      JSM_RETURN_IF_ERROR(CheckDecimal(e, a, kMaxDecimal128Precision));
       if (leaf.type_length < 1 || leaf.type_length > 16) {
         return Unsupported(e, fmt::format("decimal stored in {} bytes", leaf.type_length));
       }
-      f.type = DataType::kDecimal;
+      if (leaf.type_length < DecimalByteWidth(a.precision)) {
+        return Unsupported(e, fmt::format("decimal({}, {}) cannot fit in {} bytes", a.precision, a.scale,
+                                          leaf.type_length));
+      }
+      f.type = a.precision > kMaxInt64DecimalPrecision ? DataType::kDecimal128 : DataType::kDecimal;
       f.precision = a.precision;
       f.scale = a.scale;
       return leaf;

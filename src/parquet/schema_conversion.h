@@ -13,6 +13,10 @@
 
 namespace jsm::parquet {
 
+/// Bytes of the FIXED_LEN_BYTE_ARRAY that holds a decimal of `precision` digits: the fewest
+/// whose two's complement range holds 10^precision - 1 (Parquet LogicalTypes.md), e.g. 12 for 28.
+int DecimalByteWidth(int precision);
+
 /// Physical type a DataType is stored as.
 PhysicalType PhysicalTypeFor(DataType type);
 
@@ -34,8 +38,9 @@ struct LeafColumn {
 
 /// The column a leaf schema element describes, or kUnsupported (naming the
 /// column) for types DataType cannot represent, such as INT96, FLOAT, nanosecond
-/// timestamps and decimals wider than 18 digits. A BYTE_ARRAY without annotation
-/// is read as a string, as Spark (binaryAsString) and Impala treat it.
+/// timestamps and decimals wider than 38 digits. A FIXED_LEN_BYTE_ARRAY decimal
+/// of 19..38 digits is kDecimal128, of fewer kDecimal. A BYTE_ARRAY without
+/// annotation is binary.
 Result<LeafColumn> LeafColumnFor(const SchemaElement& element);
 
 /// The leaf elements of a flat schema (everything after the root), or

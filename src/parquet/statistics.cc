@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "common/check.h"
+#include "parquet/plain_encoding.h"
 
 namespace jsm::parquet {
 namespace {
@@ -81,6 +82,33 @@ Statistics ComputeStatistics(const Column& column, PhysicalType type, size_t beg
       break;
     default:
       JSM_CHECK(false && "ComputeStatistics: physical type not written by this codec");
+  }
+  return stats;
+}
+
+Statistics ComputeDecimal128Statistics(const Column& column, int width, size_t begin, size_t end) {
+  Statistics stats;
+  const uint8_t* valid = column.validity().data();
+  const Int128* values = column.wides().data();
+  int64_t nulls = 0;
+  bool any = false;
+  Int128 lo = 0, hi = 0;
+  for (size_t r = begin; r < end; ++r) {
+    if (!valid[r]) {
+      ++nulls;
+      continue;
+    }
+    const Int128 v = values[r];
+    if (!any || v < lo) lo = v;
+    if (!any || v > hi) hi = v;
+    any = true;
+  }
+  stats.null_count = nulls;
+  if (any) {
+    stats.min_value.emplace();
+    stats.max_value.emplace();
+    AppendDecimalBigEndian(lo, width, &*stats.min_value);
+    AppendDecimalBigEndian(hi, width, &*stats.max_value);
   }
   return stats;
 }

@@ -16,6 +16,10 @@ namespace jsm::parquet {
 /// (BOOLEAN, INT32, INT64 or DOUBLE). min/max are left out when no value qualifies.
 Statistics ComputeStatistics(const Column& column, PhysicalType type, size_t begin, size_t end);
 
+/// Statistics of rows [begin, end) of a kDecimal128 column stored as FIXED_LEN_BYTE_ARRAY of
+/// `width` bytes: min/max big-endian two's complement, under the signed order of DECIMAL.
+Statistics ComputeDecimal128Statistics(const Column& column, int width, size_t begin, size_t end);
+
 /// Statistics of a string column chunk from the distinct values it holds
 /// (its dictionary, or every value) and its null count.
 Statistics ComputeStringStatistics(std::span<const std::string_view> values, int64_t null_count);

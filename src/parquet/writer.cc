@@ -59,6 +59,9 @@ size_t RowGroupEnd(const RecordBatch& batch, size_t begin, uint64_t limit) {
       case DataType::kDate:
         fixed_per_row += 4;
         break;
+      case DataType::kDecimal128:
+        fixed_per_row += 16;
+        break;
       default:
         fixed_per_row += 8;
         break;

@@ -6,10 +6,33 @@
 #include "common/clock.h"
 #include "common/logging.h"
 #include "delta/rewrite.h"
+#include "delta/schema_json.h"
 #include "pipeline/silver_table.h"
 #include "pipeline/table_schemas.h"
 
 namespace jsm::pipeline {
+namespace {
+
+/// "net_revenue decimal(18,2) -> decimal(28,2), ..." for the columns whose type changed or
+/// that were added or dropped (column names of gold are snake_case, so this needs no escaping).
+std::string SchemaChanges(const Schema& from, const Schema& to) {
+  std::string out;
+  auto add = [&](const std::string& change) { out += (out.empty() ? "" : ", ") + change; };
+  for (const Field& field : to.fields) {
+    const int old = from.FieldIndex(field.name);
+    if (old < 0) {
+      add(field.name + " added");
+    } else if (const Field& before = from.fields[static_cast<size_t>(old)]; !(before == field)) {
+      add(field.name + " " + delta::DeltaTypeName(before) + " -> " + delta::DeltaTypeName(field));
+    }
+  }
+  for (const Field& field : from.fields) {
+    if (to.FieldIndex(field.name) < 0) add(field.name + " dropped");
+  }
+  return out;
+}
+
+}  // namespace
 
 Result<std::unique_ptr<AggregateStage>> AggregateStage::Create(storage::ObjectStore* store,
                                                                const PipelineOptions& options) {
@@ -58,6 +81,10 @@ Status AggregateStage::RewriteGoldTable(delta::DeltaTable* table, const Schema& 
   std::vector<delta::Action> actions;
   const int64_t now = NowMillis();
   if (table->schema() != schema) {
+    // Gold is derived data: a table of an older schema (e.g. DECIMAL(18,2) money) is
+    // overwritten with the current one, recomputed from silver.
+    Log().info(R"("gold schema upgraded","stage":"aggregate","table":"{}","changes":"{}","silver_version":{})",
+               table->path(), SchemaChanges(table->schema(), schema), silver_version);
     delta::Metadata metadata = table->snapshot().metadata;
     metadata.schema = schema;
     actions.push_back(std::move(metadata));
@@ -115,7 +142,11 @@ Result<StepResult> AggregateStage::Step() {
   size_t files_read = 0;
   for (const std::string& path : appended) {
     JSM_ASSIGN_OR_RETURN(RecordBatch rows, silver_->ReadDataFile(path, GoldInputColumns()));
-    aggregator_.Add(rows);
+    if (Status added = aggregator_.Add(rows); !added) {
+      applied_version_ = -1;  // the state is partly updated: the next Step rebuilds it from silver
+      return std::unexpected(added.error().WithContext("aggregate silver version " + std::to_string(latest) +
+                                                       " (file " + path + ")"));
+    }
     result.rows_in += static_cast<int64_t>(rows.num_rows());
     if (full_refresh_ && (++files_read % 64 == 0 || files_read == appended.size())) {
       Log().info(R"("full refresh progress","stage":"aggregate","silver_version":{},"files_read":{},"files":{},"rows_read":{},"seconds":{:.3f})",

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <numeric>
 
+#include "common/clock.h"
 #include "pipeline/table_schemas.h"
 
 namespace jsm::pipeline {
@@ -39,7 +40,7 @@ const std::vector<std::string>& GoldInputColumns() {
   return columns;
 }
 
-void GoldAggregator::Add(const RecordBatch& silver) {
+Status GoldAggregator::Add(const RecordBatch& silver) {
   const Column& transaction = silver.column("transaction_no");
   const Column& cancellation = silver.column("is_cancellation");
   const Column& date = silver.column("order_date");
@@ -57,7 +58,7 @@ void GoldAggregator::Add(const RecordBatch& silver) {
     const bool cancelled = cancellation.IntAt(row) != 0;
     const int32_t day = static_cast<int32_t>(date.IntAt(row));
     const int64_t units = quantity.IntAt(row);
-    const int64_t total = line_total.IntAt(row);
+    const Cents total = line_total.IntAt(row);
 
     const uint32_t country_id = last_country.Get(country_ids_, country.IsNull(row) ? std::string_view() : country.StringAt(row));
     if (country_id == countries_.size()) countries_.emplace_back();
@@ -87,38 +88,50 @@ void GoldAggregator::Add(const RecordBatch& silver) {
 
     const uint32_t transaction_id = last_transaction.Get(transaction_ids_, transaction.StringAt(row));
     const uint32_t customer_id = customer.IsValid(row) ? last_customer.Get(customer_ids_, customer.StringAt(row)) : kNoCustomer;
+    // Only an overflow spells the group out (no string work per line otherwise).
+    auto country_text = [&] {
+      return country.IsNull(row) ? std::string("null") : "'" + std::string(country.StringAt(row)) + "'";
+    };
+    if (const char* column = d.money.AddLine(cancelled, total, money_limit_)) {
+      return std::unexpected(MoneyOverflowError(kDailySalesTable, column,
+                                                "order_date " + FormatDate(day) + ", country " + country_text(),
+                                                money_limit_));
+    }
+    if (const char* column = p.money.AddLine(cancelled, total, money_limit_)) {
+      return std::unexpected(MoneyOverflowError(kProductPerformanceTable, column,
+                                                "product_no '" + std::string(product.StringAt(row)) + "'",
+                                                money_limit_));
+    }
+    if (const char* column = c.money.AddLine(cancelled, total, money_limit_)) {
+      return std::unexpected(MoneyOverflowError(kCountrySummaryTable, column, "country " + country_text(), money_limit_));
+    }
     if (cancelled) {
-      const int64_t refund = total < 0 ? -total : total;
-      d.money.cancelled += refund;
-      p.money.cancelled += refund;
-      c.money.cancelled += refund;
       p.units_cancelled += units < 0 ? -units : units;
       p.cancellation_lines++;
       p.cancellations += product_cancellations_.Insert(Pair(product_id, transaction_id));
     } else {
       d.lines++;
       d.units += units;
-      d.money.gross += total;
       d.transactions += daily_transactions_.Insert(Pair(daily_id, transaction_id));
       p.units_sold += units;
-      p.money.gross += total;
       p.transactions += product_transactions_.Insert(Pair(product_id, transaction_id));
       c.lines++;
       c.units += units;
-      c.money.gross += total;
       c.transactions += country_transactions_.Insert(Pair(country_id, transaction_id));
       if (customer_id != kNoCustomer) {
         d.customers += daily_customers_.Insert(Pair(daily_id, customer_id));
         c.customers += country_customers_.Insert(Pair(country_id, customer_id));
       }
     }
-    rfm_.Add(customer_id, transaction_id, day, cancelled, total);
-    monthly_.Add(customer_id, transaction_id, day, cancelled, units, total);
+    JSM_RETURN_IF_ERROR(rfm_.Add(customer_id, customer.IsValid(row) ? customer.StringAt(row) : std::string_view(),
+                                 transaction_id, day, cancelled, total));
+    JSM_RETURN_IF_ERROR(monthly_.Add(customer_id, transaction_id, day, cancelled, units, total));
     ++rows_added_;
   }
+  return Status::Ok();
 }
 
-void GoldAggregator::Clear() { *this = GoldAggregator(); }
+void GoldAggregator::Clear() { *this = GoldAggregator(money_limit_); }
 
 RecordBatch GoldAggregator::DailySales() const {
   std::vector<uint32_t> order(daily_.size());
@@ -135,9 +148,9 @@ RecordBatch GoldAggregator::DailySales() const {
     out.column(2).AppendInt(d.transactions);
     out.column(3).AppendInt(d.lines);
     out.column(4).AppendInt(d.units);
-    out.column(5).AppendInt(d.money.gross);
-    out.column(6).AppendInt(d.money.cancelled);
-    out.column(7).AppendInt(d.money.net());
+    out.column(5).AppendWide(d.money.gross);
+    out.column(6).AppendWide(d.money.cancelled);
+    out.column(7).AppendWide(d.money.net);
     out.column(8).AppendInt(d.customers);
   }
   return out;
@@ -147,7 +160,7 @@ RecordBatch GoldAggregator::ProductPerformance() const {
   std::vector<uint32_t> order(products_.size());
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    if (products_[a].money.net() != products_[b].money.net()) return products_[a].money.net() > products_[b].money.net();
+    if (products_[a].money.net != products_[b].money.net) return products_[a].money.net > products_[b].money.net;
     return product_ids_.Lookup(a) < product_ids_.Lookup(b);
   });
   RecordBatch out(ProductPerformanceSchema());
@@ -169,9 +182,9 @@ RecordBatch GoldAggregator::ProductPerformance() const {
     out.column(2).AppendInt(p.transactions);
     out.column(3).AppendInt(p.units_sold);
     out.column(4).AppendInt(p.units_cancelled);
-    out.column(5).AppendInt(p.money.gross);
-    out.column(6).AppendInt(p.money.cancelled);
-    out.column(7).AppendInt(p.money.net());
+    out.column(5).AppendWide(p.money.gross);
+    out.column(6).AppendWide(p.money.cancelled);
+    out.column(7).AppendWide(p.money.net);
     out.column(8).AppendInt(p.cancellation_lines);
     out.column(9).AppendInt(++rank);
     out.column(10).AppendInt(p.cancellations);
@@ -185,9 +198,7 @@ RecordBatch GoldAggregator::CountrySummary() const {
   std::vector<uint32_t> order(countries_.size());
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    if (countries_[a].money.net() != countries_[b].money.net()) {
-      return countries_[a].money.net() > countries_[b].money.net();
-    }
+    if (countries_[a].money.net != countries_[b].money.net) return countries_[a].money.net > countries_[b].money.net;
     return country_ids_.Lookup(a) < country_ids_.Lookup(b);
   });
   RecordBatch out(CountrySummarySchema());
@@ -199,9 +210,9 @@ RecordBatch GoldAggregator::CountrySummary() const {
     out.column(3).AppendInt(c.customers);
     out.column(4).AppendInt(c.lines);
     out.column(5).AppendInt(c.units);
-    out.column(6).AppendInt(c.money.gross);
-    out.column(7).AppendInt(c.money.cancelled);
-    out.column(8).AppendInt(c.money.net());
+    out.column(6).AppendWide(c.money.gross);
+    out.column(7).AppendWide(c.money.cancelled);
+    out.column(8).AppendWide(c.money.net);
     out.column(9).AppendInt(c.first_date);
     out.column(10).AppendInt(c.last_date);
   }

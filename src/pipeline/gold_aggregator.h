@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "common/record_batch.h"
+#include "common/status.h"
+#include "pipeline/gold_money.h"
 #include "pipeline/gold_pair_set.h"
 #include "pipeline/customer_rfm_aggregator.h"
 #include "pipeline/monthly_kpi_aggregator.h"
@@ -23,11 +25,18 @@ const std::vector<std::string>& GoldInputColumns();
 
 /// Aggregates silver rows into every gold table: daily_sales, product_performance,
 /// country_summary, customer_rfm and monthly_kpis. A full recompute from silver is
-/// Clear() then Add() of every silver data file.
+/// Clear() then Add() of every silver data file. Money is summed exactly in
+/// 128 bits and checked against gold's DECIMAL(28,2).
 class GoldAggregator {
  public:
-  /// Adds rows of a batch holding (at least) GoldInputColumns(), by name.
-  void Add(const RecordBatch& silver);
+  /// `money_limit`: the largest magnitude of a money sum (tests pass a small one).
+  explicit GoldAggregator(Cents money_limit = GoldMoneyLimit())
+      : money_limit_(money_limit), rfm_(money_limit), monthly_(money_limit) {}
+
+  /// Adds rows of a batch holding (at least) GoldInputColumns(), by name. A money sum that
+  /// would leave DECIMAL(28,2) is kInvalidArgument naming the table, column and group; the
+  /// state is then partly updated and must be rebuilt (Clear) before use.
+  Status Add(const RecordBatch& silver);
   /// Forgets every row (the state of an empty silver table).
   void Clear();
 
@@ -45,11 +54,7 @@ class GoldAggregator {
   int64_t rows_added() const { return rows_added_; }
 
  private:
-  struct Money {
-    int64_t gross = 0;      ///< Σ line_total over non-cancellation lines, cents
-    int64_t cancelled = 0;  ///< Σ |line_total| over cancellation lines, cents
-    int64_t net() const { return gross - cancelled; }
-  };
+  using Money = MoneyTotals;
   struct DailyState {
     int32_t day = 0;
     uint32_t country = 0;  ///< id in countries_
@@ -81,6 +86,7 @@ class GoldAggregator {
   /// Key of a (group, member) pair in a distinct-count set.
   static uint64_t Pair(uint32_t group, uint32_t member) { return (uint64_t{group} << 32) | member; }
 
+  Cents money_limit_;
   StringInterner transaction_ids_;
   StringInterner customer_ids_;
   StringInterner country_ids_;  ///< "" is the null country

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <numeric>
 
+#include "common/clock.h"
 #include "pipeline/customer_rfm_aggregator.h"
 #include "pipeline/table_schemas.h"
 
@@ -15,9 +16,9 @@ int32_t FirstDayOfMonth(int32_t day) {
   return static_cast<int32_t>(sys_days{date.year() / date.month() / 1}.time_since_epoch().count());
 }
 
-int64_t DivideRounded(int64_t numerator, int64_t denominator) {
-  int64_t quotient = numerator / denominator;
-  const int64_t remainder = numerator % denominator;
+Cents DivideRounded(Cents numerator, int64_t denominator) {
+  Cents quotient = numerator / denominator;
+  const Cents remainder = numerator % denominator;
   if (2 * (remainder < 0 ? -remainder : remainder) >= denominator) quotient += numerator < 0 ? -1 : 1;
   return quotient;
 }
@@ -32,24 +33,27 @@ uint32_t MonthlyKpiAggregator::MonthIndex(int32_t day) {
   return cached_month_;
 }
 
-void MonthlyKpiAggregator::Add(uint32_t customer, uint32_t transaction, int32_t day, bool cancelled,
-                               int64_t quantity, int64_t line_total) {
+Status MonthlyKpiAggregator::Add(uint32_t customer, uint32_t transaction, int32_t day, bool cancelled,
+                                 int64_t quantity, Cents line_total) {
   const uint32_t index = MonthIndex(day);
   MonthState& m = months_[index];
+  if (const char* column = m.money.AddLine(cancelled, line_total, money_limit_)) {
+    return std::unexpected(
+        MoneyOverflowError(kMonthlyKpisTable, column, "month " + FormatDate(m.month).substr(0, 7), money_limit_));
+  }
   if (cancelled) {
     m.cancellation_lines++;
-    m.cancelled += line_total < 0 ? -line_total : line_total;
     m.cancellations += cancellations_.Insert(Pair(index, transaction));
-    return;
+    return Status::Ok();
   }
   m.lines++;
   m.units += quantity;
-  m.gross += line_total;
   m.orders += orders_.Insert(Pair(index, transaction));
-  if (customer == kNoCustomer) return;
+  if (customer == kNoCustomer) return Status::Ok();
   m.customers += customers_.Insert(Pair(index, customer));
   if (customer >= first_purchase_.size()) first_purchase_.resize(customer + 1, INT32_MAX);
   first_purchase_[customer] = std::min(first_purchase_[customer], day);
+  return Status::Ok();
 }
 
 RecordBatch MonthlyKpiAggregator::Table() const {
@@ -67,10 +71,10 @@ RecordBatch MonthlyKpiAggregator::Table() const {
     out.column(1).AppendInt(m.orders);
     out.column(2).AppendInt(m.lines);
     out.column(3).AppendInt(m.units);
-    out.column(4).AppendInt(m.gross);
-    out.column(5).AppendInt(m.cancelled);
-    out.column(6).AppendInt(m.gross - m.cancelled);
-    if (m.orders > 0) out.column(7).AppendInt(DivideRounded(m.gross, m.orders));
+    out.column(4).AppendWide(m.money.gross);
+    out.column(5).AppendWide(m.money.cancelled);
+    out.column(6).AppendWide(m.money.net);
+    if (m.orders > 0) out.column(7).AppendWide(DivideRounded(m.money.gross, m.orders));
     else out.column(7).AppendNull();
     out.column(8).AppendInt(m.customers);
     out.column(9).AppendInt(new_customers[index]);

@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "common/record_batch.h"
+#include "common/status.h"
+#include "pipeline/gold_money.h"
 #include "pipeline/gold_pair_set.h"
 
 namespace jsm::pipeline {
@@ -18,15 +20,19 @@ int32_t FirstDayOfMonth(int32_t day);
 
 /// `numerator` / `denominator` in cents rounded half away from zero
 /// (denominator > 0).
-int64_t DivideRounded(int64_t numerator, int64_t denominator);
+Cents DivideRounded(Cents numerator, int64_t denominator);
 
 /// Running per-month state of gold/monthly_kpis.
 class MonthlyKpiAggregator {
  public:
+  /// `money_limit`: the largest magnitude of a money sum.
+  explicit MonthlyKpiAggregator(Cents money_limit = GoldMoneyLimit()) : money_limit_(money_limit) {}
+
   /// Adds one silver line: `customer` and `transaction` are ids of the caller's
-  /// interners (`customer` = kNoCustomer when null), `line_total` in cents.
-  void Add(uint32_t customer, uint32_t transaction, int32_t day, bool cancelled, int64_t quantity,
-           int64_t line_total);
+  /// interners (`customer` = kNoCustomer when null), `line_total` in cents. A money
+  /// sum beyond the limit is kInvalidArgument naming the month.
+  Status Add(uint32_t customer, uint32_t transaction, int32_t day, bool cancelled, int64_t quantity,
+             Cents line_total);
 
   /// The table, one row per month that has any line, ordered by month.
   RecordBatch Table() const;
@@ -39,10 +45,10 @@ class MonthlyKpiAggregator {
     int64_t lines = 0;
     int64_t cancellation_lines = 0;
     int64_t units = 0;
-    int64_t gross = 0;
-    int64_t cancelled = 0;
+    MoneyTotals money;
     int64_t customers = 0;
   };
+  Cents money_limit_;
   uint32_t MonthIndex(int32_t day);
   static uint64_t Pair(uint32_t month, uint32_t member) { return (uint64_t{month} << 32) | member; }
 

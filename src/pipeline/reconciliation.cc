@@ -28,7 +28,7 @@ Result<std::unique_ptr<delta::DeltaTable>> OpenIfExists(storage::ObjectStore* st
   return table;
 }
 
-/// Adds up column `name` (and, for `lines`, the non-cancellation rows) over every file.
+/// Adds up integer column `name` over every file.
 Status SumColumn(const delta::DeltaTable& table, const std::string& name, int64_t* sum) {
   for (const auto& [path, add] : table.snapshot().files) {
     JSM_ASSIGN_OR_RETURN(RecordBatch batch, table.ReadDataFile(path, {name}));
@@ -40,19 +40,26 @@ Status SumColumn(const delta::DeltaTable& table, const std::string& name, int64_
   return Status::Ok();
 }
 
+/// Adds up decimal column `name` (64- or 128-bit, cents) over every file, exactly: 128 bits
+/// hold the sum of 10^9 values of 28 digits, and gold has a row per group, not per line.
+Status SumMoneyColumn(const delta::DeltaTable& table, const std::string& name, Cents* sum) {
+  for (const auto& [path, add] : table.snapshot().files) {
+    JSM_ASSIGN_OR_RETURN(RecordBatch batch, table.ReadDataFile(path, {name}));
+    const Column& column = batch.column(0);
+    const bool wide = column.type() == DataType::kDecimal128;
+    if (!wide && column.type() != DataType::kDecimal) {
+      return MakeError(ErrorCode::kCorruption, table.path() + " file " + path + ": column " + name + " is not a decimal");
+    }
+    for (size_t row = 0; row < column.size(); ++row) {
+      if (column.IsValid(row)) *sum += wide ? column.WideAt(row) : Cents{column.IntAt(row)};
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
-std::string FormatCents(int64_t cents) {
-  const bool negative = cents < 0;
-  const uint64_t magnitude = negative ? static_cast<uint64_t>(-(cents + 1)) + 1 : static_cast<uint64_t>(cents);
-  std::string out = negative ? "-" : "";
-  out += std::to_string(magnitude / 100);
-  out += '.';
-  const uint64_t fraction = magnitude % 100;
-  if (fraction < 10) out += '0';
-  out += std::to_string(fraction);
-  return out;
-}
+std::string FormatCents(Cents cents) { return FormatMoney(cents); }
 
 Result<Reconciliation> Reconcile(storage::ObjectStore* store, int64_t expected_bronze) {
   Reconciliation r;
@@ -92,14 +99,14 @@ Result<Reconciliation> Reconcile(storage::ObjectStore* store, int64_t expected_b
       r.problems.push_back("silver holds " + std::to_string(r.silver_rows) + " rows but its commits report " +
                            std::to_string(silver_rows_by_metrics));
     }
-    JSM_RETURN_IF_ERROR(SumColumn(*silver, "line_total", &r.silver_net_cents));
+    JSM_RETURN_IF_ERROR(SumMoneyColumn(*silver, "line_total", &r.silver_net_cents));
     for (const auto& [path, add] : silver->snapshot().files) {
       JSM_ASSIGN_OR_RETURN(RecordBatch batch, silver->ReadDataFile(path, {"is_cancellation"}));
       for (size_t row = 0; row < batch.num_rows(); ++row) r.silver_sale_lines += batch.column(0).IntAt(row) == 0;
     }
   }
   if (daily) {
-    JSM_RETURN_IF_ERROR(SumColumn(*daily, "net_revenue", &r.gold_net_cents));
+    JSM_RETURN_IF_ERROR(SumMoneyColumn(*daily, "net_revenue", &r.gold_net_cents));
     JSM_RETURN_IF_ERROR(SumColumn(*daily, "lines", &r.gold_lines));
   }
   if (expected_bronze >= 0 && r.bronze_rows != expected_bronze) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "pipeline/gold_money.h"
 #include "storage/object_store.h"
 
 namespace jsm::pipeline {
@@ -22,8 +23,8 @@ struct Reconciliation {
   int64_t dead_letters = 0;      ///< Σ numDeadLetters of silver commits
   int64_t duplicates = 0;        ///< Σ numDuplicateRows of silver commits (silver's and quarantine's)
   int64_t quarantine_duplicates = 0;  ///< of `duplicates`: repeats of quarantined orders (Σ numQuarantineDuplicateRows)
-  int64_t silver_net_cents = 0;  ///< Σ line_total in silver
-  int64_t gold_net_cents = 0;    ///< Σ net_revenue in gold/daily_sales
+  Cents silver_net_cents = 0;    ///< Σ line_total in silver, exact
+  Cents gold_net_cents = 0;      ///< Σ net_revenue in gold/daily_sales, exact
   int64_t gold_lines = 0;        ///< Σ lines in gold/daily_sales
   int64_t silver_sale_lines = 0; ///< silver rows that are not cancellations
   int64_t erased_bronze = 0;     ///< bronze rows removed by jsm erase (Σ numErasedBronzeRows)
@@ -39,6 +40,6 @@ struct Reconciliation {
 Result<Reconciliation> Reconcile(storage::ObjectStore* store, int64_t expected_bronze = -1);
 
 /// "12345.67" for an amount in cents.
-std::string FormatCents(int64_t cents);
+std::string FormatCents(Cents cents);
 
 }  // namespace jsm::pipeline

@@ -140,6 +140,26 @@ void RefineStage::QuarantineCurrency(const RecordBatch& bronze, size_t row, std:
   q.column(10).AppendFrom(bronze.column(kBronzeIngestedAt), row);
 }
 
+void RefineStage::QuarantineAmount(const RecordBatch& bronze, size_t row, std::string_view value,
+                                   const model::NormalizedOrder& order, RefineCounts* counts) {
+  if (!FirstInQuarantine(OrderRecordKey(order, &key_scratch_), counts)) return;
+  ++counts->quarantined;
+  RecordBatch& q = quarantine_batch_;
+  q.column(0).AppendString(value);  // parsed, so valid UTF-8
+  q.column(1).AppendString(model::AmountStatusCode(order.amount_status));
+  q.column(2).AppendString(order.transaction_no);
+  q.column(3).AppendInt(order.order_date);
+  q.column(4).AppendString(order.product_no);
+  // unit_price is DECIMAL(18,2) here too: a price it cannot hold stays only in `value`.
+  if (order.amount_status == model::AmountStatus::kUnitPriceOutOfRange) q.column(5).AppendNull();
+  else q.column(5).AppendInt(order.unit_price_cents);
+  q.column(6).AppendInt(order.quantity);
+  q.column(7).AppendFrom(bronze.column(kBronzeTopic), row);
+  q.column(8).AppendFrom(bronze.column(kBronzePartition), row);
+  q.column(9).AppendFrom(bronze.column(kBronzeOffset), row);
+  q.column(10).AppendFrom(bronze.column(kBronzeIngestedAt), row);
+}
+
 Status RefineStage::RebuildDedupeIndex() {
   const double started = MonotonicSeconds();
   dedupe_.Clear();
@@ -181,8 +201,9 @@ Status RefineStage::RebuildQuarantineDedupeIndex() {
     const Column& column = values.column(0);
     for (size_t row = 0; row < column.size(); ++row) {
       if (column.IsNull(row) || parser_->Parse(column.StringAt(row), &order) != model::RejectReason::kNone) continue;
-      if (order.currency_status == model::CurrencyStatus::kOk && pseudonymizer_ != nullptr &&
-          !order.customer_no.empty()) {
+      // Orders quarantined before pseudonymization (currency, amounts) are keyed as they came.
+      if (order.currency_status == model::CurrencyStatus::kOk && order.amount_status == model::AmountStatus::kOk &&
+          pseudonymizer_ != nullptr && !order.customer_no.empty()) {
         order.customer_no = pseudonymizer_->Pseudonym(order.customer_no);
       }
       quarantine_dedupe_.Insert(OrderRecordKey(order, &key_scratch_));
@@ -338,6 +359,10 @@ Status RefineStage::ParseBronzeFile(const RecordBatch& bronze, RefineCounts* cou
     }
     if (order.currency_status != model::CurrencyStatus::kOk) {
       QuarantineCurrency(bronze, row, value, order, counts);
+      continue;
+    }
+    if (order.amount_status != model::AmountStatus::kOk) {
+      QuarantineAmount(bronze, row, value, order, counts);
       continue;
     }
     ++counts->parsed;

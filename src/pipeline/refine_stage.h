@@ -92,6 +92,10 @@ class RefineStage : public Stage {
   /// Quarantines an order whose currency cannot be converted to GBP (once: a repeat is a duplicate).
   void QuarantineCurrency(const RecordBatch& bronze, size_t row, std::string_view value,
                           const model::NormalizedOrder& order, RefineCounts* counts);
+  /// Quarantines an order whose unit price or line total silver's DECIMAL(18,2) cannot hold,
+  /// with the reason unit_price_in_range or line_total_in_range (unless it is a repeat).
+  void QuarantineAmount(const RecordBatch& bronze, size_t row, std::string_view value,
+                        const model::NormalizedOrder& order, RefineCounts* counts);
   /// The last bronze version whose dead letters were sent (see kLettersSentAppId).
   int64_t LettersSentThrough() const;
   /// Empties the buffers of one batch (they keep their capacity).

@@ -42,6 +42,7 @@ enum class CompareOp { kEq, kNe, kLt, kLe, kGt, kGe };
 struct RuleOperand {
   int column = -1;          ///< >= 0: a column of the schema
   int64_t int_value = 0;    ///< int-like constants (ints, booleans, dates, timestamps, scaled decimals)
+  Int128 wide_value = 0;    ///< 128-bit decimal constants, scaled
   double double_value = 0;  ///< double constants
   std::string string_value; ///< string constants
 };

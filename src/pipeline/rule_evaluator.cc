@@ -103,6 +103,7 @@ class Evaluator {
     switch (column.type()) {
       case DataType::kString: return column.StringAt(row) == value.string_value;
       case DataType::kDouble: return column.DoubleAt(row) == value.double_value;
+      case DataType::kDecimal128: return column.WideAt(row) == value.wide_value;
       default: return column.IntAt(row) == value.int_value;
     }
   }
@@ -122,6 +123,9 @@ class Evaluator {
           break;
         case DataType::kDouble:
           (*out)[r] = Compare(node.op, left.DoubleAt(r), right ? right->DoubleAt(r) : node.right.double_value);
+          break;
+        case DataType::kDecimal128:
+          (*out)[r] = Compare(node.op, left.WideAt(r), right ? right->WideAt(r) : node.right.wide_value);
           break;
         default:
           (*out)[r] = Compare(node.op, left.IntAt(r), right ? right->IntAt(r) : node.right.int_value);

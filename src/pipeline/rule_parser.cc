@@ -226,6 +226,15 @@ class Parser {
         }
         return out;
       }
+      case DataType::kDecimal128: {
+        if (literal.kind != Token::Kind::kNumber ||
+            !ScaleDecimal128(literal.text, field.precision, field.scale, &out.wide_value)) {
+          return mismatch(("a number of at most " + std::to_string(field.precision) + " digits with at most " +
+                           std::to_string(field.scale) + " decimals")
+                              .c_str());
+        }
+        return out;
+      }
       case DataType::kDate: {
         int32_t days = 0;
         if (literal.kind != Token::Kind::kString || !model::ParseOrderDate(literal.text, &days)) {
@@ -269,6 +278,36 @@ class Parser {
     for (int d = decimals < 0 ? 0 : decimals; d < scale; ++d) {
       if (value > INT64_MAX / 10) return false;
       value *= 10;
+    }
+    *out = negative ? -value : value;
+    return true;
+  }
+
+  /// `text` scaled exactly to `scale` decimals, within `precision` digits.
+  static bool ScaleDecimal128(const std::string& text, int precision, int scale, Int128* out) {
+    size_t i = 0;
+    const bool negative = !text.empty() && text[0] == '-';
+    if (negative) ++i;
+    const Int128 limit = PowerOfTen128(precision);
+    Int128 value = 0;
+    int decimals = -1;
+    bool digits = false;
+    for (; i < text.size(); ++i) {
+      if (text[i] == '.') {
+        if (decimals >= 0) return false;
+        decimals = 0;
+        continue;
+      }
+      if (text[i] < '0' || text[i] > '9') return false;
+      if (decimals >= 0 && ++decimals > scale) return false;
+      value = value * 10 + (text[i] - '0');
+      if (value >= limit) return false;
+      digits = true;
+    }
+    if (!digits) return false;
+    for (int d = decimals < 0 ? 0 : decimals; d < scale; ++d) {
+      value *= 10;
+      if (value >= limit) return false;
     }
     *out = negative ? -value : value;
     return true;

@@ -6,6 +6,9 @@ namespace {
 Field Money(const char* name, bool nullable = false) {
   return Field{name, DataType::kDecimal, nullable, kMoneyPrecision, kMoneyScale};
 }
+Field GoldMoney(const char* name, bool nullable = false) {
+  return Field{name, DataType::kDecimal128, nullable, kGoldMoneyPrecision, kMoneyScale};
+}
 Field Col(const char* name, DataType type, bool nullable = false) { return Field{name, type, nullable}; }
 
 }  // namespace
@@ -88,9 +91,9 @@ const Schema& DailySalesSchema() {
       Col("transactions", DataType::kInt64),
       Col("lines", DataType::kInt64),
       Col("units", DataType::kInt64),
-      Money("gross_revenue"),
-      Money("cancelled_revenue"),
-      Money("net_revenue"),
+      GoldMoney("gross_revenue"),
+      GoldMoney("cancelled_revenue"),
+      GoldMoney("net_revenue"),
       Col("customers", DataType::kInt64),
   }};
   return schema;
@@ -103,9 +106,9 @@ const Schema& ProductPerformanceSchema() {
       Col("transactions", DataType::kInt64),
       Col("units_sold", DataType::kInt64),
       Col("units_cancelled", DataType::kInt64),
-      Money("gross_revenue"),
-      Money("cancelled_revenue"),
-      Money("net_revenue"),
+      GoldMoney("gross_revenue"),
+      GoldMoney("cancelled_revenue"),
+      GoldMoney("net_revenue"),
       Col("cancellation_lines", DataType::kInt64),
       Col("revenue_rank", DataType::kInt64),
       Col("cancellations", DataType::kInt64),
@@ -122,9 +125,9 @@ const Schema& CountrySummarySchema() {
       Col("customers", DataType::kInt64),
       Col("lines", DataType::kInt64),
       Col("units", DataType::kInt64),
-      Money("gross_revenue"),
-      Money("cancelled_revenue"),
-      Money("net_revenue"),
+      GoldMoney("gross_revenue"),
+      GoldMoney("cancelled_revenue"),
+      GoldMoney("net_revenue"),
       Col("first_order_date", DataType::kDate),
       Col("last_order_date", DataType::kDate),
   }};
@@ -139,7 +142,7 @@ const Schema& CustomerRfmSchema() {
       Col("reference_date", DataType::kDate),
       Col("recency_days", DataType::kInt32),
       Col("frequency", DataType::kInt64),
-      Money("monetary"),
+      GoldMoney("monetary"),
       Col("r_score", DataType::kInt32),
       Col("f_score", DataType::kInt32),
       Col("m_score", DataType::kInt32),
@@ -155,10 +158,10 @@ const Schema& MonthlyKpisSchema() {
       Col("orders", DataType::kInt64),
       Col("lines", DataType::kInt64),
       Col("units", DataType::kInt64),
-      Money("gross_revenue"),
-      Money("cancelled_revenue"),
-      Money("net_revenue"),
-      Money("average_order_value", true),
+      GoldMoney("gross_revenue"),
+      GoldMoney("cancelled_revenue"),
+      GoldMoney("net_revenue"),
+      GoldMoney("average_order_value", true),
       Col("customers", DataType::kInt64),
       Col("new_customers", DataType::kInt64),
       Col("returning_customers", DataType::kInt64),

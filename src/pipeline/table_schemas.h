@@ -14,9 +14,12 @@ inline constexpr const char* kCountrySummaryTable = "gold/country_summary";
 inline constexpr const char* kCustomerRfmTable = "gold/customer_rfm";
 inline constexpr const char* kMonthlyKpisTable = "gold/monthly_kpis";
 
-/// Money columns: DECIMAL(18,2), GBP.
+/// Money columns of silver and the quarantine: DECIMAL(18,2), GBP.
 inline constexpr int kMoneyPrecision = 18;
 inline constexpr int kMoneyScale = 2;
+/// Money columns of gold (sums of silver's): DECIMAL(28,2), GBP, as Spark types
+/// sum(DECIMAL(18,2)) (precision + 10); 128-bit (DataType::kDecimal128).
+inline constexpr int kGoldMoneyPrecision = 28;
 
 /// bronze/pedidos: the message exactly as received (value, key, headers) plus its Kafka coordinates.
 const Schema& BronzeSchema();

@@ -95,7 +95,7 @@ def test_gold_was_maintained_over_many_small_commits(streamed):
 
 def test_gold_column_types_suit_power_bi(streamed):
     *_, gold, _ = streamed
-    money, date = pa.decimal128(18, 2), pa.date32()
+    money, date = pa.decimal128(28, 2), pa.date32()
     expected = {
         "daily_sales": {"order_date": date, "net_revenue": money, "transactions": pa.int64()},
         "product_performance": {"net_revenue": money, "cancellations": pa.int64(), "cancellation_rate": pa.float64(),
@@ -166,8 +166,8 @@ def test_spark_reads_every_gold_table_with_the_same_rows_and_types(streamed, spa
         assert frame.count() == ours.num_rows, name
         for column in ours.schema.names:
             arrow_type = str(ours.schema.field(column).type)
-            if arrow_type == "decimal128(18, 2)":
-                assert fields[column] == DecimalType(18, 2), (name, column)
+            if arrow_type == "decimal128(28, 2)":
+                assert fields[column] == DecimalType(28, 2), (name, column)
             elif arrow_type == "date32[day]":
                 assert isinstance(fields[column], DateType), (name, column)
             elif arrow_type == "double":

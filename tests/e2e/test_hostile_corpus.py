@@ -197,7 +197,6 @@ def test_every_message_has_exactly_one_place_and_the_books_agree(corpus_run):
     assert sum(r["rows_out"] for r in refine) == len(silver)
 
 
-@pytest.mark.xfail(strict=True, reason="gold money overflows DECIMAL(18,2) until the money change lands (issue 13.2)")
 def test_silver_money_equals_gold_money_in_every_gold_table_exactly(corpus_run):
     lakehouse = corpus_run["lakehouse"]
     silver = deltalake.DeltaTable(str(lakehouse / "silver/pedidos")).to_pyarrow_table().to_pylist()
@@ -229,7 +228,6 @@ def test_every_delta_log_file_is_utf8_json(corpus_run):
             assert isinstance(json.loads(line), dict), (path, line)
 
 
-@pytest.mark.xfail(strict=True, reason="gold money overflows DECIMAL(18,2) until the money change lands (issue 13.2)")
 def test_delta_rs_pyarrow_and_spark_read_every_table_alike(corpus_run, spark):
     lakehouse = corpus_run["lakehouse"]
     names = tables(lakehouse)

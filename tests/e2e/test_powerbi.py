@@ -23,6 +23,7 @@ DOC_TYPES = {
     "int": {"Int64.Type"},
     "date": {"Date.Type"},
     "decimal(18,2)": {"Currency.Type"},
+    "decimal(28,2)": {"Currency.Type"},
     "double": {"Percentage.Type", "Number.Type"},
 }
 

@@ -92,5 +92,40 @@ TEST(RecordBatch, BinaryColumnsHoldAnyBytesLikeStrings) {
   EXPECT_FALSE(IsByteArrayType(DataType::kInt64));
 }
 
+TEST(Column, WideDecimalsAppendCopySelectAndClear) {
+  Column column(DataType::kDecimal128);
+  const Int128 big = PowerOfTen128(27) - 1;
+  column.AppendWide(big);
+  column.AppendNull();
+  column.AppendWide(-big);
+  ASSERT_EQ(column.size(), 3u);
+  EXPECT_TRUE(column.WideAt(0) == big);
+  EXPECT_TRUE(column.IsNull(1));
+  EXPECT_TRUE(column.WideAt(2) == -big);
+  Column copy(DataType::kDecimal128);
+  copy.AppendFrom(column, 2);
+  copy.AppendSelected(column, {1, 1, 0});
+  ASSERT_EQ(copy.size(), 3u);
+  EXPECT_TRUE(copy.WideAt(0) == -big);
+  EXPECT_TRUE(copy.WideAt(1) == big);
+  EXPECT_TRUE(copy.IsNull(2));
+  copy.Clear();
+  EXPECT_EQ(copy.size(), 0u);
+  EXPECT_TRUE(copy.wides().empty());
+  EXPECT_TRUE(IsDecimalType(DataType::kDecimal128) && IsDecimalType(DataType::kDecimal));
+  EXPECT_FALSE(IsByteArrayType(DataType::kDecimal128));
+}
+
+TEST(FormatUnscaled128, WritesTheScaleAndTheSignForAnyValue) {
+  EXPECT_EQ(FormatUnscaled128(0, 2), "0.00");
+  EXPECT_EQ(FormatUnscaled128(-5, 2), "-0.05");
+  EXPECT_EQ(FormatUnscaled128(123456, 2), "1234.56");
+  EXPECT_EQ(FormatUnscaled128(-42, 0), "-42");
+  EXPECT_EQ(FormatUnscaled128(PowerOfTen128(28) - 1, 2), "99999999999999999999999999.99");
+  const Int128 min = static_cast<Int128>(static_cast<unsigned __int128>(1) << 127);
+  EXPECT_EQ(FormatUnscaled128(min, 2), "-1701411834604692317316873037158841057.28");
+  EXPECT_EQ(FormatUnscaled128(PowerOfTen128(38), 0), "100000000000000000000000000000000000000");
+}
+
 }  // namespace
 }  // namespace jsm

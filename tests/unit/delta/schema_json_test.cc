@@ -58,11 +58,25 @@ TEST(SchemaJson, NestedTypeIsUnsupportedNamingTheField) {
   EXPECT_NE(parsed.error().message().find("'tags' has type array"), std::string::npos) << parsed.error().message();
 }
 
-TEST(SchemaJson, WideDecimalIsUnsupported) {
+TEST(SchemaJson, DecimalsBeyondThirtyEightDigitsAreUnsupported) {
   auto parsed = SchemaFromJson(
-      R"j({"type":"struct","fields":[{"name":"big","type":"decimal(38,2)","nullable":true,"metadata":{}}]})j");
+      R"j({"type":"struct","fields":[{"name":"big","type":"decimal(39,2)","nullable":true,"metadata":{}}]})j");
   ASSERT_FALSE(parsed);
   EXPECT_EQ(parsed.error().code(), ErrorCode::kUnsupported);
+}
+
+TEST(SchemaJson, DecimalsOfNineteenToThirtyEightDigitsAre128BitAndRoundTrip) {
+  auto parsed = SchemaFromJson(
+      R"j({"type":"struct","fields":[{"name":"a","type":"decimal(18,2)","nullable":false,"metadata":{}},)j"
+      R"j({"name":"b","type":"decimal(19,2)","nullable":false,"metadata":{}},)j"
+      R"j({"name":"c","type":"decimal(28,2)","nullable":true,"metadata":{}},)j"
+      R"j({"name":"d","type":"decimal(38, 0)","nullable":true,"metadata":{}}]})j");
+  ASSERT_TRUE(parsed) << parsed.error().ToString();
+  const Schema expected{{Field{"a", DataType::kDecimal, false, 18, 2}, Field{"b", DataType::kDecimal128, false, 19, 2},
+                         Field{"c", DataType::kDecimal128, true, 28, 2}, Field{"d", DataType::kDecimal128, true, 38, 0}}};
+  EXPECT_EQ(*parsed, expected);
+  EXPECT_EQ(DeltaTypeName(expected.fields[2]), "decimal(28,2)");
+  EXPECT_EQ(SchemaFromJson(SchemaToJson(expected)).value(), expected);
 }
 
 TEST(SchemaJson, MalformedSchemaIsCorruption) {

@@ -52,6 +52,17 @@ TEST(Stats, DecimalsAreNumbersWithTheirScale) {
             R"({"numRecords":3,"minValues":{"m":-0.05},"maxValues":{"m":12.34},"nullCount":{"m":0}})");
 }
 
+TEST(Stats, WideDecimalsAreExactNumbersBeyondTheInt64Range) {
+  RecordBatch batch = OneColumn(Field{"m", DataType::kDecimal128, true, 28, 2});
+  batch.column(0).AppendWide(Int128{1'073'741'822} * 9'999'999 * 1'000'000'000 + 53);  // beyond 2^63
+  batch.column(0).AppendNull();
+  batch.column(0).AppendWide(-(PowerOfTen128(28) - 1));
+  batch.column(0).AppendWide(-5);
+  EXPECT_EQ(ComputeStatsJson(batch),
+            R"({"numRecords":4,"minValues":{"m":-99999999999999999999999999.99},)"
+            R"("maxValues":{"m":107374171462581780000000.53},"nullCount":{"m":1}})");
+}
+
 TEST(Stats, DecimalWithZeroScaleHasNoPoint) {
   RecordBatch batch = OneColumn(Field{"m", DataType::kDecimal, false, 10, 0});
   batch.column(0).AppendInt(-42);

@@ -26,6 +26,30 @@ TEST(ValueText, FormatRoundTripsThroughParse) {
   EXPECT_EQ(FormatValueText(ts, 0, Field{"t", DataType::kTimestamp}), "1970-01-01 00:00:01.500000");
 }
 
+TEST(ValueText, WideDecimalsParseAndFormatExactly) {
+  const Field field{"m", DataType::kDecimal128, true, 28, 2};
+  Column column(DataType::kDecimal128);
+  column.AppendWide(-(PowerOfTen128(28) - 1));
+  column.AppendWide(-5);
+  column.AppendWide(Int128{INT64_MAX} * 1000 + 7);
+  EXPECT_EQ(FormatValueText(column, 0, field), "-99999999999999999999999999.99");
+  EXPECT_EQ(FormatValueText(column, 1, field), "-0.05");
+  EXPECT_EQ(FormatValueText(column, 2, field), "92233720368547758070.07");
+  for (size_t row = 0; row < column.size(); ++row) {
+    auto parsed = ParseValueText(FormatValueText(column, row, field), field);
+    ASSERT_TRUE(parsed) << parsed.error().ToString();
+    EXPECT_TRUE(std::get<Int128>(*parsed) == column.WideAt(row)) << row;
+    EXPECT_EQ(CompareValues(*parsed, ValueAt(column, row)), 0);
+  }
+  EXPECT_LT(CompareValues(ValueAt(column, 0), ValueAt(column, 1)), 0);
+  EXPECT_FALSE(ParseValueText("100000000000000000000000000.00", field));  // 29 digits
+  EXPECT_FALSE(ParseValueText("1.001", field));
+  EXPECT_FALSE(ParseValueText("1e5", field));
+  Column appended(DataType::kDecimal128);
+  AppendValue(*ParseValueText("12.30", field), &appended);
+  EXPECT_TRUE(appended.WideAt(0) == 1230);
+}
+
 TEST(ValueText, BinaryIsBase64TextAndRoundTrips) {
   const Field field{"raw", DataType::kBinary};
   Column column(DataType::kBinary);

@@ -213,15 +213,34 @@ TEST_F(OrderParserTest, UnparseableDateNamesTheText) {
   EXPECT_EQ(Parse(With("Date", R"("")")), RejectReason::kWrongType);
 }
 
-TEST_F(OrderParserTest, LineTotalOverflowIsWrongType) {
-  const auto event = [](std::string_view quantity) {
-    return Event(R"("1")", R"("12/9/2019")", R"("22485")", R"("x")", "90000000000000000", quantity, R"("1")",
-                 R"("UK")");
+TEST_F(OrderParserTest, AmountsBeyondSilversDecimalAreMarkedForQuarantineNotDeadLettered) {
+  const auto event = [](std::string_view price, std::string_view quantity) {
+    return Event(R"("1")", R"("12/9/2019")", R"("22485")", R"("x")", price, quantity, R"("1")", R"("UK")");
   };
-  ASSERT_EQ(Parse(event("1")), RejectReason::kNone) << parser_.error();
-  EXPECT_EQ(order_.unit_price_cents, 9000000000000000000);
-  EXPECT_EQ(Parse(event("2")), RejectReason::kWrongType);
-  EXPECT_NE(parser_.error().find("Price"), std::string::npos);
+  // The issue's line: 99999.99 x 2147483647 fits DECIMAL(18,2).
+  ASSERT_EQ(Parse(event("99999.99", "2147483647")), RejectReason::kNone) << parser_.error();
+  EXPECT_EQ(order_.amount_status, AmountStatus::kOk);
+  EXPECT_EQ(order_.line_total_cents, int64_t{9999999} * 2147483647);
+  // The largest line total silver holds, and one cent more.
+  ASSERT_EQ(Parse(event("9999999999999999.99", "1")), RejectReason::kNone) << parser_.error();
+  EXPECT_EQ(order_.amount_status, AmountStatus::kOk);
+  EXPECT_EQ(order_.line_total_cents, kMaxSilverCents);
+  ASSERT_EQ(Parse(event("5000000000000000.00", "2")), RejectReason::kNone) << parser_.error();
+  EXPECT_EQ(order_.amount_status, AmountStatus::kLineTotalOutOfRange);
+  EXPECT_EQ(AmountStatusCode(order_.amount_status), "line_total_in_range");
+  EXPECT_EQ(order_.line_total_cents, 0);
+  ASSERT_EQ(Parse(event("-5000000000000000.00", "-2")), RejectReason::kNone) << parser_.error();
+  EXPECT_EQ(order_.amount_status, AmountStatus::kLineTotalOutOfRange);
+  // Beyond int64 as a product: still exact, still quarantined.
+  ASSERT_EQ(Parse(event("90000000000000000", "2")), RejectReason::kNone) << parser_.error();
+  EXPECT_EQ(order_.amount_status, AmountStatus::kUnitPriceOutOfRange);
+  EXPECT_EQ(AmountStatusCode(order_.amount_status), "unit_price_in_range");
+  ASSERT_EQ(Parse(event("10000000000000000.00", "1")), RejectReason::kNone) << parser_.error();
+  EXPECT_EQ(order_.amount_status, AmountStatus::kUnitPriceOutOfRange);
+  ASSERT_EQ(Parse(event("21.47", "-2147483648")), RejectReason::kNone) << parser_.error();
+  EXPECT_EQ(order_.amount_status, AmountStatus::kOk);
+  // A price beyond int64 is no number we can read at all: still a dead letter.
+  EXPECT_EQ(Parse(event("100000000000000000000", "1")), RejectReason::kWrongType);
 }
 
 TEST_F(OrderParserTest, MissingFieldIsReportedBeforeWrongType) {

@@ -144,5 +144,47 @@ TEST(AppendPlainByteArrays, EncodesDictionaryEntries) {
   EXPECT_EQ(out, Bytes({1, 0, 0, 0, 'a', 2, 0, 0, 0, 'b', 'c'}));
 }
 
+TEST(AppendPlainDecimal128, IsBigEndianTwosComplementOfTheGivenWidth) {
+  Column column(DataType::kDecimal128);
+  column.AppendWide(1);
+  column.AppendNull();
+  column.AppendWide(-1);
+  column.AppendWide(256);
+  column.AppendWide(-PowerOfTen128(27));
+  std::string out;
+  AppendPlainDecimal128(column, 12, 0, column.size(), true, &out);
+  ASSERT_EQ(out.size(), 4u * 12);  // the null has no bytes
+  EXPECT_EQ(out.substr(0, 12), Bytes({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}));
+  EXPECT_EQ(out.substr(12, 12), std::string(12, '\xFF'));
+  EXPECT_EQ(out.substr(24, 12), Bytes({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0}));
+  // -10^27 = -0x033B2E3C_9FD0803C_E8000000 in 96 bits: 0xFCC4D1C3_602F7FC3_18000000.
+  EXPECT_EQ(out.substr(36, 12), Bytes({0xFC, 0xC4, 0xD1, 0xC3, 0x60, 0x2F, 0x7F, 0xC3, 0x18, 0x00, 0x00, 0x00}));
+}
+
+TEST(DecodePlainDecimal128, InvertsTheEncodingForEveryWidthAndSign) {
+  const Int128 values[] = {0, 1, -1, 127, -128, PowerOfTen128(27) - 1, -(PowerOfTen128(27) - 1),
+                           PowerOfTen128(28) - 1, -(PowerOfTen128(28) - 1)};
+  for (const int width : {12, 16}) {
+    Column column(DataType::kDecimal128);
+    for (const Int128 v : values) column.AppendWide(v);
+    std::string out;
+    AppendPlainDecimal128(column, width, 0, column.size(), false, &out);
+    std::vector<Int128> decoded(column.size());
+    auto used = DecodePlainDecimal128(out, width, column.size(), decoded.data());
+    ASSERT_TRUE(used) << used.error().ToString();
+    EXPECT_EQ(*used, column.size() * static_cast<size_t>(width));
+    for (size_t i = 0; i < column.size(); ++i) {
+      EXPECT_TRUE(decoded[i] == values[i]) << "width " << width << " value " << FormatUnscaled128(values[i], 0);
+    }
+  }
+}
+
+TEST(DecodePlainDecimal128, ShortDataAndBadWidthsAreCorruption) {
+  Int128 out[2];
+  EXPECT_EQ(DecodePlainDecimal128(std::string(11, '\0'), 12, 1, out).error().code(), ErrorCode::kCorruption);
+  EXPECT_EQ(DecodePlainDecimal128(std::string(17, '\0'), 17, 1, out).error().code(), ErrorCode::kCorruption);
+  EXPECT_EQ(DecodePlainDecimal128(std::string(12, '\0'), 0, 1, out).error().code(), ErrorCode::kCorruption);
+}
+
 }  // namespace
 }  // namespace jsm::parquet

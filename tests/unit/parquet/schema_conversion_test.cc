@@ -131,6 +131,48 @@ TEST(LeafColumnFor, FixedLengthDecimalsUpToEighteenDigitsAreDecimals) {
   EXPECT_EQ(LeafColumnFor(e).error().code(), ErrorCode::kUnsupported);
 }
 
+TEST(DecimalByteWidth, IsTheFewestBytesThatHoldThePrecision) {
+  // The Parquet spec's table: bytes n hold floor(log10(2^(8n-1) - 1)) digits.
+  EXPECT_EQ(DecimalByteWidth(1), 1);
+  EXPECT_EQ(DecimalByteWidth(2), 1);
+  EXPECT_EQ(DecimalByteWidth(3), 2);
+  EXPECT_EQ(DecimalByteWidth(18), 8);
+  EXPECT_EQ(DecimalByteWidth(19), 9);
+  EXPECT_EQ(DecimalByteWidth(28), 12);
+  EXPECT_EQ(DecimalByteWidth(29), 13);
+  EXPECT_EQ(DecimalByteWidth(38), 16);
+}
+
+TEST(SchemaElementsFor, WideDecimalsAreFixedLengthByteArraysOfTheFewestBytes) {
+  auto e = LeafElementFor(Field{"net", DataType::kDecimal128, false, 28, 2});
+  ASSERT_TRUE(e) << e.error().ToString();
+  EXPECT_EQ(e->type, PhysicalType::kFixedLenByteArray);
+  EXPECT_EQ(e->type_length, 12);
+  EXPECT_EQ(e->converted_type, ConvertedType::kDecimal);
+  EXPECT_EQ(e->precision, 28);
+  EXPECT_EQ(e->scale, 2);
+  ASSERT_TRUE(e->logical_type);
+  EXPECT_EQ(e->logical_type->kind, LogicalType::Kind::kDecimal);
+  EXPECT_EQ(e->logical_type->precision, 28);
+  auto leaf = LeafColumnFor(*e);
+  ASSERT_TRUE(leaf) << leaf.error().ToString();
+  EXPECT_EQ(leaf->field, (Field{"net", DataType::kDecimal128, false, 28, 2}));
+  EXPECT_EQ(leaf->type_length, 12);
+  // 19..38 digits only: 18 fits int64 (kDecimal), 39 fits nothing.
+  EXPECT_EQ(LeafElementFor(Field{"x", DataType::kDecimal128, false, 18, 2}).error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(LeafElementFor(Field{"x", DataType::kDecimal128, false, 39, 2}).error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(LeafElementFor(Field{"x", DataType::kDecimal128, false, 28, 29}).error().code(), ErrorCode::kInvalidArgument);
+}
+
+TEST(LeafColumnFor, FixedLengthDecimalsTooNarrowForTheirPrecisionAreUnsupported) {
+  SchemaElement e = Leaf(PhysicalType::kFixedLenByteArray);
+  e.type_length = 11;
+  e.logical_type = LogicalType{.kind = LogicalType::Kind::kDecimal, .scale = 2, .precision = 28};
+  EXPECT_EQ(LeafColumnFor(e).error().code(), ErrorCode::kUnsupported);
+  e.type_length = 16;  // wider than needed is allowed
+  EXPECT_EQ(LeafColumnFor(e)->field.type, DataType::kDecimal128);
+}
+
 TEST(LeafColumnFor, UnrepresentableTypesAreUnsupportedAndNameTheColumn) {
   SchemaElement int96 = Leaf(PhysicalType::kInt96);
   SchemaElement flt = Leaf(PhysicalType::kFloat);
@@ -192,6 +234,7 @@ TEST(PhysicalTypeFor, IntLikeTypesUseTheirStorageWidth) {
   EXPECT_EQ(PhysicalTypeFor(DataType::kDate), PhysicalType::kInt32);
   EXPECT_EQ(PhysicalTypeFor(DataType::kTimestamp), PhysicalType::kInt64);
   EXPECT_EQ(PhysicalTypeFor(DataType::kDecimal), PhysicalType::kInt64);
+  EXPECT_EQ(PhysicalTypeFor(DataType::kDecimal128), PhysicalType::kFixedLenByteArray);
 }
 
 }  // namespace

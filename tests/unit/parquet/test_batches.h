@@ -83,6 +83,11 @@ inline void ExpectBatchesEqual(const RecordBatch& expected, const RecordBatch& a
           ASSERT_EQ(0, std::memcmp(&x, &y, sizeof x)) << name << " row " << r;
           break;
         }
+        case DataType::kDecimal128:
+          ASSERT_TRUE(e.WideAt(r) == a.WideAt(r))
+              << name << " row " << r << ": " << FormatUnscaled128(e.WideAt(r), 0) << " vs "
+              << FormatUnscaled128(a.WideAt(r), 0);
+          break;
         default:
           ASSERT_EQ(e.IntAt(r), a.IntAt(r)) << name << " row " << r;
           break;

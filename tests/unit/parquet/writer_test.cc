@@ -12,6 +12,7 @@
 #include "parquet/little_endian.h"
 #include "parquet/metadata.h"
 #include "parquet/page_checksum.h"
+#include "parquet/plain_encoding.h"
 #include "parquet/reader.h"
 #include "unit/parquet/test_batches.h"
 
@@ -60,6 +61,37 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(Flavour{Compression::kUncompressed, true}, Flavour{Compression::kUncompressed, false},
                       Flavour{Compression::kSnappy, true}, Flavour{Compression::kSnappy, false},
                       Flavour{Compression::kZstd, true}, Flavour{Compression::kZstd, false}));
+
+TEST_P(WriterRoundTrip, WideDecimalsReadBackExactlyWithSignedStatistics) {
+  WriterOptions options;
+  options.compression = GetParam().compression;
+  options.dictionary = GetParam().dictionary;
+  const Schema schema{{Field{"net", DataType::kDecimal128, true, 28, 2}, Field{"n", DataType::kInt64, false}}};
+  RecordBatch batch(schema);
+  const Int128 max = PowerOfTen128(28) - 1;
+  const Int128 specials[] = {0, -1, 1, PowerOfTen128(27) - 1, -(PowerOfTen128(27) - 1), max, -max,
+                             Int128{INT64_MAX} + 1, Int128{INT64_MIN} - 1};
+  for (int64_t i = 0; i < 3000; ++i) {
+    if (i % 7 == 3) batch.column(0).AppendNull();
+    else if (i < 9) batch.column(0).AppendWide(specials[i]);
+    else batch.column(0).AppendWide((Int128{i} * 1'000'000'007 - 1'500'000'000'000) * PowerOfTen128(12));
+    batch.column(1).AppendInt(i);
+  }
+  std::string file = WriteOrDie(batch, options);
+  auto read = ReadParquet(file, {}, "wide.parquet");
+  ASSERT_TRUE(read) << read.error().ToString();
+  ExpectBatchesEqual(batch, *read);
+  const FileMetaData metadata = Footer(file);
+  EXPECT_EQ(metadata.schema[1].type_length, 12);
+  const Statistics& stats = *metadata.row_groups[0].columns[0].meta_data->statistics;
+  ASSERT_TRUE(stats.min_value && stats.max_value);
+  // Signed order: the bounds are -max and max, as 12 big-endian bytes.
+  std::string expected_min, expected_max;
+  AppendDecimalBigEndian(-max, 12, &expected_min);
+  AppendDecimalBigEndian(max, 12, &expected_max);
+  EXPECT_EQ(*stats.min_value, expected_min);
+  EXPECT_EQ(*stats.max_value, expected_max);
+}
 
 TEST(WriteParquet, FileIsFramedByMagicAndFooterLength) {
   std::string file = WriteOrDie(AllTypesBatch(10), WriterOptions{});

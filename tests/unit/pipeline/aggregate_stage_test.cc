@@ -102,5 +102,57 @@ TEST_F(AggregateStageTest, AGoldTableOfAnOlderSchemaIsRewrittenWithTheCurrentOne
   EXPECT_EQ(products.column(11).DoubleAt(0), 0.0);  // cancellation_rate, read back from the new file
 }
 
+/// `schema` as releases before 128-bit money wrote it: gold money columns DECIMAL(18,2).
+Schema WithDecimal18Money(Schema schema) {
+  for (Field& field : schema.fields) {
+    if (field.type == DataType::kDecimal128) field = Field{field.name, DataType::kDecimal, field.nullable, 18, 2};
+  }
+  return schema;
+}
+
+TEST_F(AggregateStageTest, GoldTablesWithDecimal18MoneyAreRecomputedWithDecimal28OnFirstStart) {
+  AppendSilver(3);
+  const char* paths[] = {kDailySalesTable, kProductPerformanceTable, kCountrySummaryTable, kCustomerRfmTable,
+                         kMonthlyKpisTable};
+  const Schema* schemas[] = {&DailySalesSchema(), &ProductPerformanceSchema(), &CountrySummarySchema(),
+                             &CustomerRfmSchema(), &MonthlyKpisSchema()};
+  for (size_t i = 0; i < 5; ++i) {
+    const Schema old = WithDecimal18Money(*schemas[i]);
+    ASSERT_NE(old, *schemas[i]);
+    auto table = delta::DeltaTable::OpenOrCreate(store_.get(), paths[i], paths[i], old);
+    ASSERT_TRUE(table) << table.error().ToString();
+    // An old file with a wrong (stale) row: gold is derived, so it is replaced, not kept.
+    RecordBatch stale(old);
+    for (size_t c = 0; c < old.fields.size(); ++c) {
+      const Field& field = old.fields[c];
+      if (IsByteArrayType(field.type)) stale.column(c).AppendString("stale");
+      else if (field.type == DataType::kDouble) stale.column(c).AppendDouble(0.5);
+      else stale.column(c).AppendInt(-1);
+    }
+    auto add = (*table)->WriteDataFile(stale, parquet::WriterOptions{});
+    ASSERT_TRUE(add) << add.error().ToString();
+    delta::CommitInfo info;
+    info.operation = "WRITE";
+    ASSERT_TRUE((*table)->Commit({*add, delta::Txn{kAggregateAppId, 0, 0}}, std::move(info)));
+  }
+  auto stage = AggregateStage::Create(store_.get(), PipelineOptions{});
+  ASSERT_TRUE(stage) << stage.error().ToString();
+  auto step = (*stage)->Step();
+  ASSERT_TRUE(step) << step.error().ToString();
+  for (size_t i = 0; i < 5; ++i) {
+    auto table = delta::DeltaTable::Open(store_.get(), paths[i]);
+    ASSERT_TRUE(table);
+    EXPECT_EQ((*table)->schema(), *schemas[i]) << paths[i];
+    EXPECT_EQ((*table)->AppVersion(kAggregateAppId), 1) << paths[i];
+  }
+  RecordBatch daily = ReadGold(kDailySalesTable);
+  ASSERT_EQ(daily.num_rows(), 3u);  // the stale row is gone
+  EXPECT_EQ(daily.schema().fields[7].type, DataType::kDecimal128);
+  EXPECT_TRUE(daily.column(7).WideAt(0) == 500);
+  RecordBatch rfm = ReadGold(kCustomerRfmTable);
+  ASSERT_EQ(rfm.num_rows(), 3u);
+  EXPECT_TRUE(rfm.column(6).WideAt(2) == 500);
+}
+
 }  // namespace
 }  // namespace jsm::pipeline

@@ -176,6 +176,48 @@ TEST_F(RefineStageTest, AnUnconvertibleCurrencyOrderIsQuarantinedOnce) {
   EXPECT_EQ(Books().quarantine_duplicates, 2);
 }
 
+/// An order event with this Price and Quantity text (JSON numbers).
+std::string PricedEvent(int transaction, std::string_view price, std::string_view quantity) {
+  return "{\"TransactionNo\":\"" + std::to_string(transaction) +
+         "\",\"Date\":\"12/9/2019\",\"ProductNo\":\"22480\",\"Product\":\"Thing\",\"Price\":" + std::string(price) +
+         ",\"Quantity\":" + std::string(quantity) + ",\"CustomerNo\":\"17490\",\"Country\":\"United Kingdom\"}";
+}
+
+TEST_F(RefineStageTest, AmountsSilverCannotHoldAreQuarantinedWithTheirReasonOnceAcrossRestarts) {
+  const std::string line_total = PricedEvent(11, "5000000000000", "2000000");  // 10^21 cents
+  const std::string price = PricedEvent(12, "20000000000000000", "1");         // 2 * 10^18 cents
+  const std::string extreme = PricedEvent(13, "99999.99", "2147483647");       // fits: silver
+  AppendBronze({line_total, price, extreme, line_total});
+  {
+    auto stage = NewRefine();
+    ASSERT_NE(stage, nullptr);
+    RefineAll(stage.get());
+  }
+  EXPECT_EQ(Strings(kQuarantineTable, "broken_rules"),
+            (std::vector<std::string>{"line_total_in_range", "unit_price_in_range"}));
+  EXPECT_EQ(Strings(kSilverTable, "transaction_no"), std::vector<std::string>{"13"});
+  auto quarantine = delta::DeltaTable::Open(store_.get(), kQuarantineTable);
+  ASSERT_TRUE(quarantine);
+  auto scanned = delta::ScanTable(**quarantine, delta::ScanOptions{.columns = {"transaction_no", "unit_price"}});
+  ASSERT_TRUE(scanned);
+  for (size_t row = 0; row < scanned->batch.num_rows(); ++row) {
+    const bool price_row = scanned->batch.column(0).StringAt(row) == "12";
+    EXPECT_EQ(scanned->batch.column(1).IsNull(row), price_row) << row;  // a price DECIMAL(18,2) cannot hold is null
+    if (!price_row) EXPECT_EQ(scanned->batch.column(1).IntAt(row), 500000000000000);
+  }
+  // A restart rebuilds the quarantine's dedupe keys from the kept values: repeats stay duplicates.
+  AppendBronze({price});
+  auto restarted = NewRefine();
+  ASSERT_NE(restarted, nullptr);
+  EXPECT_EQ(restarted->quarantine_dedupe_keys(), 2u);
+  RefineAll(restarted.get());
+  const Reconciliation books = Books();
+  EXPECT_EQ(books.quarantined_rows, 2);
+  EXPECT_EQ(books.quarantine_duplicates, 2);
+  EXPECT_EQ(books.dead_letters, 0);
+  EXPECT_TRUE(books.silver_net_cents == Cents{9'999'999} * 2'147'483'647);
+}
+
 TEST_F(RefineStageTest, ACrashBetweenTheQuarantineAndTheSilverCommitIsRedoneWithTheSameBooks) {
   AppendBronze({Event(1, 0), Event(2), Event(1, 0)});
   {

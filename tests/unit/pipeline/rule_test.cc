@@ -72,6 +72,30 @@ TEST(Rule, ComparisonsOnEveryTypeUseTheColumnsRepresentation) {
   EXPECT_EQ(Eval("0 < quantity"), (Pass{1, 0, 0}));
 }
 
+TEST(Rule, WideDecimalColumnsCompareExactlyBeyondTheInt64Range) {
+  const Schema schema{{{"total", DataType::kDecimal128, true, 28, 2}}};
+  RecordBatch batch(schema);
+  const Int128 big = Int128{INT64_MAX} * 100 + 1;  // 922337203685477580701 cents
+  batch.column(0).AppendWide(big);
+  batch.column(0).AppendWide(-5);
+  batch.column(0).AppendNull();
+  auto eval = [&](const std::string& text) {
+    auto rule = ParseRule(text, schema);
+    EXPECT_TRUE(rule) << text << ": " << rule.error().message();
+    std::vector<uint8_t> pass;
+    if (rule) EvaluateRule(*rule, batch, &pass);
+    return pass;
+  };
+  EXPECT_EQ(eval("total > 9223372036854775807.00"), (Pass{1, 0, 0}));
+  EXPECT_EQ(eval("total = 9223372036854775807.01"), (Pass{1, 0, 0}));
+  EXPECT_EQ(eval("total < 0"), (Pass{0, 1, 0}));
+  EXPECT_EQ(eval("total in (-0.05, 1)"), (Pass{0, 1, 0}));
+  EXPECT_EQ(eval("total between -99999999999999999999999999.99 and 99999999999999999999999999.99"), (Pass{1, 1, 0}));
+  // More digits than the precision, or decimals than the scale, is a mistake in the rule.
+  EXPECT_FALSE(ParseRule("total < 100000000000000000000000000", schema));
+  EXPECT_FALSE(ParseRule("total < 1.001", schema));
+}
+
 TEST(Rule, NullsAreUnknownAndFailUnlessTestedExplicitly) {
   EXPECT_EQ(Eval("customer_no = '17490'"), (Pass{1, 0, 0}));
   EXPECT_EQ(Eval("not customer_no = '17490'"), (Pass{0, 0, 1}));

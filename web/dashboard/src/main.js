@@ -36,25 +36,38 @@ async function goldTable(name, query = "") {
   }
 }
 
-/** "1234.56" or "-0.50" -> integer pence. */
+/** "1234.56" or "-0.50" -> integer pence as a BigInt: gold money is DECIMAL(28,2), beyond 2^53. */
 function pence(text) {
-  if (text === null || text === undefined) return 0;
+  if (text === null || text === undefined) return 0n;
   const negative = text.startsWith("-");
   const [whole, frac = ""] = (negative ? text.slice(1) : text).split(".");
-  const value = Number(whole) * 100 + Number((frac + "00").slice(0, 2));
+  const value = BigInt(whole || "0") * 100n + BigInt((frac + "00").slice(0, 2));
   return negative ? -value : value;
 }
 
-/** Integer pence -> "1234.56". */
+/** Integer pence (BigInt) -> "1234.56". */
 function penceText(value) {
-  const negative = value < 0;
-  const abs = Math.abs(value);
-  const text = Math.floor(abs / 100) + "." + String(abs % 100).padStart(2, "0");
+  const negative = value < 0n;
+  const abs = negative ? -value : value;
+  const text = (abs / 100n).toString() + "." + (abs % 100n).toString().padStart(2, "0");
   return negative ? "-" + text : text;
 }
 
-const gbp = new Intl.NumberFormat("en-GB", { style: "currency", currency: "GBP" });
+/** Pence (BigInt) -> a chart value in pounds; charts draw, they need no exactness. */
+function pounds(value) {
+  return Number(value) / 100;
+}
+
 const count = new Intl.NumberFormat("en-GB");
+const gbpGrouping = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 0 });
+
+/** Pence (BigInt) -> "£1,234.56", "-£0.50": formatted from the exact digits, no float. */
+function gbp(value) {
+  const text = penceText(value);
+  const negative = text.startsWith("-");
+  const [whole, frac] = (negative ? text.slice(1) : text).split(".");
+  return (negative ? "-£" : "£") + gbpGrouping.format(BigInt(whole)) + "." + frac;
+}
 
 function setKpi(id, value, display) {
   const element = document.querySelector("#" + id + " .value");
@@ -64,7 +77,7 @@ function setKpi(id, value, display) {
 
 /** KPI cards: totals over gold/monthly_kpis, customers = rows of gold/customer_rfm (docs/dashboard.md). */
 function renderKpis(monthly, rfm) {
-  let net = 0, gross = 0, orders = 0, cancellations = 0;
+  let net = 0n, gross = 0n, orders = 0, cancellations = 0;
   for (const row of monthly.rows) {
     net += pence(row.net_revenue);
     gross += pence(row.gross_revenue);
@@ -72,12 +85,17 @@ function renderKpis(monthly, rfm) {
     cancellations += row.cancellations;
   }
   // Average order value: gross / orders, rounded half away from zero to the penny (as gold does).
-  const aov = orders > 0 ? Math.sign(gross) * Math.floor((2 * Math.abs(gross) + orders) / (2 * orders)) : null;
+  let aov = null;
+  if (orders > 0) {
+    const n = BigInt(orders);
+    const magnitude = ((gross < 0n ? -gross : gross) * 2n + n) / (2n * n);
+    aov = gross < 0n ? -magnitude : magnitude;
+  }
   const rate = orders + cancellations > 0 ? cancellations / (orders + cancellations) : 0;
   const customers = rfm ? rfm.rows.length : 0;
-  setKpi("kpi-revenue", penceText(net), gbp.format(net / 100));
+  setKpi("kpi-revenue", penceText(net), gbp(net));
   setKpi("kpi-orders", orders, count.format(orders));
-  setKpi("kpi-aov", aov === null ? "" : penceText(aov), aov === null ? "–" : gbp.format(aov / 100));
+  setKpi("kpi-aov", aov === null ? "" : penceText(aov), aov === null ? "–" : gbp(aov));
   setKpi("kpi-customers", customers, count.format(customers));
   setKpi("kpi-cancellation-rate", rate, (100 * rate).toFixed(2) + " %");
   const kpis = document.querySelector(".kpis");
@@ -107,10 +125,10 @@ function update(id, type, labels, datasets, options) {
 
 function renderRevenue(daily) {
   const byDate = new Map();
-  for (const row of daily.rows) byDate.set(row.order_date, (byDate.get(row.order_date) || 0) + pence(row.net_revenue));
+  for (const row of daily.rows) byDate.set(row.order_date, (byDate.get(row.order_date) || 0n) + pence(row.net_revenue));
   const dates = [...byDate.keys()].sort();
   update("chart-revenue", "line", dates,
-         [{ label: "net revenue (GBP)", data: dates.map((d) => byDate.get(d) / 100), borderColor: PALETTE[0],
+         [{ label: "net revenue (GBP)", data: dates.map((d) => pounds(byDate.get(d))), borderColor: PALETTE[0],
             backgroundColor: "rgba(51,102,204,0.15)", fill: true, pointRadius: 0, tension: 0.2 }],
          { plugins: { legend: { display: false } } });
 }
@@ -118,14 +136,14 @@ function renderRevenue(daily) {
 function renderCountries(countries) {
   const top = countries.rows.slice(0, 10);
   update("chart-country", "bar", top.map((r) => r.country ?? "(none)"),
-         [{ label: "net revenue (GBP)", data: top.map((r) => pence(r.net_revenue) / 100), backgroundColor: PALETTE[0] }],
+         [{ label: "net revenue (GBP)", data: top.map((r) => pounds(pence(r.net_revenue))), backgroundColor: PALETTE[0] }],
          { indexAxis: "y", plugins: { legend: { display: false } } });
 }
 
 function renderProducts(products) {
   const top = products.rows.slice(0, 10);
   update("chart-products", "bar", top.map((r) => (r.product_name || r.product_no).slice(0, 32)),
-         [{ label: "net revenue (GBP)", data: top.map((r) => pence(r.net_revenue) / 100), backgroundColor: PALETTE[3] }],
+         [{ label: "net revenue (GBP)", data: top.map((r) => pounds(pence(r.net_revenue))), backgroundColor: PALETTE[3] }],
          { indexAxis: "y", plugins: { legend: { display: false } } });
 }
 
