@@ -8,7 +8,7 @@ DATA_CSV ?= ../shared/data/sales_transactions_v4a.csv
 
 .PHONY: all deps venv build run test unit pytest bench clean spark-jars
 .PHONY: kafka-jars kafka-up kafka-down azurite-install azurite-up azurite-down bench-azure bench-ingest
-.PHONY: dashboard browser-deps
+.PHONY: dashboard browser-deps sanitize asan-build tsan fuzz
 
 all: build
 
@@ -59,6 +59,52 @@ test: build venv spark-jars kafka-jars azurite-install browser-deps airflow-venv
 	cd $(BUILD) && ctest --output-on-failure -j 2
 	JSM_BIN=$(abspath $(BUILD)/jsm) JSM_DATA_CSV=$(abspath $(DATA_CSV)) $(VENV)/bin/python -m pytest -v tests/e2e tests/python
 	$(MAKE) --no-print-directory airflow-test
+
+# Sanitizer builds with clang (cmake/sanitizers.cmake, docs/fuzzing.md). A sanitizer report fails the test.
+ASAN_BUILD ?= build-asan
+TSAN_BUILD ?= build-tsan
+SANITIZER_CC ?= clang-16
+SANITIZER_CXX ?= clang++-16
+SANITIZER_CMAKE = cmake -S . -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=$(SANITIZER_CC) \
+	-DCMAKE_CXX_COMPILER=$(SANITIZER_CXX)
+ASAN_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+TSAN_ENV = TSAN_OPTIONS=suppressions=$(abspath tests/sanitizers/tsan.supp):halt_on_error=1:second_deadlock_stack=1
+# What ThreadSanitizer runs: the integration tests (every stage on its own thread) and the pipeline
+# and serve unit tests.
+TSAN_TARGETS ?= integration_tests pipeline_tests serve_tests
+TSAN_LABELS ?= integration|unit
+
+$(ASAN_BUILD)/build.ninja: CMakeLists.txt cmake/sanitizers.cmake
+	$(SANITIZER_CMAKE) -B $(ASAN_BUILD) -DJSM_SANITIZE=address,undefined
+
+$(TSAN_BUILD)/build.ninja: CMakeLists.txt cmake/sanitizers.cmake
+	$(SANITIZER_CMAKE) -B $(TSAN_BUILD) -DJSM_SANITIZE=thread
+
+asan-build: deps $(ASAN_BUILD)/build.ninja
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+
+# AddressSanitizer + UndefinedBehaviorSanitizer: unit and integration tests, each fuzz target briefly.
+sanitize: asan-build
+	cd $(ASAN_BUILD) && $(ASAN_ENV) ctest --output-on-failure -L 'unit|integration|fuzz' -j 2
+
+# ThreadSanitizer: only $(TSAN_TARGETS) are built; ctest runs the tests of those binaries.
+tsan: deps $(TSAN_BUILD)/build.ninja
+	cmake --build $(TSAN_BUILD) -j $(JOBS) --target $(TSAN_TARGETS)
+	cd $(TSAN_BUILD) && $(TSAN_ENV) ctest --output-on-failure -L '$(TSAN_LABELS)' -j 2
+
+# A fuzzing campaign: every target FUZZ_SECONDS on its own (work corpus kept in
+# $(ASAN_BUILD)/fuzz/campaign/<name>/corpus between campaigns), then a line of figures per target.
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS ?=
+fuzz: asan-build
+	@set -o pipefail; failed=0; while read -r name binary seeds dict; do \
+	  if [[ -n "$(FUZZ_TARGETS)" && " $(FUZZ_TARGETS) " != *" $$name "* ]]; then continue; fi; \
+	  echo "== $$name: $(FUZZ_SECONDS) s" >&2; \
+	  $(ASAN_ENV) tests/fuzz/run_target.sh --keep --quiet "$$binary" $(abspath $(ASAN_BUILD))/fuzz/campaign/$$name \
+	    $(FUZZ_SECONDS) "$$dict" "$$seeds" -- -timeout=10 -rss_limit_mb=2048 \
+	    | tee -a $(ASAN_BUILD)/fuzz/campaign.txt || failed=1; \
+	done < $(ASAN_BUILD)/fuzz/targets.txt; \
+	echo "figures: $(ASAN_BUILD)/fuzz/campaign.txt"; exit $$failed
 
 # Delta Lake jars for the Spark checks, from Maven Central into deploy/spark/jars (versions in the pom).
 SPARK_JARS := deploy/spark/jars
@@ -117,7 +163,7 @@ bench-ingest: build venv kafka-jars
 	JSM_BIN=$(abspath $(BUILD)/jsm) $(VENV)/bin/python bench/ingest_bench.py --input $(DATA_CSV)
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(TSAN_BUILD)
 
 # Apache Airflow (issue 7) in its own venv: its pins clash with pyspark/deltalake of $(VENV). See docs/airflow.md.
 AIRFLOW_VENV ?= .venv-airflow
