@@ -67,10 +67,11 @@ set(JSM_PCH_HEADERS <algorithm> <atomic> <chrono> <cmath> <cstdint> <expected> <
     <memory> <mutex> <optional> <set> <sstream> <string> <string_view> <unordered_map> <variant> <vector>
     <fmt/format.h> <spdlog/spdlog.h>)
 
-# Called at the end of the top-level CMakeLists.txt: every library and executable of DIRS gets the headers
-# (the test binaries also GoogleTest's).
-function(jsm_precompile_headers)
-  if(NOT JSM_PCH)
+# Called at the end of the top-level CMakeLists.txt for every library and executable of DIRS:
+# the precompiled headers (the test binaries also GoogleTest's) and, in a ThreadSanitizer build,
+# tests/sanitizers/tsan_c11_threads.cc in every executable (librdkafka's C11 threads, see there).
+function(jsm_sanitizer_targets)
+  if(NOT JSM_SANITIZE)
     return()
   endif()
   foreach(dir ${ARGN})
@@ -80,9 +81,16 @@ function(jsm_precompile_headers)
       if(NOT type STREQUAL "STATIC_LIBRARY" AND NOT type STREQUAL "EXECUTABLE")
         continue()
       endif()
-      target_precompile_headers(${target} PRIVATE ${JSM_PCH_HEADERS})
-      if(target MATCHES "_tests$")
-        target_precompile_headers(${target} PRIVATE <gtest/gtest.h> <gmock/gmock.h>)
+      if(JSM_PCH)
+        target_precompile_headers(${target} PRIVATE ${JSM_PCH_HEADERS})
+        if(target MATCHES "_tests$")
+          target_precompile_headers(${target} PRIVATE <gtest/gtest.h> <gmock/gmock.h>)
+        endif()
+      endif()
+      if(type STREQUAL "EXECUTABLE" AND "thread" IN_LIST jsm_sanitizers)
+        target_sources(${target} PRIVATE ${CMAKE_SOURCE_DIR}/tests/sanitizers/tsan_c11_threads.cc)
+        set_source_files_properties(${CMAKE_SOURCE_DIR}/tests/sanitizers/tsan_c11_threads.cc TARGET_DIRECTORY ${target}
+                                    PROPERTIES SKIP_PRECOMPILE_HEADERS ON)
       endif()
     endforeach()
   endforeach()
