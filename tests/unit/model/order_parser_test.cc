@@ -13,7 +13,9 @@
 #include "model/order_source.h"
 
 // Counts heap allocations of the whole test binary, so a test can check that a
-// code path allocates nothing. (The array and nothrow forms call these.)
+// code path allocates nothing. (libstdc++'s array forms call these; the nothrow form
+// is replaced too, because a sanitizer runtime brings its own, whose memory our
+// operator delete would then free with std::free: alloc-dealloc-mismatch.)
 namespace {
 std::atomic<int64_t> g_allocations{0};
 }  // namespace
@@ -23,8 +25,13 @@ std::atomic<int64_t> g_allocations{0};
   if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
   throw std::bad_alloc();
 }
+[[gnu::noinline]] void* operator new(size_t size, const std::nothrow_t&) noexcept {
+  g_allocations.fetch_add(1, std::memory_order_relaxed);
+  return std::malloc(size == 0 ? 1 : size);
+}
 [[gnu::noinline]] void operator delete(void* p) noexcept { std::free(p); }
 [[gnu::noinline]] void operator delete(void* p, size_t) noexcept { std::free(p); }
+[[gnu::noinline]] void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
 
 namespace jsm::model {
 namespace {
