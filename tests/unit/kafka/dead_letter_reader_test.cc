@@ -95,8 +95,10 @@ TEST(DeadLetterReader, ReadsEveryLetterWithKeyValueAndHeadersUpToTheStartWaterma
   ASSERT_TRUE(producer);
   DeadLetterWriter writer(producer->get(), dlq, "0.1.0");
   for (int i = 0; i < 20; ++i) {
-    DeadLetter letter =
-        Letter("key" + std::to_string(i), "value" + std::to_string(i), i % 2 ? "not_json" : "wrong_type", i);
+    // A DeadLetter holds views: the strings must outlive it (AddressSanitizer: stack-use-after-scope).
+    const std::string key = "key" + std::to_string(i);
+    const std::string value = "value" + std::to_string(i);
+    DeadLetter letter = Letter(key, value, i % 2 ? "not_json" : "wrong_type", i);
     letter.original_topic = main;
     if (i == 7) letter.has_key = false;
     ASSERT_TRUE(writer.Send(letter));
