@@ -54,11 +54,22 @@ browser-deps: tests/browser/node_modules/.installed
 run: build
 	$(BUILD)/jsm run --until-drained
 
-# Every test: C++ unit and integration tests (ctest), then the Python checks.
+# Every test: C++ unit and integration tests (ctest), the Python checks, the Airflow DAG tests,
+# then the sanitizer layers (AddressSanitizer + UBSan with the fuzz targets, ThreadSanitizer).
+# Each layer prints its wall time (README, "Tests").
+LAYER = @echo "== layer $(1): $$(( $$(date +%s) - $$(cat $(BUILD)/.layer_start) )) s"; date +%s > $(BUILD)/.layer_start
 test: build venv spark-jars kafka-jars azurite-install browser-deps airflow-venv
+	@date +%s > $(BUILD)/.layer_start
 	cd $(BUILD) && ctest --output-on-failure -j 2
+	$(call LAYER,ctest)
 	JSM_BIN=$(abspath $(BUILD)/jsm) JSM_DATA_CSV=$(abspath $(DATA_CSV)) $(VENV)/bin/python -m pytest -v tests/e2e tests/python
+	$(call LAYER,pytest)
 	$(MAKE) --no-print-directory airflow-test
+	$(call LAYER,airflow)
+	$(MAKE) --no-print-directory sanitize
+	$(call LAYER,sanitize (build and tests))
+	$(MAKE) --no-print-directory tsan
+	$(call LAYER,tsan (build and tests))
 
 # Sanitizer builds with clang (cmake/sanitizers.cmake, docs/fuzzing.md). A sanitizer report fails the test.
 ASAN_BUILD ?= build-asan
