@@ -84,7 +84,7 @@ int Erase(const EraseArgs& args) {
     PrintError(exists.error().ToString());
     return ExitCodeForLookup(exists.error());
   }
-  auto store = storage::OpenStore(options->lakehouse, options->storage);
+  auto store = storage::OpenStore(options->lakehouse, options->storage, /*create_missing=*/false);
   if (!store) {
     PrintError(store.error().ToString());
     return ExitCodeFor(store.error());
