@@ -9,6 +9,7 @@
 #include "common/logging.h"
 #include "kafka/rdkafka_log.h"
 #include "kafka/dead_letter.h"
+#include "kafka/broker_probe.h"
 #include "kafka/embedded_broker.h"
 #include "kafka/producer.h"
 #include "pipeline/aggregate_stage.h"
@@ -30,6 +31,9 @@ Result<StageSet> ParseStageSet(const std::string& name) {
 }
 
 namespace {
+
+/// How long the first look at the brokers may take (a refusal comes within milliseconds).
+constexpr int kRefusalProbeMs = 10000;
 
 /// The lease of `stage`: at once, or (continuous runs) after standing by until its holder
 /// stops; null if the run was stopped while standing by. Bounded runs do not wait: kConflict.
@@ -77,18 +81,6 @@ Result<RunReport> RunPipeline(RunRequest request) {
   const bool run_refine = request.stages == StageSet::kAll || request.stages == StageSet::kRefine;
   const bool run_aggregate = request.stages == StageSet::kAll || request.stages == StageSet::kAggregate;
 
-  // One pipeline per lakehouse: refine and aggregate write alone. Taken before anything else
-  // starts, so a standby holds no consumer-group member that would have to poll meanwhile.
-  std::vector<std::unique_ptr<StageLease>> leases;
-  for (const char* stage : {"refine", "aggregate"}) {
-    if ((std::string_view(stage) == "refine" && !run_refine) || (std::string_view(stage) == "aggregate" && !run_aggregate)) {
-      continue;
-    }
-    JSM_ASSIGN_OR_RETURN(std::unique_ptr<StageLease> lease, WaitForStageLease(store.get(), stage, request, control));
-    if (!lease) return report;  // stopped while standing by: nothing ran
-    leases.push_back(std::move(lease));
-  }
-
   std::unique_ptr<kafka::EmbeddedBroker> broker;
   kafka::ClientConfig client{options.bootstrap, options.kafka_properties};
   if (options.bootstrap == "embedded") {
@@ -99,6 +91,26 @@ Result<RunReport> RunPipeline(RunRequest request) {
            " -t " + options.topic + " -C");
   }
   report.bootstrap = client.bootstrap_servers;
+
+  // A refusal no retry fixes (authentication, TLS verification, a bad setting) ends the run
+  // before it writes anything, its leases included; a broker that does not answer yet is
+  // waited for later, as ingest starts (--connect-timeout).
+  if (!broker) {
+    Status reachable = kafka::ProbeBrokers(client, kRefusalProbeMs, /*stop_when_all_down=*/true);
+    if (!reachable && !IsTransient(reachable.error())) return std::unexpected(reachable.error());
+  }
+
+  // One pipeline per lakehouse: refine and aggregate write alone. Taken before any stage
+  // starts, so a standby holds no consumer-group member that would have to poll meanwhile.
+  std::vector<std::unique_ptr<StageLease>> leases;
+  for (const char* stage : {"refine", "aggregate"}) {
+    if ((std::string_view(stage) == "refine" && !run_refine) || (std::string_view(stage) == "aggregate" && !run_aggregate)) {
+      continue;
+    }
+    JSM_ASSIGN_OR_RETURN(std::unique_ptr<StageLease> lease, WaitForStageLease(store.get(), stage, request, control));
+    if (!lease) return report;  // stopped while standing by: nothing ran
+    leases.push_back(std::move(lease));
+  }
 
   std::unique_ptr<kafka::Producer> dlq_producer;
   std::unique_ptr<kafka::DeadLetterWriter> dead_letters;
