@@ -38,7 +38,7 @@ int Report(const QualityArgs& args) {
   auto store = storage::OpenStore(lakehouse, options->storage, /*create_missing=*/false);
   if (!store) {
     PrintError(store.error().ToString());
-    return ExitCodeFor(store.error());
+    return ExitCodeForLookup(store.error());
   }
   auto summaries = pipeline::SummarizeExpectations(store->get(), since_us);
   if (!summaries) {

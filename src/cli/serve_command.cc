@@ -70,7 +70,7 @@ std::shared_ptr<ServeSession> StartServing(const std::string& lakehouse, const s
   auto store = storage::OpenStore(lakehouse, store_settings, /*create_missing=*/false);
   if (!store) {
     PrintError(store.error().ToString());
-    *exit_code = ExitCodeFor(store.error());
+    *exit_code = ExitCodeForLookup(store.error());
     return nullptr;
   }
   session->store = std::move(*store);
