@@ -59,6 +59,7 @@ test: build venv spark-jars kafka-jars azurite-install browser-deps airflow-venv
 	cd $(BUILD) && ctest --output-on-failure -j 2
 	JSM_BIN=$(abspath $(BUILD)/jsm) JSM_DATA_CSV=$(abspath $(DATA_CSV)) $(VENV)/bin/python -m pytest -v tests/e2e tests/python
 	$(MAKE) --no-print-directory airflow-test
+	$(MAKE) --no-print-directory chaos CHAOS_ARGS="--kills 20 --broker-restarts 1 --pauses 1"
 
 # Delta Lake jars for the Spark checks, from Maven Central into deploy/spark/jars (versions in the pom).
 SPARK_JARS := deploy/spark/jars
@@ -138,3 +139,11 @@ airflow-up: build airflow-venv
 
 airflow-down:
 	orchestration/airflow/down.sh
+
+# The chaos suite (docs/faults.md): a real Kafka, faults injected into a running pipeline, then
+# bronze/silver/gold checked exactly and every table version read by delta-rs. `make test` runs a
+# short one; `make chaos` runs 100 kills (CHAOS_ARGS="--kills N --brokers 3 ..." to change it).
+CHAOS_ARGS ?= --kills 100
+.PHONY: chaos
+chaos: build venv kafka-jars
+	JSM_BIN=$(abspath $(BUILD)/jsm) $(VENV)/bin/python tests/chaos/chaos.py $(CHAOS_ARGS)
