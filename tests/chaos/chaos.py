@@ -214,7 +214,7 @@ class Chaos:
         self.kafka = start_real_kafka(self.work / "kafka", brokers=args.brokers)
         try:
             subprocess.run([JSM, "--log-level", "warn", "topics", "ensure", "--bootstrap", self.kafka.bootstrap,
-                            "--topic", TOPIC, "--partitions", 6, "--replication-factor", min(3, args.brokers)],
+                            "--topic", TOPIC, "--partitions", "6", "--replication-factor", str(min(3, args.brokers))],
                            check=True, timeout=120, stdout=subprocess.DEVNULL)
             csv_path = self.work / "orders.csv"
             write_synthetic_csv(csv_path, args.orders, seed=args.seed)
@@ -248,7 +248,7 @@ class Chaos:
             final_started = time.monotonic()
             final = subprocess.run([JSM, "run", "--config", self.config, "--bootstrap", self.kafka.bootstrap,
                                     "--topic", TOPIC, "--lakehouse", self.lake, "--available-now",
-                                    "--max-wait", 120], capture_output=True, text=True, timeout=900)
+                                    "--max-wait", "120"], capture_output=True, text=True, timeout=900)
             if final.returncode != 0:
                 self.problems.append(f"the final --available-now exited {final.returncode}: {final.stderr[-2000:]}")
             final_s = time.monotonic() - final_started
