@@ -70,6 +70,8 @@ test: build venv spark-jars kafka-jars azurite-install browser-deps airflow-venv
 	$(call LAYER,sanitize (build and tests))
 	$(MAKE) --no-print-directory tsan
 	$(call LAYER,tsan (build and tests))
+	$(MAKE) --no-print-directory chaos CHAOS_ARGS="--kills 20 --broker-restarts 1 --pauses 1"
+	$(call LAYER,chaos (short))
 
 # Sanitizer builds with clang (cmake/sanitizers.cmake, docs/fuzzing.md). A sanitizer report fails the test.
 ASAN_BUILD ?= build-asan
@@ -195,3 +197,11 @@ airflow-up: build airflow-venv
 
 airflow-down:
 	orchestration/airflow/down.sh
+
+# The chaos suite (docs/faults.md): a real Kafka, faults injected into a running pipeline, then
+# bronze/silver/gold checked exactly and every table version read by delta-rs. `make test` runs a
+# short one; `make chaos` runs 100 kills (CHAOS_ARGS="--kills N --brokers 3 ..." to change it).
+CHAOS_ARGS ?= --kills 100
+.PHONY: chaos
+chaos: build venv kafka-jars
+	JSM_BIN=$(abspath $(BUILD)/jsm) $(VENV)/bin/python tests/chaos/chaos.py $(CHAOS_ARGS)

@@ -13,6 +13,7 @@
 #include "cli/exit_code.h"
 #include "model/order_source.h"
 #include "pipeline/pipeline_options.h"
+#include "pipeline/stage_health.h"
 
 namespace jsm::cli {
 
@@ -66,7 +67,8 @@ struct ServeSession;
 std::shared_ptr<ServeSession> StartServing(const std::string& lakehouse, const std::string& listen,
                                            const std::string& token, int* exit_code, const std::string& web_dir = "",
                                            const storage::StoreSettings& store_settings = {},
-                                           const pipeline::PipelineOptions* kafka = nullptr);
+                                           const pipeline::PipelineOptions* kafka = nullptr,
+                                           const pipeline::StageHealth* health = nullptr);
 /// The built dashboard next to the binary: <dir of jsm>/../web/dashboard/dist (a build tree in
 /// the source tree, as `make build` makes), else <dir of jsm>/web, else ./web/dashboard/dist;
 /// empty when none holds an index.html.

@@ -175,7 +175,7 @@ int Open(const DlqArgs& args, Opened* opened) {
     }
     opened->filter.since_ms = *since / 1000;
   }
-  auto store = storage::OpenStore(opened->options.lakehouse, opened->options.storage);
+  auto store = storage::OpenStore(opened->options.lakehouse, opened->options.storage, /*create_missing=*/false);
   if (!store) {
     PrintError(store.error().ToString());
     return ExitCodeFor(store.error());

@@ -84,10 +84,10 @@ int Erase(const EraseArgs& args) {
     PrintError(exists.error().ToString());
     return ExitCodeForLookup(exists.error());
   }
-  auto store = storage::OpenStore(options->lakehouse, options->storage);
+  auto store = storage::OpenStore(options->lakehouse, options->storage, /*create_missing=*/false);
   if (!store) {
     PrintError(store.error().ToString());
-    return ExitCodeFor(store.error());
+    return ExitCodeForLookup(store.error());
   }
   auto report = pipeline::EraseCustomer(store->get(), *options, pipeline::EraseRequest{args.customer, args.dry_run});
   if (!report) {

@@ -18,7 +18,8 @@ enum ExitCode {
 /// The exit code of a command that failed with `error`: kExitRefused for the error codes that
 /// are deterministic for the same arguments and lakehouse (kInvalidArgument: a bad value, a rebuild
 /// version that cannot be rebuilt from, Kafka authentication/authorization refused, a `fail`
-/// expectation; kUnsupported: a feature or format we do not implement), kExitError otherwise.
+/// expectation; kUnsupported: a feature or format we do not implement; kPermissionDenied and
+/// kResourceExhausted: access refused, read-only or full storage), kExitError otherwise.
 int ExitCodeFor(const Error& error);
 
 /// The exit code of a command that failed to find what it was told to look at: a table, a table

@@ -35,10 +35,10 @@ int Report(const QualityArgs& args) {
     PrintError(exists.error().ToString());
     return ExitCodeForLookup(exists.error());
   }
-  auto store = storage::OpenStore(lakehouse, options->storage);
+  auto store = storage::OpenStore(lakehouse, options->storage, /*create_missing=*/false);
   if (!store) {
     PrintError(store.error().ToString());
-    return ExitCodeFor(store.error());
+    return ExitCodeForLookup(store.error());
   }
   auto summaries = pipeline::SummarizeExpectations(store->get(), since_us);
   if (!summaries) {

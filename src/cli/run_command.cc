@@ -20,12 +20,13 @@ struct RunArgs {
   int64_t from_bronze_version = -1;  ///< --from-bronze-version V, -1 = no rebuild
   bool full_refresh = false;         ///< --full-refresh
   int connect_timeout_s = 300;
+  double max_wait_s = 300;
 };
 
 void PrintReconciliation(const pipeline::RunReport& report) {
   const pipeline::Reconciliation& r = *report.reconciliation;
   std::printf("\nreconciliation\n");
-  std::printf("  %-28s %12lld\n", "produced", static_cast<long long>(report.produced));
+  if (report.replayed) std::printf("  %-28s %12lld\n", "produced", static_cast<long long>(report.produced));
   std::printf("  %-28s %12lld\n", "bronze messages", static_cast<long long>(r.bronze_rows));
   std::printf("  %-28s %12lld\n", "silver rows", static_cast<long long>(r.silver_rows));
   std::printf("  %-28s %12lld\n", "quarantined", static_cast<long long>(r.quarantined_rows));
@@ -36,7 +37,11 @@ void PrintReconciliation(const pipeline::RunReport& report) {
   }
   std::printf("  %-28s %12s GBP\n", "silver net revenue", pipeline::FormatCents(r.silver_net_cents).c_str());
   std::printf("  %-28s %12s GBP\n", "gold net revenue", pipeline::FormatCents(r.gold_net_cents).c_str());
-  std::printf("  %-28s %12.2f s\n", "first produce to gold", report.first_produce_to_gold_seconds);
+  if (report.replayed) {
+    std::printf("  %-28s %12.2f s\n", "first produce to gold", report.first_produce_to_gold_seconds);
+  } else {
+    std::printf("  %-28s %12.2f s\n", "run time", report.seconds);
+  }
   if (r.balanced()) {
     std::printf("balanced: bronze = silver + quarantine + dead letters + duplicates; gold = silver in lines and in money\n");
   } else {
@@ -72,6 +77,7 @@ int Run(RunArgs& args) {
   request.rate = args.rate;
   request.stop = &StopRequested();
   request.connect_timeout_s = args.connect_timeout_s;
+  request.max_wait_s = args.max_wait_s;
   request.notify = [](const std::string& line) {
     std::printf("%s\n", line.c_str());
     std::fflush(stdout);
@@ -99,10 +105,12 @@ int Run(RunArgs& args) {
     return kExitUsage;
   }
   request.options = options;
+  pipeline::StageHealth health;  // outlives `serving`, which reads it
+  request.health = &health;
   std::shared_ptr<ServeSession> serving;
   if (!args.serve.empty()) {
     int exit_code = kExitOk;
-    serving = StartServing(options.lakehouse, args.serve, "", &exit_code, "", options.storage, &options);
+    serving = StartServing(options.lakehouse, args.serve, "", &exit_code, "", options.storage, &options, &health);
     if (!serving) return exit_code;
     std::printf("serving %s (see docs/serve.md)\n", ServeUrl(*serving).c_str());
   }
@@ -162,6 +170,13 @@ std::function<int()> RegisterRunCommand(CLI::App* app) {
                    "is never retried")
       ->capture_default_str()
       ->check(CLI::Range(0, 86400));
+  command
+      ->add_option("--max-wait", args->max_wait_s,
+                   "--available-now and --until-drained: seconds a stage may go without progress (retrying a "
+                   "failure, or waiting for input that does not come) before the run gives up with exit code 1, "
+                   "saying what it waited for (0 = no bound; continuous runs retry until stopped)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 86400.0));
   command->add_option("--stage", args->stage, "run only one stage: ingest, refine or aggregate (default all)")
       ->check(CLI::IsMember({"all", "ingest", "refine", "aggregate"}));
   auto* rebuild = command->add_option(

@@ -48,7 +48,8 @@ std::string DefaultDashboardDir() {
 std::shared_ptr<ServeSession> StartServing(const std::string& lakehouse, const std::string& listen,
                                            const std::string& flag_token, int* exit_code, const std::string& web_dir,
                                            const storage::StoreSettings& store_settings,
-                                           const pipeline::PipelineOptions* kafka) {
+                                           const pipeline::PipelineOptions* kafka,
+                                           const pipeline::StageHealth* health) {
   auto address = serve::ParseListenAddress(listen);
   if (!address) {
     PrintError(address.error().message());
@@ -66,10 +67,10 @@ std::shared_ptr<ServeSession> StartServing(const std::string& lakehouse, const s
     return nullptr;
   }
   auto session = std::make_shared<ServeSession>();
-  auto store = storage::OpenStore(lakehouse, store_settings);
+  auto store = storage::OpenStore(lakehouse, store_settings, /*create_missing=*/false);
   if (!store) {
     PrintError(store.error().ToString());
-    *exit_code = ExitCodeFor(store.error());
+    *exit_code = ExitCodeForLookup(store.error());
     return nullptr;
   }
   session->store = std::move(*store);
@@ -99,7 +100,7 @@ std::shared_ptr<ServeSession> StartServing(const std::string& lakehouse, const s
     session->lag = std::make_unique<serve::LagMonitor>();
   }
   session->router = std::make_unique<serve::ApiRouter>(session->store.get(), access, serve::StaticFiles(web),
-                                                       session->lag.get());
+                                                       session->lag.get(), health);
   auto http = serve::HttpServer::Start(session->router.get(), *address);
   if (!http) {
     PrintError(http.error().message());

@@ -24,6 +24,7 @@
 #include "delta/vacuum.h"
 #include "delta/value_text.h"
 #include "pipeline/bronze_repair.h"
+#include "pipeline/restore_guard.h"
 #include "pipeline/table_schemas.h"
 #include "storage/object_store.h"
 
@@ -90,7 +91,7 @@ Result<std::unique_ptr<storage::ObjectStore>> OpenTableStore(const TableArgs& ar
     return MakeError(ErrorCode::kNotFound, "no Delta table " + args.table + ": " + store_root + " does not exist");
   }
   *table_path = path;
-  return storage::OpenStore(store_root, options->storage);
+  return storage::OpenStore(store_root, options->storage, /*create_missing=*/false);
 }
 
 /// Opens the table of `args` (latest, or at --version / --timestamp when `time_travel`).
@@ -365,11 +366,14 @@ int Restore(const TableArgs& args) {
   }
   auto opened = Open(args, false);
   if (!opened) return Fail(opened.error());
-  int64_t version = args.version;
-  if (!args.timestamp.empty()) {
-    auto at = Open(args, true);
-    if (!at) return Fail(at.error());
-    version = at->table->version();
+  auto at = Open(args, true);
+  if (!at) return Fail(at.error());
+  const int64_t version = at->table->version();
+  if (!args.force) {
+    if (auto refusal = pipeline::PipelineRestoreRefusal(args.table, opened->table->snapshot(), at->table->snapshot())) {
+      PrintError("jsm table restore " + args.table + ": refused: " + *refusal);
+      return kExitRefused;
+    }
   }
   auto metrics = delta::Restore(opened->table.get(), version);
   if (!metrics) return Fail(metrics.error());
@@ -479,6 +483,10 @@ std::function<int()> RegisterTableCommand(CLI::App* app) {
   CLI::App* restore = AddTableSubcommand(table, args.get(), "restore", "Bring the table back to an earlier version, as a new commit.");
   restore->add_option("--version", args->version, "version to restore");
   restore->add_option("--timestamp", args->timestamp, "restore the version current at this UTC time");
+  restore->add_flag("--force", args->force,
+                    "restore a table a pipeline stage writes (bronze, silver, gold) anyway: without it such a restore "
+                    "is refused with the command that rebuilds the table instead, since the stage would never "
+                    "re-derive what the restore removes");
 
   return [args, table, history, describe, show, optimize, vacuum, restore] {
     // A settings file that does not load is a usage error, whichever subcommand reads it.

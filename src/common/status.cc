@@ -15,6 +15,9 @@ std::string_view ErrorCodeName(ErrorCode code) {
     case ErrorCode::kDataLoss: return "data_loss";
     case ErrorCode::kTimeout: return "timeout";
     case ErrorCode::kInternal: return "internal";
+    case ErrorCode::kPermissionDenied: return "permission_denied";
+    case ErrorCode::kResourceExhausted: return "resource_exhausted";
+    case ErrorCode::kClientFatal: return "client_fatal";
   }
   return "unknown";
 }

@@ -22,6 +22,9 @@ enum class ErrorCode {
   kDataLoss,         ///< data we needed is gone (e.g. broker retention passed our offset)
   kTimeout,          ///< an operation did not finish within its deadline
   kInternal,         ///< a bug of ours
+  kPermissionDenied, ///< the OS or a service refused access (EACCES, EPERM, EROFS, HTTP 403): a person must act
+  kResourceExhausted,///< no space left (ENOSPC, EDQUOT): a person must free space or grow the volume
+  kClientFatal,      ///< a client handle can never work again (librdkafka fatal error, fenced instance): rebuild it
 };
 
 /// Short machine name of an error code, e.g. "not_found".

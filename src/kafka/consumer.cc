@@ -62,17 +62,25 @@ struct Consumer::Impl {
     const Error error = RdKafkaError(err, "Kafka consumer", reason != nullptr ? reason : "");
     if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) {
       all_brokers_down = true;
-    } else if (err == RD_KAFKA_RESP_ERR__FATAL || error.code() == ErrorCode::kInvalidArgument) {
-      // A fatal client error maps to io_error, which retry loops treat as
-      // transient: it is reported as internal, so the stage stops.
-      Error permanent = err == RD_KAFKA_RESP_ERR__FATAL
-                            ? Error(ErrorCode::kInternal, "fatal Kafka consumer error: " + error.message())
-                            : error;
+    } else if (err == RD_KAFKA_RESP_ERR__FATAL || error.code() == ErrorCode::kInvalidArgument ||
+               error.code() == ErrorCode::kClientFatal) {
+      // A fatal client error (e.g. a static member fenced by a broker restart) leaves
+      // the handle dead: client_fatal, so the stage that owns it rebuilds it.
+      Error permanent = err == RD_KAFKA_RESP_ERR__FATAL ? FatalError() : error;
       std::lock_guard<std::mutex> lock(error_mutex);
       if (!permanent_error) permanent_error = std::move(permanent);
       permanent_seen = true;
     }
     LogText(spdlog::level::warn, error.message());
+  }
+
+  /// The client_fatal error of a handle in librdkafka's fatal state, with its cause.
+  Error FatalError() const {
+    char reason[512] = {0};
+    const rd_kafka_resp_err_t cause = rk != nullptr ? rd_kafka_fatal_error(rk, reason, sizeof(reason))
+                                                    : RD_KAFKA_RESP_ERR__FATAL;
+    return Error(ErrorCode::kClientFatal,
+                 RdKafkaError(cause, "Kafka consumer is in a fatal state and must be rebuilt", reason).message());
   }
 
   static void OnErrorEvent(rd_kafka_t*, int err, const char* reason, void* opaque) {
@@ -85,6 +93,8 @@ struct Consumer::Impl {
       std::lock_guard<std::mutex> lock(error_mutex);
       return std::unexpected(*permanent_error);
     }
+    // A handle can turn fatal without an error event reaching us first (a fenced static member).
+    if (rd_kafka_fatal_error(rk, nullptr, 0) != RD_KAFKA_RESP_ERR_NO_ERROR) return std::unexpected(FatalError());
     if (!all_brokers_down) return Status::Ok();
     const rd_kafka_metadata_t* metadata = nullptr;
     const rd_kafka_resp_err_t err = rd_kafka_metadata(rk, /*all_topics=*/0, nullptr, &metadata, 1000);
@@ -169,7 +179,8 @@ struct Consumer::Impl {
     // librdkafka 2.0.2 aborts (an assertion in the cooperative-sticky assignor,
     // fixed upstream in 2.3.0) when a subscribed consumer is destroyed before its
     // first assignment: wait for it, bounded, serving the rebalance without a handler.
-    if (subscribed && !assigned_once && rk != nullptr) {
+    if (subscribed && !assigned_once && rk != nullptr &&
+        rd_kafka_fatal_error(rk, nullptr, 0) == RD_KAFKA_RESP_ERR_NO_ERROR) {
       ReleaseHeld();
       const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
       while (!assigned_once && std::chrono::steady_clock::now() < deadline) {
@@ -179,6 +190,12 @@ struct Consumer::Impl {
     ReleaseHeld();
     if (queue != nullptr) rd_kafka_queue_destroy(queue);
     if (rk != nullptr) {
+      if (rd_kafka_fatal_error(rk, nullptr, 0) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        // A dead handle cannot leave its group (and librdkafka 2.0.2 spins for ever in
+        // rd_kafka_destroy after a consumer_close of one): destroyed without the close.
+        rd_kafka_destroy_flags(rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+        return;
+      }
       const rd_kafka_resp_err_t err = rd_kafka_consumer_close(rk);
       if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
         LogText(spdlog::level::warn, RdKafkaError(err, "closing Kafka consumer").message());
@@ -199,15 +216,18 @@ struct Consumer::Impl {
               "before it was ingested: " +
               detail);
     }
+    if (m->err == RD_KAFKA_RESP_ERR__FATAL) return FatalError().WithContext(where);
     Error error = RdKafkaError(
         m->err, where + (m->offset >= 0 ? " at offset " + std::to_string(m->offset) : ""), detail);
     // Kept: data loss, timeouts, a topic or partition that is gone, authentication
-    // and authorization failures (the latter two stop ingest; retrying cannot help).
+    // and authorization failures (the latter two stop ingest; retrying cannot help),
+    // and a dead handle (the stage rebuilds it). The rest is transient.
     switch (error.code()) {
       case ErrorCode::kDataLoss:
       case ErrorCode::kTimeout:
       case ErrorCode::kNotFound:
       case ErrorCode::kInvalidArgument:
+      case ErrorCode::kClientFatal:
         return error;
       default:
         return Error(ErrorCode::kUnavailable, error.message());
@@ -401,6 +421,10 @@ Status Consumer::Poll(size_t max_messages, int timeout_ms, std::vector<Message>*
     return std::unexpected(std::move(error));
   }
   return Status::Ok();
+}
+
+void Consumer::InjectFatalErrorForTesting(const std::string& reason) {
+  (void)rd_kafka_test_fatal_error(impl_->rk, RD_KAFKA_RESP_ERR_FENCED_INSTANCE_ID, reason.c_str());
 }
 
 Status Consumer::CommitOffsets(const std::map<int32_t, int64_t>& next_offsets) {

@@ -115,6 +115,10 @@ class Consumer {
   /// returned by every Poll, with the code RdKafkaErrorCode gives it.
   Status Poll(size_t max_messages, int timeout_ms, std::vector<Message>* out);
 
+  /// Puts the handle in librdkafka's fatal state with `reason`, as a broker fencing a static
+  /// member does; every later Poll fails with kClientFatal. For tests and fault injection only.
+  void InjectFatalErrorForTesting(const std::string& reason);
+
   /// Commits `next_offsets` (partition -> next offset to read) of owned
   /// partitions to the group, asynchronously; others are skipped.
   Status CommitOffsets(const std::map<int32_t, int64_t>& next_offsets);

@@ -173,7 +173,8 @@ struct Producer::Impl {
       if (err == RD_KAFKA_RESP_ERR__FATAL) {
         char fatal[512] = {0};
         const rd_kafka_resp_err_t cause = rd_kafka_fatal_error(rk, fatal, sizeof(fatal));
-        return std::unexpected(RdKafkaError(cause, context + ": producer is in a fatal state", fatal));
+        return std::unexpected(Error(ErrorCode::kClientFatal,
+                                     RdKafkaError(cause, context + ": producer is in a fatal state", fatal).message()));
       }
       return std::unexpected(RdKafkaError(err, context));
     }
@@ -260,6 +261,14 @@ Status Producer::Flush(int timeout_ms) {
     return std::unexpected(impl_->first_error->WithContext(context));
   }
   return Status::Ok();
+}
+
+std::optional<Error> Producer::FatalError() const {
+  char reason[512] = {0};
+  const rd_kafka_resp_err_t cause = rd_kafka_fatal_error(impl_->rk, reason, sizeof(reason));
+  if (cause == RD_KAFKA_RESP_ERR_NO_ERROR) return std::nullopt;
+  return Error(ErrorCode::kClientFatal,
+               RdKafkaError(cause, "Kafka producer is in a fatal state and must be rebuilt", reason).message());
 }
 
 int64_t Producer::delivered() const { return impl_->delivered.load(); }

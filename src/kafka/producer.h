@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -64,6 +65,9 @@ class Producer {
   /// Waits until every enqueued message is delivered or failed; kTimeout after `timeout_ms`.
   /// If untracked messages failed since the previous Flush, returns the first failure's Error.
   Status Flush(int timeout_ms);
+  /// The client_fatal error of a producer in librdkafka's fatal state (it can never send
+  /// again; a new producer is needed), or nothing.
+  std::optional<Error> FatalError() const;
   /// Messages acknowledged by the broker so far.
   int64_t delivered() const;
   /// Messages whose delivery failed permanently so far.

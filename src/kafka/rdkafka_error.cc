@@ -40,14 +40,15 @@ ErrorCode RdKafkaErrorCode(rd_kafka_resp_err_t err) {
     case RD_KAFKA_RESP_ERR_UNSUPPORTED_COMPRESSION_TYPE:
       return ErrorCode::kUnsupported;
     // The client handle is unusable (an idempotent producer that lost its guarantee,
-    // a fenced instance): retrying with it can never succeed, so it is not transient;
-    // the process stops and a restart makes a new handle.
+    // a fenced static member): retrying with it can never succeed; the stage that owns
+    // it rebuilds it (pipeline/stage_loop.cc).
     case RD_KAFKA_RESP_ERR__FATAL:
     case RD_KAFKA_RESP_ERR__FENCED:
     case RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER:
     case RD_KAFKA_RESP_ERR_INVALID_PRODUCER_EPOCH:
     case RD_KAFKA_RESP_ERR_UNKNOWN_PRODUCER_ID:
-      return ErrorCode::kInternal;
+    case RD_KAFKA_RESP_ERR_FENCED_INSTANCE_ID:
+      return ErrorCode::kClientFatal;
     default:
       return ErrorCode::kUnavailable;
   }

@@ -13,7 +13,8 @@ namespace jsm::kafka {
 /// The ErrorCode a librdkafka error maps to: timeouts to kTimeout, unknown
 /// topics/partitions to kNotFound, an existing topic to kAlreadyExists,
 /// offset-out-of-range to kDataLoss, bad
-/// configuration or oversize messages to kInvalidArgument, everything else
+/// configuration or oversize messages to kInvalidArgument, librdkafka's fatal
+/// errors and fencing to kClientFatal (the handle must be rebuilt), everything else
 /// (connectivity, leadership, coordinator moves) to kUnavailable.
 ErrorCode RdKafkaErrorCode(rd_kafka_resp_err_t err);
 

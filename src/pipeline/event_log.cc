@@ -91,6 +91,10 @@ Result<std::unique_ptr<EventLog>> EventLog::Open(storage::ObjectStore* store, co
   return log;
 }
 
+/// Refreshes of the event log one append may take after conflicts (each then retries past
+/// every version it has read, CommitOptions::max_retries more).
+constexpr int kMaxAppendRefreshes = 100;
+
 Status EventLog::Append(const BatchEvent& event) {
   RecordBatch rows(EventLogSchema());
   const int64_t now = NowMicros();
@@ -131,8 +135,17 @@ Status EventLog::Append(const BatchEvent& event) {
   info.operation_parameters["mode"] = "Append";
   info.operation_parameters["batchId"] = batch_id;
   info.engine_info = "jsm-pipeline/" JSM_VERSION;
-  JSM_RETURN_IF_ERROR(table_->Commit({std::move(add)}, std::move(info)));
-  return Status::Ok();
+  // A blind append (it reads nothing), written by every stage: however far the other writers
+  // have moved the log since this one last looked, it lands after a refresh. Bounded only
+  // against a log that moves faster than we can read it.
+  for (int refreshes = 0;; ++refreshes) {
+    auto committed = table_->Commit({add}, info);
+    if (committed) return Status::Ok();
+    if (committed.error().code() != ErrorCode::kConflict || refreshes >= kMaxAppendRefreshes) {
+      return std::unexpected(committed.error());
+    }
+    JSM_RETURN_IF_ERROR(table_->Refresh());
+  }
 }
 
 Result<std::vector<ExpectationSummary>> SummarizeExpectations(storage::ObjectStore* store, int64_t since_us) {

@@ -48,7 +48,15 @@ Result<std::unique_ptr<IngestStage>> IngestStage::Create(storage::ObjectStore* s
   std::unique_ptr<IngestStage> stage(new IngestStage());
   stage->options_ = options;
   JSM_ASSIGN_OR_RETURN(stage->bronze_, OpenBronzeTable(store));
-  JSM_ASSIGN_OR_RETURN(stage->consumer_, kafka::Consumer::Create(client, GroupId(options)));
+  kafka::ClientConfig consumer_config = client;
+  if (assignment != IngestAssignment::kExplicit && !client.properties.contains("group.instance.id")) {
+    // A static member (KIP-345): a process restarted after a crash, with the same id, takes
+    // its partitions back at once instead of waiting for the dead member's session to expire.
+    JSM_ASSIGN_OR_RETURN(ProcessSlot slot, ProcessSlot::Acquire(GroupId(options)));
+    consumer_config.properties["group.instance.id"] = StaticMemberId(GroupId(options), HostName(), slot.number());
+    stage->slot_.emplace(std::move(slot));
+  }
+  JSM_ASSIGN_OR_RETURN(stage->consumer_, kafka::Consumer::Create(consumer_config, GroupId(options)));
   if (source_id.empty()) {
     JSM_ASSIGN_OR_RETURN(stage->cluster_id_, stage->consumer_->ClusterId());
   } else {
@@ -76,10 +84,17 @@ Result<std::unique_ptr<IngestStage>> IngestStage::Create(storage::ObjectStore* s
     JSM_RETURN_IF_ERROR(stage->consumer_->AssignAll(options.topic, stage->next_offsets_));
   }
   Log().info(
-      R"("ingest starts","stage":"ingest","cluster":"{}","topic":"{}","partitions":{},"bronze_version":{},"assignment":"{}","group":"{}")",
+      R"("ingest starts","stage":"ingest","cluster":"{}","topic":"{}","partitions":{},"bronze_version":{},"assignment":"{}","group":"{}","group_instance_id":{})",
       stage->cluster_id_, options.topic, stage->partitions_, stage->bronze_->version(),
-      assignment == IngestAssignment::kGroup ? "group" : "explicit", GroupId(options));
+      assignment == IngestAssignment::kGroup ? "group" : "explicit", GroupId(options),
+      kafka::JsonQuoted(assignment == IngestAssignment::kGroup && consumer_config.properties.contains("group.instance.id")
+                            ? consumer_config.properties.at("group.instance.id")
+                            : std::string()));
   return stage;
+}
+
+std::string IngestStage::StaticMemberId(const std::string& group, const std::string& host, int slot) {
+  return group + "-" + host + "-" + std::to_string(slot);
 }
 
 int64_t IngestStage::BronzeNext(int32_t partition) const {
@@ -306,6 +321,7 @@ Result<bool> IngestStage::CommitBatch() {
   FillLatency(&kafka_timestamps_ms_, NowMillis(), &event);
   next_offsets_ = pending_offsets_;
   committed_rows_ += rows;
+  if (committed_total_ != nullptr) *committed_total_ += rows;
   const double done = MonotonicSeconds();
   Log().info(
       R"("bronze commit","stage":"ingest","topic":"{}","batch_id":{},"version":{},"rows":{},"bytes":{},"offsets":[{}],"batch_age_ms":{},"write_ms":{},"commit_ms":{},"seconds":{:.3f})",

@@ -22,9 +22,11 @@
 #include <atomic>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "common/process_slot.h"
 #include "delta/table.h"
 #include "kafka/consumer.h"
 #include "pipeline/event_log.h"
@@ -60,10 +62,16 @@ class IngestStage : public Stage {
   /// Targets are the high watermarks of every non-empty partition at this moment.
   Status MarkTarget() override;
 
-  /// Rows committed to bronze by this process so far.
+  /// Rows committed to bronze by this stage so far.
   int64_t committed_rows() const { return committed_rows_.load(); }
+  /// Also adds every row this stage commits to `*total` (must outlive the stage; may be null),
+  /// a count that goes on across a stage rebuilt after a dead Kafka client.
+  void CountCommittedRowsInto(std::atomic<int64_t>* total) { committed_total_ = total; }
   /// The txn appId for one partition of a topic of a cluster.
   static std::string AppId(const std::string& cluster_id, const std::string& topic, int32_t partition);
+  /// The group.instance.id of a static member: "<group>-<host>-<slot>", where the slot is the
+  /// lowest ProcessSlot of the group free on this machine (unless kafka.properties sets one).
+  static std::string StaticMemberId(const std::string& group, const std::string& host, int slot);
   /// The consumer group of the ingest stage.
   static std::string GroupId(const PipelineOptions& options) { return options.group_id + "-ingest"; }
 
@@ -84,6 +92,7 @@ class IngestStage : public Stage {
   PipelineOptions options_;
   IngestAssignment assignment_ = IngestAssignment::kExplicit;
   std::unique_ptr<delta::DeltaTable> bronze_;
+  std::optional<ProcessSlot> slot_;  ///< held while the consumer lives (declared first: released last)
   std::unique_ptr<kafka::Consumer> consumer_;
   std::string cluster_id_;
   int partitions_ = 0;
@@ -104,6 +113,7 @@ class IngestStage : public Stage {
   std::map<int32_t, int64_t> batch_first_offsets_;  ///< per partition: the first offset in the open batch
   double batch_started_ = 0;
   std::atomic<int64_t> committed_rows_{0};
+  std::atomic<int64_t>* committed_total_ = nullptr;
   std::vector<int64_t> kafka_timestamps_ms_;
   std::unique_ptr<EventLog> event_log_;
 };

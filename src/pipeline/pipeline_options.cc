@@ -2,8 +2,14 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
+#include <cctype>
+#include <charconv>
 #include <filesystem>
+#include <limits>
 
+#include "common/terminal_text.h"
+#include "kafka/client_conf.h"
 #include "pipeline/table_schemas.h"
 
 
@@ -98,6 +104,73 @@ Status ReadExpectations(const toml::node& node, const std::string& path, std::ve
   return Status::Ok();
 }
 
+/// A number setting that must be within [low, high], named with FILE:LINE:COLUMN.
+Status InRange(const toml::node& node, const std::string& path, const std::string& key, int64_t value, int64_t low,
+               int64_t high, std::string_view why = {}) {
+  if (value >= low && value <= high) return Status::Ok();
+  std::string message = Where(path, node.source()) + ": '" + key + "' is " + std::to_string(value) + ", must be ";
+  message += high == std::numeric_limits<int64_t>::max() ? std::to_string(low) + " or more"
+                                                          : std::to_string(low) + " to " + std::to_string(high);
+  if (!why.empty()) message += " (" + std::string(why) + ")";
+  return MakeError(ErrorCode::kInvalidArgument, std::move(message));
+}
+
+/// Kafka's rule for topic names: 1 to 249 of [a-zA-Z0-9._-], not "." or "..".
+Status CheckTopicName(const toml::node& node, const std::string& path, const std::string& key, const std::string& name) {
+  const bool legal_chars = std::all_of(name.begin(), name.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '.' || c == '_' || c == '-';
+  });
+  if (!name.empty() && name.size() <= 249 && legal_chars && name != "." && name != "..") return Status::Ok();
+  return MakeError(ErrorCode::kInvalidArgument,
+                   Where(path, node.source()) + ": '" + key + "' is '" + TerminalSafe(name) +
+                       "': a Kafka topic name is 1 to 249 letters, digits, '.', '_' or '-'");
+}
+
+/// "embedded", or HOST:PORT,... with a host and a port 1..65535 in each.
+Status CheckBootstrap(const toml::node& node, const std::string& path, const std::string& servers) {
+  if (servers == "embedded") return Status::Ok();
+  auto bad = [&](const std::string& why) {
+    return MakeError(ErrorCode::kInvalidArgument, Where(path, node.source()) + ": 'kafka.bootstrap' is '" +
+                                                      TerminalSafe(servers) + "': " + why +
+                                                      " (\"embedded\" or HOST:PORT,...)");
+  };
+  if (servers.empty()) return bad("empty");
+  size_t start = 0;
+  while (start <= servers.size()) {
+    const size_t comma = std::min(servers.find(',', start), servers.size());
+    const std::string server = servers.substr(start, comma - start);
+    const size_t colon = server.rfind(':');
+    if (server.empty() || colon == std::string::npos || colon == 0) return bad("'" + server + "' is not HOST:PORT");
+    for (char c : server) {
+      if (std::isspace(static_cast<unsigned char>(c)) || std::iscntrl(static_cast<unsigned char>(c))) {
+        return bad("'" + server + "' holds a space or a control character");
+      }
+    }
+    const std::string port = server.substr(colon + 1);
+    int value = 0;
+    const auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), value);
+    if (error != std::errc() || end != port.data() + port.size() || value < 1 || value > 65535) {
+      return bad("port '" + port + "' of '" + server + "' is not 1 to 65535");
+    }
+    start = comma + 1;
+  }
+  return Status::Ok();
+}
+
+/// A lakehouse URI `jsm run` can open: a local path, file://, az:// or abfss://.
+Status CheckLakehouseUri(const toml::node& node, const std::string& path, const std::string& uri) {
+  if (uri.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument, Where(path, node.source()) + ": 'lakehouse.uri' is empty");
+  }
+  const size_t scheme_end = uri.find("://");
+  if (scheme_end == std::string::npos) return Status::Ok();
+  const std::string scheme = uri.substr(0, scheme_end);
+  if (scheme == "file" || scheme == "az" || scheme == "abfss") return Status::Ok();
+  return MakeError(ErrorCode::kInvalidArgument, Where(path, node.source()) + ": 'lakehouse.uri' scheme '" +
+                                                    TerminalSafe(scheme) +
+                                                    "' is not supported (a local path, file://, az:// or abfss://)");
+}
+
 }  // namespace
 
 Status ValidatePipelineOptions(const PipelineOptions& options) {
@@ -131,16 +204,28 @@ Result<PipelineOptions> LoadPipelineOptions(const std::string& path, PipelineOpt
       int64_t number = 0;
       if (full == "lakehouse.uri") {
         status = Read(node, path, full, &options.lakehouse);
+        if (status) status = CheckLakehouseUri(node, path, options.lakehouse);
       } else if (full == "storage.azure") {
         status = ReadAzureSettings(node, path, &options.storage.azure);
       } else if (full == "kafka.bootstrap") {
         status = Read(node, path, full, &options.bootstrap);
+        if (status) status = CheckBootstrap(node, path, options.bootstrap);
       } else if (full == "kafka.topic") {
         status = Read(node, path, full, &options.topic);
+        if (status) status = CheckTopicName(node, path, full, options.topic);
       } else if (full == "kafka.group_id") {
         status = Read(node, path, full, &options.group_id);
+        if (status && options.group_id.empty()) {
+          status = MakeError(ErrorCode::kInvalidArgument, Where(path, node.source()) + ": 'kafka.group_id' is empty");
+        }
       } else if (full == "kafka.compression") {
         status = Read(node, path, full, &options.producer_compression);
+        const std::string& codec = options.producer_compression;
+        if (status && codec != "none" && codec != "gzip" && codec != "snappy" && codec != "lz4" && codec != "zstd") {
+          status = MakeError(ErrorCode::kInvalidArgument, Where(path, node.source()) + ": 'kafka.compression' is '" +
+                                                               TerminalSafe(codec) +
+                                                               "', must be none, gzip, snappy, lz4 or zstd");
+        }
       } else if (full == "kafka.properties") {
         const toml::table* properties = node.as_table();
         if (properties == nullptr) {
@@ -150,17 +235,27 @@ Result<PipelineOptions> LoadPipelineOptions(const std::string& path, PipelineOpt
             std::string text;
             status = Read(value, path, full + "." + std::string(name.str()), &text);
             if (!status) break;
+            // Asked of librdkafka itself, with ${VAR} expanded (and the value never printed if secret).
+            auto accepted = kafka::NewClientConf(kafka::ClientConfig{"", {{std::string(name.str()), text}}}, {});
+            if (!accepted) {
+              status = std::unexpected(accepted.error().WithContext(Where(path, value.source()) + ": " + full));
+              break;
+            }
             options.kafka_properties[std::string(name.str())] = text;
           }
         }
       } else if (full == "ingest.commit_messages") {
         status = Read(node, path, full, &options.ingest_commit_messages);
+        if (status) status = InRange(node, path, full, options.ingest_commit_messages, 1, 100'000'000);
       } else if (full == "ingest.commit_interval_ms") {
         status = Read(node, path, full, &options.ingest_commit_interval_ms);
+        if (status) status = InRange(node, path, full, options.ingest_commit_interval_ms, 1, 3'600'000);
       } else if (full == "ingest.max_lag") {
         status = Read(node, path, full, &options.max_ingest_lag);
+        if (status) status = InRange(node, path, full, options.max_ingest_lag, 0, std::numeric_limits<int64_t>::max(), "0 = no pacing");
       } else if (full == "refine.max_rows") {
         status = Read(node, path, full, &options.refine_max_rows);
+        if (status) status = InRange(node, path, full, options.refine_max_rows, 1, 100'000'000);
       } else if (full == "refine.max_event_bytes") {
         status = Read(node, path, full, &number);
         if (status && (number < 1 || number > kMaxEventBytesLimit)) {
@@ -171,6 +266,7 @@ Result<PipelineOptions> LoadPipelineOptions(const std::string& path, PipelineOpt
         if (status) options.max_event_bytes = static_cast<size_t>(number);
       } else if (full == "dlq.max_attempts") {
         status = Read(node, path, full, &options.dlq_max_attempts);
+        if (status) status = InRange(node, path, full, options.dlq_max_attempts, 1, 1000, "a letter is parked after this many");
       } else if (full == "privacy.pseudonymize_customer") {
         status = Read(node, path, full, &options.pseudonymize_customer);
       } else if (full == "privacy.key_env") {
@@ -200,6 +296,7 @@ Result<PipelineOptions> LoadPipelineOptions(const std::string& path, PipelineOpt
         status = ReadCompression(node, path, &options.parquet.compression);
       } else if (full == "parquet.row_group_bytes") {
         status = Read(node, path, full, &options.parquet.row_group_bytes);
+        if (status) status = InRange(node, path, full, options.parquet.row_group_bytes, 1024, int64_t{1} << 32);
       } else {
         status = MakeError(ErrorCode::kInvalidArgument,
                            Where(path, item_key.source()) + ": unknown setting '" + full + "'");

@@ -9,12 +9,14 @@
 #include "common/logging.h"
 #include "kafka/rdkafka_log.h"
 #include "kafka/dead_letter.h"
+#include "kafka/broker_probe.h"
 #include "kafka/embedded_broker.h"
 #include "kafka/producer.h"
 #include "pipeline/aggregate_stage.h"
 #include "pipeline/ingest_stage.h"
 #include "pipeline/order_feed.h"
 #include "pipeline/refine_stage.h"
+#include "pipeline/stage_lease.h"
 #include "pipeline/table_schemas.h"
 #include "storage/object_store.h"
 
@@ -28,6 +30,43 @@ Result<StageSet> ParseStageSet(const std::string& name) {
   return MakeError(ErrorCode::kInvalidArgument, "unknown stage '" + name + "' (ingest, refine, aggregate)");
 }
 
+namespace {
+
+/// How long the first look at the brokers may take (a refusal comes within milliseconds).
+constexpr int kRefusalProbeMs = 10000;
+
+/// The lease of `stage`: at once, or (continuous runs) after standing by until its holder
+/// stops; null if the run was stopped while standing by. Bounded runs do not wait: kConflict.
+Result<std::unique_ptr<StageLease>> WaitForStageLease(storage::ObjectStore* store, const char* stage,
+                                                      const RunRequest& request, RunControl& control) {
+  double logged_at = -1;
+  while (true) {
+    auto lease = StageLease::TryAcquire(store, stage, [&control](const Error& lost) { control.Fail(lost); });
+    if (lease) {
+      if (logged_at >= 0) Log().info(R"("standby over: this run takes over","stage":"{}")", stage);
+      return std::move(*lease);
+    }
+    if (lease.error().code() != ErrorCode::kAlreadyExists) return std::unexpected(lease.error());
+    const std::string holder = lease.error().message();
+    if (request.mode != RunMode::kContinuous) {
+      return MakeError(ErrorCode::kConflict,
+                       std::string("the ") + stage + " stage of lakehouse " + request.options.lakehouse +
+                           " is running in another jsm run (" + holder +
+                           "): one pipeline per lakehouse, a second would only conflict with it; run this again "
+                           "once that one has stopped (a continuous run would wait as a standby)");
+    }
+    if (logged_at < 0 || MonotonicSeconds() - logged_at >= 60) {
+      Log().warn(R"("standby: another jsm run holds this stage of the lakehouse; taking over when it stops","stage":"{}","holder":{})",
+                 stage, kafka::JsonQuoted(holder));
+      logged_at = MonotonicSeconds();
+    }
+    SleepUnlessStopping(1000, control);
+    if (control.stopping()) return std::unique_ptr<StageLease>();
+  }
+}
+
+}  // namespace
+
 Result<RunReport> RunPipeline(RunRequest request) {
   RunReport report;
   const PipelineOptions& options = request.options;
@@ -36,6 +75,11 @@ Result<RunReport> RunPipeline(RunRequest request) {
   };
   const double started = MonotonicSeconds();
   JSM_ASSIGN_OR_RETURN(std::unique_ptr<storage::ObjectStore> store, storage::OpenStore(options.lakehouse, options.storage));
+
+  RunControl control(request.stop);
+  const bool run_ingest = request.stages == StageSet::kAll || request.stages == StageSet::kIngest;
+  const bool run_refine = request.stages == StageSet::kAll || request.stages == StageSet::kRefine;
+  const bool run_aggregate = request.stages == StageSet::kAll || request.stages == StageSet::kAggregate;
 
   std::unique_ptr<kafka::EmbeddedBroker> broker;
   kafka::ClientConfig client{options.bootstrap, options.kafka_properties};
@@ -48,9 +92,25 @@ Result<RunReport> RunPipeline(RunRequest request) {
   }
   report.bootstrap = client.bootstrap_servers;
 
-  const bool run_ingest = request.stages == StageSet::kAll || request.stages == StageSet::kIngest;
-  const bool run_refine = request.stages == StageSet::kAll || request.stages == StageSet::kRefine;
-  const bool run_aggregate = request.stages == StageSet::kAll || request.stages == StageSet::kAggregate;
+  // A refusal no retry fixes (authentication, TLS verification, a bad setting) ends the run
+  // before it writes anything, its leases included; a broker that does not answer yet is
+  // waited for later, as ingest starts (--connect-timeout).
+  if (!broker) {
+    Status reachable = kafka::ProbeBrokers(client, kRefusalProbeMs, /*stop_when_all_down=*/true);
+    if (!reachable && !IsTransient(reachable.error())) return std::unexpected(reachable.error());
+  }
+
+  // One pipeline per lakehouse: refine and aggregate write alone. Taken before any stage
+  // starts, so a standby holds no consumer-group member that would have to poll meanwhile.
+  std::vector<std::unique_ptr<StageLease>> leases;
+  for (const char* stage : {"refine", "aggregate"}) {
+    if ((std::string_view(stage) == "refine" && !run_refine) || (std::string_view(stage) == "aggregate" && !run_aggregate)) {
+      continue;
+    }
+    JSM_ASSIGN_OR_RETURN(std::unique_ptr<StageLease> lease, WaitForStageLease(store.get(), stage, request, control));
+    if (!lease) return report;  // stopped while standing by: nothing ran
+    leases.push_back(std::move(lease));
+  }
 
   std::unique_ptr<kafka::Producer> dlq_producer;
   std::unique_ptr<kafka::DeadLetterWriter> dead_letters;
@@ -62,12 +122,18 @@ Result<RunReport> RunPipeline(RunRequest request) {
     JSM_ASSIGN_OR_RETURN(Reconciliation before, Reconcile(store.get()));
     bronze_before = before.bronze_rows;
   }
+  // A continuous or until-drained run on a real cluster is a member of the consumer group
+  // (several processes share the topic). --available-now and the embedded broker assign
+  // every partition themselves: the positions come from bronze's txn anyway, so a bounded
+  // run does not wait for a group join (3 s on a real broker, group.initial.rebalance.delay.ms)
+  // or for a crashed member's session to expire (45 s); two of them at once stay exact, as
+  // bronze refuses a commit whose partition txn moved meanwhile.
+  const IngestAssignment ingest_assignment =
+      broker || request.mode == RunMode::kAvailableNow ? IngestAssignment::kExplicit : IngestAssignment::kAuto;
   // Creates the ingest stage (joins the consumer group). After a rebuild when there is one: a long
   // rebuild must not keep a group member from polling beyond max.poll.interval.ms.
   auto create_ingest = [&]() -> Status {
-    // A real cluster is consumed as a group (several processes can share the
-    // topic); the embedded broker by explicit assignment.
-    const IngestAssignment assignment = broker ? IngestAssignment::kExplicit : IngestAssignment::kAuto;
+    const IngestAssignment assignment = ingest_assignment;
     Backoff backoff;
     // Counted from here, not from the start of the run: a rebuild may come first and take long.
     const double give_up_at = request.connect_timeout_s > 0 ? MonotonicSeconds() + request.connect_timeout_s : 0;
@@ -135,14 +201,15 @@ Result<RunReport> RunPipeline(RunRequest request) {
     return MakeError(ErrorCode::kInvalidArgument, "a full refresh of gold needs the aggregate stage");
   }
 
-  RunControl control(request.stop);
   std::atomic<bool> replay_done{request.source == nullptr};
   std::atomic<bool> ingest_done{!run_ingest}, refine_done{!run_refine}, aggregate_done{!run_aggregate};
   std::atomic<int64_t> produced{0};
   const double first_produce = MonotonicSeconds();
 
-  // Ingest is never recreated (TransientPolicy::kRetry), so the replay may watch it throughout.
-  const IngestStage* ingest_counter = ingest.get();
+  // Rows committed to bronze by every ingest stage of this run (one is rebuilt after a dead
+  // Kafka client), read by the replay to pace itself.
+  std::atomic<int64_t> ingested_rows{0};
+  if (ingest) ingest->CountCommittedRowsInto(&ingested_rows);
   std::vector<std::thread> threads;
   if (request.source) {
     threads.emplace_back([&] {
@@ -150,9 +217,9 @@ Result<RunReport> RunPipeline(RunRequest request) {
       if (!producer) return control.Fail(producer.error().WithContext("replay"));
       FeedOptions feed;
       feed.rate = request.rate;
-      if (ingest_counter != nullptr) {
+      if (run_ingest) {
         feed.max_lag = options.max_ingest_lag;
-        feed.ingested = [&] { return ingest_counter->committed_rows(); };
+        feed.ingested = [&] { return ingested_rows.load(); };
       }
       feed.progress = [&](int64_t count) {
         produced = count;
@@ -166,12 +233,24 @@ Result<RunReport> RunPipeline(RunRequest request) {
     });
   }
   const std::atomic<bool> always{true};
+  const StageOptions limits{request.max_wait_s, request.health};
   // Ingest retries its calls in place; refine and aggregate, whose failed steps may leave
   // half-applied state in memory (dedupe keys, totals), start again from their tables.
   std::unique_ptr<Stage> ingest_stage = std::move(ingest);
   std::unique_ptr<Stage> refine_stage = std::move(refine);
   std::unique_ptr<Stage> aggregate_stage = std::move(aggregate);
+  // Ingest retries its calls in place; only a dead Kafka client makes it anew (a new
+  // consumer, resuming from bronze's txn).
+  const StageFactory recreate_ingest = [&]() -> Result<std::unique_ptr<Stage>> {
+    JSM_ASSIGN_OR_RETURN(std::unique_ptr<IngestStage> fresh,
+                         IngestStage::Create(store.get(), options, client,
+                                             broker ? broker->instance_id() : std::string(), ingest_assignment));
+    fresh->CountCommittedRowsInto(&ingested_rows);
+    return std::unique_ptr<Stage>(std::move(fresh));
+  };
   const StageFactory recreate_refine = [&]() -> Result<std::unique_ptr<Stage>> {
+    // The dead-letter producer outlives refine stages: a dead one is rebuilt only by a new process.
+    if (auto dead = dlq_producer->FatalError()) return std::unexpected(*dead);
     JSM_ASSIGN_OR_RETURN(std::unique_ptr<RefineStage> fresh,
                          RefineStage::Create(store.get(), options, dead_letters.get()));
     if (request.from_bronze_version >= 0 && request.mode != RunMode::kContinuous) {
@@ -189,7 +268,7 @@ Result<RunReport> RunPipeline(RunRequest request) {
   if (ingest_stage) {
     threads.emplace_back([&] {
       RunStage(ingest_stage, request.mode, request.mode == RunMode::kUntilDrained ? replay_done : always,
-               ingest_done, control, TransientPolicy::kRetry);
+               ingest_done, control, TransientPolicy::kRetry, recreate_ingest, limits);
     });
   }
   if (refine_stage) {
@@ -197,23 +276,27 @@ Result<RunReport> RunPipeline(RunRequest request) {
     // tracked across the new stage), storage outages.
     threads.emplace_back([&] {
       RunStage(refine_stage, request.mode, ingest_done, refine_done, control, TransientPolicy::kRecreate,
-               recreate_refine);
+               recreate_refine, limits);
     });
   }
   if (aggregate_stage) {
     threads.emplace_back([&] {
       RunStage(aggregate_stage, request.mode, refine_done, aggregate_done, control, TransientPolicy::kRecreate,
-               recreate_aggregate);
+               recreate_aggregate, limits);
     });
   }
   for (std::thread& thread : threads) thread.join();
   if (auto error = control.error()) return std::unexpected(*error);
   if (dead_letters) JSM_RETURN_IF_ERROR(dead_letters->Flush(60000));
 
+  report.replayed = request.source != nullptr;
   report.produced = produced.load();
   report.seconds = MonotonicSeconds() - started;
   report.first_produce_to_gold_seconds = MonotonicSeconds() - first_produce;
-  if (request.mode == RunMode::kUntilDrained) {
+  const bool books_due =
+      request.mode == RunMode::kUntilDrained ||
+      (request.mode == RunMode::kAvailableNow && request.stages == StageSet::kAll && request.from_bronze_version < 0);
+  if (books_due) {
     const int64_t expected = run_ingest && request.source ? bronze_before + report.produced : -1;
     JSM_ASSIGN_OR_RETURN(Reconciliation books, Reconcile(store.get(), expected));
     report.reconciliation = books;

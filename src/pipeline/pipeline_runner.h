@@ -32,6 +32,11 @@ struct RunRequest {
   /// How long ingest waits at start for an unreachable broker (retrying with
   /// backoff) before the run fails; 0 = wait until stopped.
   int connect_timeout_s = 300;
+  /// Bounded modes: seconds a stage may go without progress before the run fails (kTimeout,
+  /// saying what it waited for); 0 = no bound (StageLimits::max_wait_s).
+  double max_wait_s = 300;
+  /// Where the stages report failing and healthy (may be null; `jsm run --serve` shows it).
+  StageHealth* health = nullptr;
   /// Progress lines for a person (the CLI prints them).
   std::function<void(const std::string&)> notify;
   /// >= 0: before the refine stage runs, rebuild silver and quarantine from bronze
@@ -49,7 +54,9 @@ struct RunReport {
   int64_t produced = 0;
   double seconds = 0;
   double first_produce_to_gold_seconds = 0;
-  std::optional<Reconciliation> reconciliation;  ///< for kUntilDrained
+  bool replayed = false;  ///< events were produced by this run (`produced`, first produce to gold)
+  /// For kUntilDrained, and kAvailableNow of every stage (not a rebuild that stops at its bronze version).
+  std::optional<Reconciliation> reconciliation;
 };
 
 /// Runs the pipeline as requested.

@@ -1,5 +1,8 @@
 #include "serve/api_router.h"
 
+#include <algorithm>
+
+#include "common/clock.h"
 #include "delta/json_writer.h"
 #include "delta/table.h"
 #include "serve/table_catalog.h"
@@ -111,15 +114,37 @@ HttpResponse ApiRouter::Handle(const HttpRequest& request) {
 HttpResponse ApiRouter::ReadyResponse() {
   auto tables = ListTables(store_);
   if (!tables) return ErrorResponse(503, "the lakehouse cannot be listed: " + tables.error().ToString());
+  const std::vector<pipeline::StageHealthEntry> stages =
+      health_ != nullptr ? health_->Snapshot() : std::vector<pipeline::StageHealthEntry>();
+  const bool failing = std::any_of(stages.begin(), stages.end(), [](const auto& s) { return s.failing; });
   delta::JsonWriter json;
   json.BeginObject();
-  json.Member("ready", true);
+  json.Member("ready", !failing);
   json.Member("tables", static_cast<int64_t>(tables->size()));
+  if (health_ != nullptr) {
+    // The stages of the run this server lives in: a failing one makes the process not ready.
+    json.Key("stages");
+    json.BeginArray();
+    for (const pipeline::StageHealthEntry& stage : stages) {
+      json.BeginObject();
+      json.Member("stage", std::string_view(stage.stage));
+      json.Member("failing", stage.failing);
+      if (stage.failing) {
+        json.Key("failing_for_s");
+        json.Double(std::max(0.0, static_cast<double>(NowMicros()) / 1e6 - stage.failing_since_unix));
+        json.Member("attempts", static_cast<int64_t>(stage.attempts));
+        json.Member("last_error", std::string_view(ValidUtf8(stage.last_error)));
+      }
+      json.EndObject();
+    }
+    json.EndArray();
+  }
   // Lag needs the Kafka settings (--bootstrap/--config); without them there are no lag series.
   json.Key("lag");
   WriteLagJson(lag_ == nullptr ? LagMonitor().Report() : lag_->Report(), &json);
   json.EndObject();
   HttpResponse response;
+  if (failing) response.status = 503;
   response.body = json.Take() + "\n";
   return response;
 }

@@ -38,10 +38,17 @@ struct HttpResponse {
 class ApiRouter {
  public:
   /// `store` must outlive the router. `web` serves the dashboard at / (empty = no dashboard).
-  /// `lag` (may be null: no Kafka settings, no lag figures) must outlive the router.
+  /// `lag` (may be null: no Kafka settings, no lag figures) must outlive the router. `health`
+  /// (may be null: `jsm serve` alone) is the stages of the `jsm run` this router serves in:
+  /// /readyz answers 503 while one of them keeps failing, and /metrics shows it.
   ApiRouter(storage::ObjectStore* store, AccessControl access, StaticFiles web = StaticFiles(),
-            const LagMonitor* lag = nullptr)
-      : store_(store), access_(std::move(access)), metrics_(store, lag), web_(std::move(web)), lag_(lag) {}
+            const LagMonitor* lag = nullptr, const pipeline::StageHealth* health = nullptr)
+      : store_(store),
+        access_(std::move(access)),
+        metrics_(store, lag, health),
+        web_(std::move(web)),
+        lag_(lag),
+        health_(health) {}
 
   HttpResponse Handle(const HttpRequest& request);
 
@@ -57,6 +64,7 @@ class ApiRouter {
   MetricsCollector metrics_;
   StaticFiles web_;
   const LagMonitor* lag_;
+  const pipeline::StageHealth* health_;
 };
 
 /// The "lag" object of /api/health and /readyz: configured, kafka_up, topic, group,

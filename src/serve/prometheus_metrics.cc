@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "common/clock.h"
 #include "delta/table.h"
 #include "pipeline/event_log.h"
 #include "serve/table_catalog.h"
@@ -120,6 +121,22 @@ void RenderLagMetrics(const LagReport& report, std::string* out) {
   Header(out, "jsm_consumer_group_offset", "gauge",
          "The ingest consumer group's committed offset of each partition (committed after bronze, for lag tools).");
   *out += group;
+}
+
+void RenderStageHealthMetrics(const std::vector<pipeline::StageHealthEntry>& stages, double now_unix, std::string* out) {
+  Header(out, "jsm_stage_failing", "gauge", "1 while a stage of this run keeps failing (retrying, or rebuilding a dead Kafka client), else 0.");
+  for (const auto& entry : stages) {
+    Sample(out, "jsm_stage_failing", "stage=\"" + EscapeLabel(entry.stage) + "\"", entry.failing ? "1" : "0");
+  }
+  Header(out, "jsm_stage_failing_seconds", "gauge", "How long a stage of this run has been failing without progress (0 when healthy).");
+  for (const auto& entry : stages) {
+    const double seconds = entry.failing ? std::max(0.0, now_unix - entry.failing_since_unix) : 0.0;
+    Sample(out, "jsm_stage_failing_seconds", "stage=\"" + EscapeLabel(entry.stage) + "\"", Number(seconds));
+  }
+  Header(out, "jsm_stage_failed_attempts", "gauge", "Failed attempts of a stage of this run since it last made progress.");
+  for (const auto& entry : stages) {
+    Sample(out, "jsm_stage_failed_attempts", "stage=\"" + EscapeLabel(entry.stage) + "\"", std::to_string(entry.attempts));
+  }
 }
 
 Result<MetricsCollector::FileTotals> MetricsCollector::ReadEventLogFile(const delta::DeltaTable& log,
@@ -274,6 +291,7 @@ Result<std::string> MetricsCollector::Render() {
   }
   RenderCommitConflicts(conflicts, &out);
   if (lag_ != nullptr) RenderLagMetrics(lag_->Report(), &out);
+  if (health_ != nullptr) RenderStageHealthMetrics(health_->Snapshot(), static_cast<double>(NowMicros()) / 1e6, &out);
   // Delta snapshots of every table.
   JSM_ASSIGN_OR_RETURN(std::vector<TableRef> tables, ListTables(store_));
   std::string versions, files, rows, txns;

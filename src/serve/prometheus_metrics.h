@@ -16,6 +16,7 @@
 
 #include "common/status.h"
 #include "delta/table.h"
+#include "pipeline/stage_health.h"
 #include "serve/consumer_lag.h"
 #include "storage/object_store.h"
 
@@ -29,7 +30,10 @@ const std::vector<double>& HistogramBounds();
 class MetricsCollector {
  public:
   /// `store` (and `lag`, when given) must outlive the collector.
-  explicit MetricsCollector(storage::ObjectStore* store, const LagMonitor* lag = nullptr) : store_(store), lag_(lag) {}
+  /// `lag` and `health` (the stages of this process's `jsm run`) may be null; both must outlive the collector.
+  explicit MetricsCollector(storage::ObjectStore* store, const LagMonitor* lag = nullptr,
+                            const pipeline::StageHealth* health = nullptr)
+      : store_(store), lag_(lag), health_(health) {}
 
   /// The exposition text.
   Result<std::string> Render();
@@ -65,6 +69,7 @@ class MetricsCollector {
 
   storage::ObjectStore* store_;
   const LagMonitor* lag_;
+  const pipeline::StageHealth* health_;
   std::mutex mutex_;
   std::map<std::string, FileTotals> files_;  ///< event log data file -> its totals
 };
@@ -73,6 +78,10 @@ class MetricsCollector {
 /// jsm_kafka_up, and per partition jsm_consumer_lag, jsm_partition_high_watermark,
 /// jsm_bronze_offset and jsm_consumer_group_offset.
 void RenderLagMetrics(const LagReport& report, std::string* out);
+
+/// jsm_stage_failing, jsm_stage_failing_seconds and jsm_stage_failed_attempts per stage of
+/// this process's run (docs/faults.md).
+void RenderStageHealthMetrics(const std::vector<pipeline::StageHealthEntry>& stages, double now_unix, std::string* out);
 
 /// Appends jsm_commit_conflicts_total{stage,table} from (stage, table) -> conflicts.
 void RenderCommitConflicts(const std::map<std::pair<std::string, std::string>, int64_t>& conflicts, std::string* out);

@@ -119,10 +119,15 @@ Result<std::unique_ptr<AzureBlobStore>> AzureBlobStore::Open(AzureLocation locat
       path_start == std::string_view::npos ? "" : std::string(endpoint.substr(path_start));
   JSM_ASSIGN_OR_RETURN(std::unique_ptr<HttpClient> http, HttpClient::Create(options.http));
   const bool create = options.create_container;
+  const bool check = options.check_container;
   std::unique_ptr<AzureBlobStore> store(new AzureBlobStore(std::move(location), std::move(credentials),
                                                            std::move(options), std::move(http),
                                                            std::move(endpoint_path)));
-  if (create) JSM_RETURN_IF_ERROR(store->CreateContainer());
+  if (create) {
+    JSM_RETURN_IF_ERROR(store->CreateContainer());
+  } else if (check) {
+    JSM_RETURN_IF_ERROR(store->CheckContainerExists());
+  }
   return store;
 }
 
@@ -153,6 +158,7 @@ Error AzureBlobStore::ResponseError(const Call& call, const HttpResponse& respon
                "environment variables) and its permissions on the container";
   }
   ErrorCode code = ErrorCode::kIoError;
+  if (response.status == 403) code = ErrorCode::kPermissionDenied;
   if (response.status == 404) code = ErrorCode::kNotFound;
   if (response.status == 409 || response.status == 412) code = ErrorCode::kAlreadyExists;
   if (IsRetryableHttpStatus(response.status)) code = ErrorCode::kUnavailable;
@@ -224,6 +230,78 @@ Status AzureBlobStore::CreateContainer() {
   // A SAS or role scoped to blobs may not create containers: the container may well exist,
   // and the first real request says so clearly if it does not.
   if (response.status == 403) return Status::Ok();
+  return std::unexpected(ResponseError(call, response));
+}
+
+Status AzureBlobStore::CheckContainerExists() {
+  const Call call{"GET", "", {{"restype", "container"}}, {}, {}};
+  JSM_ASSIGN_OR_RETURN(const HttpResponse response, Execute(call));
+  if (response.status == 200 || response.status == 403) return Status::Ok();
+  if (response.status == 404) {
+    return MakeError(ErrorCode::kNotFound, "no container '" + location_.container + "' in Azure account '" +
+                                               credentials_.account + "': this command creates nothing (`jsm run` "
+                                               "creates the container of a new lakehouse)");
+  }
+  return std::unexpected(ResponseError(call, response));
+}
+
+/// A held Lease Blob lease; released when destroyed.
+class AzureBlobStore::BlobLease : public StoreLease {
+ public:
+  BlobLease(AzureBlobStore* store, std::string blob, std::string lease_id)
+      : store_(store), blob_(std::move(blob)), lease_id_(std::move(lease_id)) {}
+  ~BlobLease() override {
+    Call call;
+    auto released = store_->LeaseCall(blob_, {{"x-ms-lease-action", "release"}, {"x-ms-lease-id", lease_id_}}, &call);
+    if (!released || released->status != 200) {
+      Log().warn(R"("lease not released: it expires by itself","blob":"{}","seconds":{})", JsonEscape(blob_),
+                 kLeaseSeconds);
+    }
+  }
+  Status Renew() override {
+    Call call;
+    JSM_ASSIGN_OR_RETURN(const HttpResponse response,
+                         store_->LeaseCall(blob_, {{"x-ms-lease-action", "renew"}, {"x-ms-lease-id", lease_id_}}, &call));
+    if (response.status == 200) return Status::Ok();
+    const Error error = store_->ResponseError(call, response);
+    if (response.status == 409 || response.status == 412) {
+      return MakeError(ErrorCode::kConflict, "the lease was lost (not renewed within its " +
+                                                 std::to_string(kLeaseSeconds) + " s term): " + error.message());
+    }
+    return std::unexpected(error);
+  }
+  int term_s() const override { return kLeaseSeconds; }
+
+ private:
+  AzureBlobStore* store_;
+  std::string blob_;
+  std::string lease_id_;
+};
+
+Result<HttpResponse> AzureBlobStore::LeaseCall(const std::string& blob, std::vector<HttpField> headers, Call* call) {
+  *call = Call{"PUT", blob, {{"comp", "lease"}}, std::move(headers), {}};
+  return Execute(*call);
+}
+
+Result<std::unique_ptr<StoreLease>> AzureBlobStore::TryLease(std::string_view path, std::string_view holder) {
+  JSM_ASSIGN_OR_RETURN(const std::string blob, BlobName(path));
+  Status created = PutIfAbsent(path, std::string(holder) + "\n");
+  if (!created && created.error().code() != ErrorCode::kAlreadyExists) return std::unexpected(created.error());
+  Call call;
+  JSM_ASSIGN_OR_RETURN(const HttpResponse response,
+                       LeaseCall(blob, {{"x-ms-lease-action", "acquire"},
+                                        {"x-ms-lease-duration", std::to_string(kLeaseSeconds)}}, &call));
+  if (response.status == 201) {
+    const std::string lease_id(response.Header("x-ms-lease-id"));
+    if (lease_id.empty()) return MakeError(ErrorCode::kCorruption, "Azure Lease Blob on '" + blob + "': no x-ms-lease-id");
+    return std::unique_ptr<StoreLease>(std::make_unique<BlobLease>(this, blob, lease_id));
+  }
+  if (response.status == 409) {
+    return MakeError(ErrorCode::kAlreadyExists,
+                     "blob '" + blob + "' of container '" + location_.container +
+                         "' is leased by another process (its lease ends " + std::to_string(kLeaseSeconds) +
+                         " s after that process stops renewing it)");
+  }
   return std::unexpected(ResponseError(call, response));
 }
 

@@ -22,6 +22,7 @@ struct AzureBlobOptions {
   size_t single_put_limit = 32 << 20;  ///< objects up to this many bytes go up in one Put Blob
   size_t block_size = 8 << 20;         ///< larger ones in Put Block pieces of this size, then Put Block List
   bool create_container = true;        ///< create the container at Open when it is missing
+  bool check_container = false;        ///< else, at Open, fail with kNotFound if it is missing
   int list_page_size = 5000;           ///< maxresults of one List Blobs page (5000 is the service maximum)
   std::string api_version = "2021-12-02";  ///< x-ms-version of every request
   RetryPolicy retry;
@@ -36,7 +37,8 @@ Result<AzureBlobOptions> AzureBlobOptionsFromEnvironment(const EnvLookup& env);
 /// A container (and a blob-name prefix inside it) as an object store.
 class AzureBlobStore : public ObjectStore {
  public:
-  /// Opens the store; creates the container when missing and `options.create_container`.
+  /// Opens the store; creates the container when missing and `options.create_container`, or
+  /// checks that it exists (kNotFound naming it) with `options.check_container`.
   static Result<std::unique_ptr<AzureBlobStore>> Open(AzureLocation location, AzureCredentials credentials,
                                                       AzureBlobOptions options);
 
@@ -48,8 +50,15 @@ class AzureBlobStore : public ObjectStore {
   Status Delete(std::string_view path) override;
   std::string Describe() const override;
   bool PrefersRangedReads() const override { return true; }
+  /// A Blob Storage lease (Lease Blob, 15 s, renewed by StoreLease::Renew) on an empty blob
+  /// at `path`, created if missing. A killed holder's lease expires after its term.
+  Result<std::unique_ptr<StoreLease>> TryLease(std::string_view path, std::string_view holder) override;
+
+  /// Term of the leases TryLease takes (Azure allows 15 to 60 s).
+  static constexpr int kLeaseSeconds = 15;
 
  private:
+  class BlobLease;
   /// One REST call: the blob it addresses ("" for the container), query and extra headers.
   struct Call {
     std::string method;
@@ -72,6 +81,11 @@ class AzureBlobStore : public ObjectStore {
   Status PutSingle(const std::string& blob, std::string_view data, bool if_absent, int* attempts);
   Status PutBlocks(const std::string& blob, std::string_view data, bool if_absent, int* attempts);
   Status CreateContainer();
+  /// kNotFound naming the container if it does not exist (Get Container Properties); a
+  /// credential not allowed to ask (403: a SAS scoped to blobs) is taken as "it exists".
+  Status CheckContainerExists();
+  /// One Lease Blob call (`x-ms-lease-action` and the other headers in `headers`) on `blob`.
+  Result<HttpResponse> LeaseCall(const std::string& blob, std::vector<HttpField> headers, Call* call);
 
   AzureLocation location_;
   AzureCredentials credentials_;

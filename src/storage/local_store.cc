@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -14,6 +15,8 @@
 #include <random>
 #include <string>
 
+#include "common/logging.h"
+
 namespace jsm::storage {
 namespace {
 
@@ -21,7 +24,7 @@ namespace {
 constexpr std::string_view kTempPrefix = ".jsm-tmp.";
 
 Error ErrnoError(int err, std::string_view what, std::string_view path) {
-  const ErrorCode code = (err == ENOENT || err == ENOTDIR) ? ErrorCode::kNotFound : ErrorCode::kIoError;
+  const ErrorCode code = ErrnoCode(err);
   return Error(code, std::string(what) + " " + std::string(path) + ": " + std::strerror(err));
 }
 
@@ -154,6 +157,25 @@ Status ListDir(const std::string& dir, const std::string& key_dir, std::string_v
 
 }  // namespace
 
+ErrorCode ErrnoCode(int err) {
+  // What a retry cannot fix (access refused, a read-only file system, no space left) is
+  // not an io_error, which retry loops take as transient.
+  switch (err) {
+    case ENOENT:
+    case ENOTDIR:
+      return ErrorCode::kNotFound;
+    case EACCES:
+    case EPERM:
+    case EROFS:
+      return ErrorCode::kPermissionDenied;
+    case ENOSPC:
+    case EDQUOT:
+      return ErrorCode::kResourceExhausted;
+    default:
+      return ErrorCode::kIoError;
+  }
+}
+
 Result<std::unique_ptr<LocalStore>> LocalStore::Open(std::string root) {
   if (root.empty()) return MakeError(ErrorCode::kInvalidArgument, "local store root is empty");
   // Absolute, so that messages name the full path and a later chdir changes nothing.
@@ -164,6 +186,47 @@ Result<std::unique_ptr<LocalStore>> LocalStore::Open(std::string root) {
   while (root.size() > 1 && root.ends_with('/')) root.pop_back();
   JSM_RETURN_IF_ERROR(MakeDirs(root));
   return std::unique_ptr<LocalStore>(new LocalStore(std::move(root)));
+}
+
+namespace {
+
+/// An flock held on an open file; closing the descriptor releases it.
+class LocalLease : public StoreLease {
+ public:
+  explicit LocalLease(int fd) : fd_(fd) {}
+  ~LocalLease() override { ::close(fd_); }
+  Status Renew() override { return Status::Ok(); }
+  int term_s() const override { return 0; }
+
+ private:
+  int fd_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<StoreLease>> LocalStore::TryLease(std::string_view path, std::string_view holder) {
+  JSM_RETURN_IF_ERROR(CheckObjectKey(path));
+  const std::string full = FullPath(path);
+  JSM_RETURN_IF_ERROR(MakeDirs(std::string(DirName(full))));
+  const int fd = ::open(full.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return std::unexpected(ErrnoError(errno, "cannot open lease file", full));
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int err = errno;
+    std::string current(512, '\0');
+    const ssize_t n = ::pread(fd, current.data(), current.size(), 0);
+    current.resize(n > 0 ? static_cast<size_t>(n) : 0);
+    while (!current.empty() && (current.back() == '\n' || current.back() == '\0')) current.pop_back();
+    ::close(fd);
+    if (err != EWOULDBLOCK) return std::unexpected(ErrnoError(err, "cannot lock lease file", full));
+    return MakeError(ErrorCode::kAlreadyExists,
+                     full + " is held by another process" + (current.empty() ? "" : " (" + current + ")"));
+  }
+  // Who holds it, for the next one to ask (best effort: the lock is what counts).
+  const std::string note = std::string(holder) + "\n";
+  if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, note.data(), note.size(), 0) < 0) {
+    Log().debug(R"("cannot note the lease holder","path":"{}")", full);
+  }
+  return std::unique_ptr<StoreLease>(std::make_unique<LocalLease>(fd));
 }
 
 std::string LocalStore::FullPath(std::string_view path) const {

@@ -20,6 +20,8 @@ class LocalStore : public ObjectStore {
   Result<std::vector<ObjectInfo>> List(std::string_view prefix) override;
   Status Delete(std::string_view path) override;
   std::string Describe() const override { return root_; }
+  /// An flock(2) on the file: released by the kernel when the process ends.
+  Result<std::unique_ptr<StoreLease>> TryLease(std::string_view path, std::string_view holder) override;
 
   const std::string& root() const { return root_; }
 
@@ -29,5 +31,10 @@ class LocalStore : public ObjectStore {
 
   std::string root_;
 };
+
+/// The kind of an errno from a local file operation, decided once here: ENOENT/ENOTDIR
+/// kNotFound; EACCES/EPERM/EROFS kPermissionDenied; ENOSPC/EDQUOT kResourceExhausted (a
+/// person must act: not retried); anything else kIoError (transient). See docs/faults.md.
+ErrorCode ErrnoCode(int err);
 
 }  // namespace jsm::storage

@@ -33,7 +33,12 @@ Result<std::string> ObjectStore::GetRange(std::string_view path, uint64_t offset
   return data.substr(offset, length);
 }
 
-Result<std::unique_ptr<ObjectStore>> OpenStore(std::string_view uri, const StoreSettings& settings) {
+Result<std::unique_ptr<StoreLease>> ObjectStore::TryLease(std::string_view path, std::string_view) {
+  return MakeError(ErrorCode::kUnsupported, "store " + Describe() + " has no leases (asked for " + std::string(path) + ")");
+}
+
+Result<std::unique_ptr<ObjectStore>> OpenStore(std::string_view uri, const StoreSettings& settings,
+                                               bool create_missing) {
   if (uri.empty()) {
     return MakeError(ErrorCode::kInvalidArgument, "storage URI is empty");
   }
@@ -42,6 +47,10 @@ Result<std::unique_ptr<ObjectStore>> OpenStore(std::string_view uri, const Store
     const EnvLookup env = ProcessEnvironment();
     JSM_ASSIGN_OR_RETURN(AzureCredentials credentials, ResolveAzureCredentials(location, settings.azure, env));
     JSM_ASSIGN_OR_RETURN(AzureBlobOptions options, AzureBlobOptionsFromEnvironment(env));
+    if (!create_missing) {
+      options.create_container = false;
+      options.check_container = true;
+    }
     JSM_ASSIGN_OR_RETURN(std::unique_ptr<AzureBlobStore> store,
                          AzureBlobStore::Open(std::move(location), std::move(credentials), std::move(options)));
     return std::unique_ptr<ObjectStore>(std::move(store));

@@ -20,6 +20,20 @@ struct ObjectInfo {
   int64_t modified_ms = 0;   ///< last modification, ms since epoch
 };
 
+/// An exclusive claim on one key of a store (ObjectStore::TryLease), released when destroyed
+/// and, where leases expire (Azure Blob: when the holder stops renewing, e.g. it was killed),
+/// also after its term. Advisory: it says who should write, while Delta's optimistic
+/// concurrency keeps the tables correct whatever happens.
+class StoreLease {
+ public:
+  virtual ~StoreLease() = default;
+  /// Keeps the claim alive; kConflict if it was lost (expired and perhaps taken by another).
+  virtual Status Renew() = 0;
+  /// Seconds within which Renew must be called again; 0 = held until destroyed (local disk:
+  /// the kernel releases it when the process ends, however it ends).
+  virtual int term_s() const = 0;
+};
+
 /// A flat key/value store of immutable-ish objects (a directory, a blob container).
 class ObjectStore {
  public:
@@ -43,6 +57,10 @@ class ObjectStore {
   /// True when reading a few byte ranges (GetRange) is much cheaper than the whole object, as on
   /// a remote store: the Parquet reader then fetches the footer and the needed column chunks only.
   virtual bool PrefersRangedReads() const { return false; }
+  /// Claims `path` (created if missing; `holder` is a line saying who claims it, kept where the
+  /// store can) for this process alone. kAlreadyExists, saying by whom where known, while
+  /// another holds it; kUnsupported for a store without leases (the default).
+  virtual Result<std::unique_ptr<StoreLease>> TryLease(std::string_view path, std::string_view holder);
 };
 
 /// Settings of the stores OpenStore opens, from the config file (`[storage.*]`).
@@ -57,7 +75,10 @@ Status CheckObjectKey(std::string_view key);
 /// Opens a store from a URI: a local directory path or file:// URI (created if missing), or
 /// az://container/path and abfss://container@account.dfs.core.windows.net/path (Azure Blob
 /// Storage; credentials from `settings.azure` and the AZURE_STORAGE_* environment variables,
-/// the config winning, see ResolveAzureCredentials and docs/azure.md).
-Result<std::unique_ptr<ObjectStore>> OpenStore(std::string_view uri, const StoreSettings& settings = {});
+/// the config winning, see ResolveAzureCredentials and docs/azure.md). With `create_missing`
+/// false (every command but `jsm run`) nothing is created: an Azure container that does not
+/// exist makes the first request kNotFound naming it, so a typo never creates a container.
+Result<std::unique_ptr<ObjectStore>> OpenStore(std::string_view uri, const StoreSettings& settings = {},
+                                               bool create_missing = true);
 
 }  // namespace jsm::storage

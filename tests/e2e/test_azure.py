@@ -250,3 +250,21 @@ def test_jsm_table_history_optimize_checkpoint_vacuum_on_an_az_table(azurite, tm
     # Vacuum with no retention deleted the compacted files: the old version is gone, and the error names the blob.
     gone = run_jsm("table", "show", "silver/pedidos", "--lakehouse", lake, "--version", "2", env=env, check=False)
     assert gone.returncode != 0 and "BlobNotFound" in gone.stderr, gone.stderr
+
+
+def test_read_only_commands_never_create_a_container(azurite):
+    """A typo in the container of an az:// lakehouse: `jsm table`, `jsm quality` refuse it naming the
+    container (exit 4), and leave no container behind (`jsm run`, the only creator, would then find none)."""
+    lake = new_lake("typo")
+    env = azurite.jsm_env()
+    container = lake[len("az://"):].split("/")[0]
+    quality = run_jsm("quality", "report", "--lakehouse", lake, "--min-pass-rate", 0.5, env=env, check=False,
+                      timeout=120)
+    assert quality.returncode == 4, quality.stdout + quality.stderr
+    assert "not_found" in quality.stderr and container in quality.stderr, quality.stderr
+    describe = run_jsm("table", "describe", "silver/pedidos", "--lakehouse", lake, env=env, check=False, timeout=120)
+    assert describe.returncode == 4 and container in describe.stderr, describe.stderr
+    # Still no container: a second read-only command meets the same refusal, not an empty lakehouse.
+    again = run_jsm("quality", "report", "--lakehouse", lake, "--min-pass-rate", 0.5, env=env, check=False,
+                    timeout=120)
+    assert again.returncode == 4 and "not_found" in again.stderr, again.stderr

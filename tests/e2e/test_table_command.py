@@ -73,3 +73,29 @@ def test_each_subcommand_keeps_its_own_limit_default(tmp_path):
                        "--format", "json").stdout.splitlines()) == 3
     assert "--limit INT=20" in run_jsm("table", "show", "--help").stdout
     assert "--limit INT=0" in run_jsm("table", "history", "--help").stdout
+
+
+def test_restore_of_a_pipeline_table_is_refused_with_the_command_that_rebuilds_it(tmp_path):
+    """Restoring silver or gold alone would leave it behind for ever (the stage's txn stays where it is):
+    refused (exit 4) naming the rebuild; the named rebuild then brings silver level with bronze again."""
+    lake = tmp_path / "lakehouse"
+    for seed in (1, 2):
+        run_jsm("run", "--until-drained", "--synthetic", 400, "--seed", seed, "--lakehouse", lake, timeout=300)
+    silver = run_jsm("table", "restore", "silver/pedidos", "--lakehouse", lake, "--version", 1, check=False)
+    assert silver.returncode == 4, silver.stderr
+    assert "refused" in silver.stderr and "jsm run --from-bronze-version" in silver.stderr, silver.stderr
+    gold = run_jsm("table", "restore", "gold/daily_sales", "--lakehouse", lake, "--version", 1, check=False)
+    assert gold.returncode == 4 and "jsm run --full-refresh --available-now" in gold.stderr, gold.stderr
+    bronze = run_jsm("table", "restore", "bronze/pedidos", "--lakehouse", lake, "--version", 1, check=False)
+    assert bronze.returncode == 4 and "drop messages" in bronze.stderr, bronze.stderr
+    # Nothing was written by the refusals.
+    assert "RESTORE" not in run_jsm("table", "history", "silver/pedidos", "--lakehouse", lake).stdout
+    # The command it names does the right thing: silver rebuilt from bronze, the books balance.
+    command = silver.stderr.split("`")[1]
+    assert command.startswith("jsm run --from-bronze-version "), silver.stderr
+    run_jsm(*command.split()[1:], "--available-now", "--lakehouse", lake, timeout=300)
+    books = run_jsm("run", "--available-now", "--lakehouse", lake, timeout=300).stdout
+    assert "balanced:" in books, books
+    # --force restores the files anyway (the documented way to accept that).
+    forced = run_jsm("table", "restore", "gold/daily_sales", "--lakehouse", lake, "--version", 1, "--force")
+    assert "restores version 1" in forced.stdout

@@ -13,10 +13,15 @@ TEST(ExitCode, DeterministicRefusalsExitWithFour) {
   EXPECT_EQ(For(ErrorCode::kUnsupported), kExitRefused);
 }
 
+TEST(ExitCode, AccessRefusedAndFullStorageAreRefusals) {
+  EXPECT_EQ(For(ErrorCode::kPermissionDenied), kExitRefused);
+  EXPECT_EQ(For(ErrorCode::kResourceExhausted), kExitRefused);
+}
+
 TEST(ExitCode, ErrorsARetryMayFixExitWithOne) {
   for (ErrorCode code : {ErrorCode::kNotFound, ErrorCode::kAlreadyExists, ErrorCode::kIoError, ErrorCode::kCorruption,
                          ErrorCode::kConflict, ErrorCode::kUnavailable, ErrorCode::kDataLoss, ErrorCode::kTimeout,
-                         ErrorCode::kInternal}) {
+                         ErrorCode::kInternal, ErrorCode::kClientFatal}) {
     EXPECT_EQ(For(code), kExitError) << ErrorCodeName(code);
   }
 }

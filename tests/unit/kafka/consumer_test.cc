@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "common/backoff.h"
 #include "kafka/producer.h"
 #include "unit/kafka/kafka_test_support.h"
 
@@ -98,6 +99,26 @@ TEST(Consumer, ResumesAtTheGivenOffsetsAndReturnsOnlyLaterMessages) {
   std::vector<Message> more;
   ASSERT_TRUE((*consumer)->Poll(100, 300, &more));
   EXPECT_TRUE(more.empty());
+}
+
+TEST(Consumer, AFencedHandleFailsEveryPollAsClientFatalNamingTheCause) {
+  const std::string topic = CreateTestTopic(2);
+  EmbeddedBroker* broker = &SharedBroker();
+  ProduceNumbered(*broker, topic, 10);
+  auto consumer = Consumer::Create(ConfigFor(*broker), "ingest");
+  ASSERT_TRUE(consumer) << consumer.error().ToString();
+  ASSERT_TRUE((*consumer)->AssignAll(topic, {}));
+  (*consumer)->InjectFatalErrorForTesting("static consumer fenced by the broker (test)");
+  std::vector<Message> batch;
+  for (int poll = 0; poll < 3; ++poll) {  // not once: never polled back to life
+    Status status = (*consumer)->Poll(100, 100, &batch);
+    ASSERT_FALSE(status) << "a dead handle must not look healthy";
+    EXPECT_EQ(status.error().code(), ErrorCode::kClientFatal) << status.error().ToString();
+    EXPECT_NE(status.error().message().find("static consumer fenced by the broker (test)"), std::string::npos)
+        << status.error().message();
+    EXPECT_NE(status.error().message().find("FENCED_INSTANCE_ID"), std::string::npos) << status.error().message();
+    EXPECT_FALSE(IsTransient(status.error()));
+  }
 }
 
 TEST(Consumer, WatermarksCountProducedMessagesPerPartition) {

@@ -25,12 +25,13 @@ TEST(RdKafkaError, ConnectivityFailuresAreTransient) {
   }
 }
 
-TEST(RdKafkaError, AFatalClientStateIsNotRetriedWithTheSameHandle) {
+TEST(RdKafkaError, AFatalClientStateIsNotRetriedWithTheSameHandleButRebuilt) {
   for (const rd_kafka_resp_err_t err :
        {RD_KAFKA_RESP_ERR__FATAL, RD_KAFKA_RESP_ERR__FENCED, RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER,
-        RD_KAFKA_RESP_ERR_INVALID_PRODUCER_EPOCH, RD_KAFKA_RESP_ERR_UNKNOWN_PRODUCER_ID}) {
+        RD_KAFKA_RESP_ERR_INVALID_PRODUCER_EPOCH, RD_KAFKA_RESP_ERR_UNKNOWN_PRODUCER_ID,
+        RD_KAFKA_RESP_ERR_FENCED_INSTANCE_ID}) {
     const Error error = RdKafkaError(err, "producing");
-    EXPECT_EQ(error.code(), ErrorCode::kInternal) << error.message();
+    EXPECT_EQ(error.code(), ErrorCode::kClientFatal) << error.message();
     EXPECT_FALSE(IsTransient(error)) << error.message();
   }
 }

@@ -53,6 +53,24 @@ TEST_F(EventLogTest, BatchRowCarriesCommitConflictsAndExpectationRowsLeaveThemNu
   EXPECT_EQ(ConflictColumn(), (std::vector<int64_t>{-1, 2}));
 }
 
+TEST_F(EventLogTest, AnAppendLandsHoweverFarOtherWritersMovedTheLogMeanwhile) {
+  auto behind = EventLog::Open(store_.get(), PipelineOptions{});
+  auto busy = EventLog::Open(store_.get(), PipelineOptions{});
+  ASSERT_TRUE(behind && busy);
+  BatchEvent event;
+  event.stage = "refine";
+  event.target_table = "silver/pedidos";
+  // More versions than one commit retries past (CommitOptions::max_retries = 20).
+  for (int i = 0; i < 45; ++i) {
+    event.target_version = i;
+    ASSERT_TRUE((*busy)->Append(event));
+  }
+  event.stage = "ingest";
+  auto appended = (*behind)->Append(event);
+  ASSERT_TRUE(appended) << appended.error().ToString();
+  EXPECT_EQ(ConflictColumn().size(), 46u);
+}
+
 TEST_F(EventLogTest, AnEventLogWithoutTheColumnGainsItAndOldRowsReadNull) {
   // An event log as jsm wrote it before commit_conflicts existed.
   Schema old_schema = EventLogSchema();

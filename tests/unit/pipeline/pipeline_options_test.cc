@@ -68,6 +68,47 @@ TEST(PipelineOptions, AnEventSizeLimitOutOfRangeIsRejectedWithItsLineNotWrapped)
 namespace jsm::pipeline {
 namespace {
 
+TEST(PipelineOptions, WhatARunWouldRefuseOrThatMakesNoSenseIsRejectedNamingFileLineAndKey) {
+  struct Case {
+    const char* text;
+    const char* says;
+  };
+  const Case cases[] = {
+      {"[kafka.properties]\n\"bogus.property\" = \"1\"\n", "bogus.property"},
+      {"[kafka.properties]\n\"fetch.wait.max.ms\" = \"soon\"\n", "fetch.wait.max.ms"},
+      {"[kafka.properties]\n\"sasl.password\" = \"${JSM_TEST_SURELY_UNSET_VARIABLE}\"\n",
+       "JSM_TEST_SURELY_UNSET_VARIABLE"},
+      {"[lakehouse]\nuri = \"s3://bucket/lake\"\n", "scheme 's3'"},
+      {"[lakehouse]\nuri = \"\"\n", "'lakehouse.uri' is empty"},
+      {"[kafka]\ntopic = \"\"\n", "a Kafka topic name"},
+      {"[kafka]\ntopic = \"bad name!*\"\n", "a Kafka topic name"},
+      {"[kafka]\ntopic = \"a\\nb\"\n", "a Kafka topic name"},
+      {"[kafka]\ngroup_id = \"\"\n", "'kafka.group_id' is empty"},
+      {"[kafka]\nbootstrap = \"not a host\"\n", "is not HOST:PORT"},
+      {"[kafka]\nbootstrap = \"broker:99999\"\n", "not 1 to 65535"},
+      {"[kafka]\nbootstrap = \"a:9092, b:9092\"\n", "space"},
+      {"[kafka]\ncompression = \"brotli\"\n", "none, gzip, snappy, lz4 or zstd"},
+      {"[dlq]\nmax_attempts = 0\n", "'dlq.max_attempts' is 0, must be 1 to 1000"},
+      {"[ingest]\nmax_lag = -1\n", "'ingest.max_lag' is -1, must be 0 or more"},
+      {"[ingest]\ncommit_interval_ms = 0\n", "'ingest.commit_interval_ms' is 0"},
+      {"[parquet]\nrow_group_bytes = 0\n", "'parquet.row_group_bytes' is 0"},
+  };
+  int n = 0;
+  for (const Case& c : cases) {
+    const std::string name = "refused" + std::to_string(n++) + ".toml";
+    auto options = LoadPipelineOptions(WriteConfig(name, c.text));
+    ASSERT_FALSE(options) << c.text;
+    EXPECT_EQ(options.error().code(), ErrorCode::kInvalidArgument) << c.text;
+    EXPECT_NE(options.error().message().find(name + ":2:"), std::string::npos) << options.error().message();
+    EXPECT_NE(options.error().message().find(c.says), std::string::npos) << options.error().message();
+  }
+  auto good = LoadPipelineOptions(WriteConfig("accepted.toml",
+                                              "[kafka]\nbootstrap = \"b1:9092,b2:9093\"\ntopic = \"orders.v2_x-y\"\n"
+                                              "compression = \"zstd\"\n[kafka.properties]\n\"fetch.wait.max.ms\" = \"50\"\n"
+                                              "[lakehouse]\nuri = \"abfss://c@a.dfs.core.windows.net/lake\"\n"));
+  EXPECT_TRUE(good) << good.error().ToString();
+}
+
 TEST(PipelineOptions, StorageAzureSectionIsReadAsWrittenWithItsSource) {
   const std::string path = WriteConfig("azure.toml",
       "[lakehouse]\nuri = \"az://lake/jsm\"\n[storage.azure]\naccount = \"jsmdata\"\nkey = \"${LAKE_KEY}\"\n"

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <set>
+#include <thread>
 
 #include "common/record_batch.h"
 #include "delta/scan.h"
@@ -158,6 +160,144 @@ TEST(StageLoop, AStopRequestDuringTheWaitEndsTheLoopWithoutFlushingAStageThatFai
   EXPECT_FALSE(control.error().has_value());
   ASSERT_NE(stage, nullptr);
   EXPECT_EQ(static_cast<ScriptedStage*>(stage.get())->flushes, 1);
+}
+
+/// A stage whose every step fails with `error`, or (no error) reads nothing.
+class StuckStage : public Stage {
+ public:
+  explicit StuckStage(std::optional<Error> error) : error_(std::move(error)) {}
+  std::string_view name() const override { return "stuck"; }
+  Result<StepResult> Step() override {
+    ++calls;
+    if (error_) return std::unexpected(*error_);
+    return StepResult{0, false};
+  }
+  Status Flush() override {
+    ++flushes;
+    return Status::Ok();
+  }
+  Result<bool> ReachedTarget() override { return false; }
+  Status MarkTarget() override { return Status::Ok(); }
+  int calls = 0;
+  int flushes = 0;
+
+ private:
+  std::optional<Error> error_;
+};
+
+Error DeadClient() { return Error(ErrorCode::kClientFatal, "Static consumer fenced (test)"); }
+
+TEST(StageLoop, ADeadClientRebuildsTheStageEvenWhereTransientErrorsAreRetriedInPlace) {
+  Loop loop;
+  std::unique_ptr<Stage> stage = std::make_unique<ScriptedStage>(std::vector<Error>{DeadClient()}, 1);
+  int made = 0;
+  ScriptedStage* latest = nullptr;
+  const StageFactory factory = [&]() -> Result<std::unique_ptr<Stage>> {
+    ++made;
+    auto fresh = std::make_unique<ScriptedStage>(std::vector<Error>{}, 2);
+    latest = fresh.get();
+    return std::unique_ptr<Stage>(std::move(fresh));
+  };
+  RunStage(stage, RunMode::kAvailableNow, loop.upstream_done, loop.done, loop.control, TransientPolicy::kRetry,
+           factory);
+  EXPECT_FALSE(loop.control.error().has_value());
+  EXPECT_TRUE(loop.done.load());
+  EXPECT_EQ(made, 1);
+  ASSERT_EQ(stage.get(), latest);
+  EXPECT_EQ(latest->good_steps, 2);
+}
+
+TEST(StageLoop, ADeadClientWithNoWayToRebuildItStopsTheRun) {
+  Loop loop;
+  std::unique_ptr<Stage> stage = std::make_unique<ScriptedStage>(std::vector<Error>{DeadClient()}, 1);
+  RunStage(stage, RunMode::kContinuous, loop.upstream_done, loop.done, loop.control, TransientPolicy::kRetry);
+  ASSERT_TRUE(loop.control.error().has_value());
+  EXPECT_EQ(loop.control.error()->code(), ErrorCode::kClientFatal);
+}
+
+TEST(StageLoop, ADeadClientThatCannotBeRebuiltStopsTheRunAndSaysSo) {
+  Loop loop;
+  std::unique_ptr<Stage> stage = std::make_unique<ScriptedStage>(std::vector<Error>{DeadClient()}, 1);
+  const StageFactory factory = [] { return Result<std::unique_ptr<Stage>>(std::unexpected(DeadClient())); };
+  RunStage(stage, RunMode::kContinuous, loop.upstream_done, loop.done, loop.control, TransientPolicy::kRecreate,
+           factory);
+  ASSERT_TRUE(loop.control.error().has_value());
+  EXPECT_EQ(loop.control.error()->code(), ErrorCode::kClientFatal);
+  EXPECT_NE(loop.control.error()->message().find("rebuilding after a dead Kafka client"), std::string::npos)
+      << loop.control.error()->message();
+}
+
+TEST(StageLoop, ABoundedRunThatWaitsWithoutProgressGivesUpSayingWhatItWaitsFor) {
+  for (RunMode mode : {RunMode::kAvailableNow, RunMode::kUntilDrained}) {
+    Loop loop;
+    auto owned = std::make_unique<StuckStage>(std::nullopt);
+    StuckStage* stuck = owned.get();
+    std::unique_ptr<Stage> stage = std::move(owned);
+    RunStage(stage, mode, loop.upstream_done, loop.done, loop.control, TransientPolicy::kRetry, {},
+             StageOptions{0.3});
+    ASSERT_TRUE(loop.control.error().has_value());
+    EXPECT_EQ(loop.control.error()->code(), ErrorCode::kTimeout);
+    const std::string message = loop.control.error()->message();
+    EXPECT_NE(message.find("stuck: no progress for"), std::string::npos) << message;
+    EXPECT_NE(message.find("--max-wait"), std::string::npos) << message;
+    EXPECT_NE(message.find("waiting for the rows up to its target"), std::string::npos) << message;
+    EXPECT_FALSE(loop.done.load());
+    EXPECT_EQ(stuck->flushes, 0);
+  }
+}
+
+TEST(StageLoop, ABoundedRunThatKeepsFailingTransientlyGivesUpWithTheLastError) {
+  for (TransientPolicy policy : {TransientPolicy::kRetry, TransientPolicy::kRecreate}) {
+    Loop loop;
+    std::unique_ptr<Stage> stage = std::make_unique<StuckStage>(Unavailable());
+    const StageFactory factory = [] { return Result<std::unique_ptr<Stage>>(std::make_unique<StuckStage>(Unavailable())); };
+    RunStage(stage, RunMode::kAvailableNow, loop.upstream_done, loop.done, loop.control, policy, factory,
+             StageOptions{0.5});
+    ASSERT_TRUE(loop.control.error().has_value());
+    EXPECT_EQ(loop.control.error()->code(), ErrorCode::kTimeout);
+    EXPECT_NE(loop.control.error()->message().find("last error: unavailable: store unavailable (test)"),
+              std::string::npos)
+        << loop.control.error()->message();
+  }
+}
+
+TEST(StageLoop, AContinuousRunIsNeverBoundedByMaxWait) {
+  std::atomic<bool> stop{false};
+  Loop loop;
+  RunControl control(&stop);
+  auto owned = std::make_unique<StuckStage>(std::nullopt);
+  StuckStage* stuck = owned.get();
+  std::unique_ptr<Stage> stage = std::move(owned);
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    stop = true;
+  });
+  RunStage(stage, RunMode::kContinuous, loop.upstream_done, loop.done, control, TransientPolicy::kRetry, {},
+           StageOptions{0.1});
+  stopper.join();
+  EXPECT_FALSE(control.error().has_value());
+  EXPECT_TRUE(loop.done.load());
+  EXPECT_GT(stuck->calls, 1);
+}
+
+TEST(StageLoop, AStopRequestWhileTheStageKeepsFailingEndsTheRunAsAFailure) {
+  for (TransientPolicy policy : {TransientPolicy::kRetry, TransientPolicy::kRecreate}) {
+    std::atomic<bool> stop{false};
+    Loop loop;
+    RunControl control(&stop);
+    std::unique_ptr<Stage> stage = std::make_unique<StuckStage>(Unavailable());
+    const StageFactory factory = [] { return Result<std::unique_ptr<Stage>>(std::make_unique<StuckStage>(Unavailable())); };
+    std::thread stopper([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      stop = true;
+    });
+    RunStage(stage, RunMode::kContinuous, loop.upstream_done, loop.done, control, policy, factory);
+    stopper.join();
+    ASSERT_TRUE(control.error().has_value()) << "a run stopped while stuck must not end as a success";
+    EXPECT_EQ(control.error()->code(), ErrorCode::kUnavailable);
+    EXPECT_NE(control.error()->message().find("stopped while retrying"), std::string::npos)
+        << control.error()->message();
+  }
 }
 
 /// A local store whose writes can be refused, or whose next silver commit is

@@ -31,6 +31,39 @@ TEST_F(ApiRouterTest, HealthAndReadiness) {
   EXPECT_NE(ready.body.find(R"("tables":2)"), std::string::npos) << ready.body;
 }
 
+TEST_F(ApiRouterTest, ReadinessAndMetricsSayWhichStageOfTheRunKeepsFailingAndRecover) {
+  pipeline::StageHealth health;
+  ApiRouter router(store_.get(), AccessControl("", true), StaticFiles(), nullptr, &health);
+  health.Healthy("ingest");
+  health.Healthy("refine");
+  EXPECT_EQ(Get(router, "/readyz").status, 200);
+  health.Failing("ingest", Error(ErrorCode::kUnavailable, "all brokers are down \xff"), 3);
+  HttpResponse ready = Get(router, "/readyz");
+  EXPECT_EQ(ready.status, 503) << ready.body;
+  EXPECT_NE(ready.body.find(R"("ready":false)"), std::string::npos) << ready.body;
+  EXPECT_NE(ready.body.find(R"({"stage":"ingest","failing":true,"failing_for_s":)"), std::string::npos) << ready.body;
+  EXPECT_NE(ready.body.find("\"attempts\":3,\"last_error\":\"unavailable: all brokers are down \xef\xbf\xbd\""),
+            std::string::npos)
+      << ready.body;
+  EXPECT_NE(ready.body.find(R"({"stage":"refine","failing":false})"), std::string::npos) << ready.body;
+  simdjson::dom::parser parser;
+  EXPECT_EQ(parser.parse(ready.body).error(), simdjson::SUCCESS) << ready.body;
+  HttpResponse metrics = Get(router, "/metrics");
+  EXPECT_NE(metrics.body.find("jsm_stage_failing{stage=\"ingest\"} 1\n"), std::string::npos) << metrics.body;
+  EXPECT_NE(metrics.body.find("jsm_stage_failing{stage=\"refine\"} 0\n"), std::string::npos);
+  EXPECT_NE(metrics.body.find("jsm_stage_failed_attempts{stage=\"ingest\"} 3\n"), std::string::npos);
+  health.Healthy("ingest");
+  EXPECT_EQ(Get(router, "/readyz").status, 200);
+  EXPECT_NE(Get(router, "/metrics").body.find("jsm_stage_failing{stage=\"ingest\"} 0\n"), std::string::npos);
+}
+
+TEST_F(ApiRouterTest, WithoutARunReadinessListsNoStages) {
+  ApiRouter router(store_.get(), AccessControl("", true));
+  HttpResponse ready = Get(router, "/readyz");
+  EXPECT_EQ(ready.body.find("stages"), std::string::npos) << ready.body;
+  EXPECT_EQ(Get(router, "/metrics").body.find("jsm_stage_failing"), std::string::npos);
+}
+
 TEST_F(ApiRouterTest, HealthSaysWhetherLagIsConfiguredAndSumsCommitConflicts) {
   ApiRouter router(store_.get(), AccessControl("", true));
   HttpResponse ready = Get(router, "/readyz");

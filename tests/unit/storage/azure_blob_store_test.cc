@@ -305,6 +305,43 @@ TEST(AzureBlobStore, UnreachableEndpointIsUnavailableAfterBoundedRetries) {
   EXPECT_EQ(got.error().message().find(kDevelopmentAccountKey), std::string::npos);
 }
 
+TEST(AzureBlobStore, AStoreThatMustNotCreateItsContainerRefusesAMissingOneAndCreatesNothing) {
+  const AzureCredentials credentials = testing::AzuriteServer::Shared().Credentials();
+  AzureBlobOptions check;
+  check.create_container = false;
+  check.check_container = true;
+  auto missing = AzureBlobStore::Open(AzureLocation{"", "typo-container", "lake"}, credentials, check);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code(), ErrorCode::kNotFound) << missing.error().ToString();
+  EXPECT_NE(missing.error().message().find("no container 'typo-container'"), std::string::npos)
+      << missing.error().message();
+  // Asked again: still missing, so the first Open created nothing.
+  auto again = AzureBlobStore::Open(AzureLocation{"", "typo-container", "lake"}, credentials, check);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code(), ErrorCode::kNotFound);
+  // Once created (as `jsm run` does), the check passes.
+  ASSERT_TRUE(AzureBlobStore::Open(AzureLocation{"", "typo-container", "lake"}, credentials, AzureBlobOptions{}));
+  EXPECT_TRUE(AzureBlobStore::Open(AzureLocation{"", "typo-container", "lake"}, credentials, check));
+}
+
+TEST(AzureBlobStore, ABlobLeaseIsHeldByOneHolderRenewedAndReleased) {
+  auto store = AzureBlobStore::Open(AzureLocation{"", "leases", "lake"},
+                                    testing::AzuriteServer::Shared().Credentials(), AzureBlobOptions{});
+  ASSERT_TRUE(store) << store.error().ToString();
+  auto first = (*store)->TryLease("_system/leases/refine", "pid 1 on host-a");
+  ASSERT_TRUE(first) << first.error().ToString();
+  EXPECT_EQ((*first)->term_s(), AzureBlobStore::kLeaseSeconds);
+  EXPECT_TRUE((*first)->Renew());
+  auto second = (*store)->TryLease("_system/leases/refine", "pid 2 on host-b");
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error().code(), ErrorCode::kAlreadyExists) << second.error().ToString();
+  EXPECT_NE(second.error().message().find("leased by another process"), std::string::npos) << second.error().message();
+  first->reset();  // released
+  auto third = (*store)->TryLease("_system/leases/refine", "pid 3 on host-c");
+  ASSERT_TRUE(third) << third.error().ToString();
+  EXPECT_TRUE((*third)->Renew());
+}
+
 TEST(AzureBlobStore, SasTokenAuthenticatesWithoutAKeyAndIsNeverInMessages) {
   JSM_REQUIRE_AZURITE();
   // A SAS with a bad signature: Azurite rejects it, and the message must not echo it.

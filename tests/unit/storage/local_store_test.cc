@@ -224,6 +224,32 @@ TEST(LocalStore, WriteErrorsNameTheFullPath) {
   EXPECT_NE(status.error().message().find(store->root() + "/ro/"), std::string::npos) << status.error().message();
 }
 
+TEST(LocalStore, ErrnoIsPlacedOnceAccessAndSpaceAreNotRetried) {
+  EXPECT_EQ(ErrnoCode(ENOENT), ErrorCode::kNotFound);
+  EXPECT_EQ(ErrnoCode(ENOTDIR), ErrorCode::kNotFound);
+  for (int err : {EACCES, EPERM, EROFS}) EXPECT_EQ(ErrnoCode(err), ErrorCode::kPermissionDenied) << err;
+  for (int err : {ENOSPC, EDQUOT}) EXPECT_EQ(ErrnoCode(err), ErrorCode::kResourceExhausted) << err;
+  for (int err : {EIO, EINTR, EMFILE}) EXPECT_EQ(ErrnoCode(err), ErrorCode::kIoError) << err;
+}
+
+TEST(LocalStore, ALeaseIsHeldByOneHolderAtATimeAndSaysWhoHoldsIt) {
+  testing::TempDir dir;
+  auto store = OpenIn(dir);
+  auto first = store->TryLease("_system/leases/refine", "pid 1 on host-a");
+  ASSERT_TRUE(first) << first.error().ToString();
+  EXPECT_EQ((*first)->term_s(), 0) << "held until released: no renewals needed";
+  EXPECT_TRUE((*first)->Renew());
+  auto second = store->TryLease("_system/leases/refine", "pid 2 on host-b");
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error().code(), ErrorCode::kAlreadyExists);
+  EXPECT_NE(second.error().message().find("pid 1 on host-a"), std::string::npos) << second.error().message();
+  EXPECT_TRUE(store->TryLease("_system/leases/aggregate", "pid 2 on host-b")) << "another key is another lease";
+  first->reset();
+  auto third = store->TryLease("_system/leases/refine", "pid 3 on host-c");
+  EXPECT_TRUE(third) << "a released lease is free again";
+  EXPECT_FALSE(store->TryLease("../escape", "x")) << "lease keys are checked like object keys";
+}
+
 TEST(LocalStore, PutUnderAFileNamesTheFullPath) {
   testing::TempDir dir;
   auto store = OpenIn(dir);
