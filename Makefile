@@ -55,8 +55,8 @@ run: build
 	$(BUILD)/jsm run --until-drained
 
 # Every test: C++ unit and integration tests (ctest), the Python checks, the Airflow DAG tests,
-# a short chaos run, then AddressSanitizer + UBSan with the fuzz targets (`make sanitize`). Each
-# layer prints its wall time (README, "Tests"). `make tsan` is not in it yet: see README, "Tests".
+# a short chaos run, AddressSanitizer + UBSan with the fuzz targets (`make sanitize`), then
+# ThreadSanitizer (`make tsan`). Each layer prints its wall time (README, "Tests").
 LAYER = @echo "== layer $(1): $$(( $$(date +%s) - $$(cat $(BUILD)/.layer_start) )) s"; date +%s > $(BUILD)/.layer_start
 test: build venv spark-jars kafka-jars azurite-install browser-deps airflow-venv
 	@date +%s > $(BUILD)/.layer_start
@@ -70,6 +70,8 @@ test: build venv spark-jars kafka-jars azurite-install browser-deps airflow-venv
 	$(call LAYER,chaos (short))
 	$(MAKE) --no-print-directory sanitize
 	$(call LAYER,sanitize (build and tests))
+	$(MAKE) --no-print-directory tsan
+	$(call LAYER,tsan (build and tests))
 
 # Sanitizer builds with clang (cmake/sanitizers.cmake, docs/fuzzing.md). A sanitizer report fails the test.
 ASAN_BUILD ?= build-asan
