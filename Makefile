@@ -6,7 +6,7 @@ PYTHON ?= python3
 JOBS ?= $(shell nproc)
 DATA_CSV ?= ../shared/data/sales_transactions_v4a.csv
 
-.PHONY: all deps venv build run test unit pytest bench clean spark-jars
+.PHONY: all deps venv build jsm run test unit pytest bench clean spark-jars
 .PHONY: kafka-jars kafka-up kafka-down azurite-install azurite-up azurite-down bench-azure bench-ingest
 .PHONY: dashboard browser-deps sanitize asan-build tsan fuzz
 
@@ -28,6 +28,10 @@ $(BUILD)/build.ninja: CMakeLists.txt
 
 build: deps $(BUILD)/build.ninja dashboard
 	cmake --build $(BUILD) -j $(JOBS)
+
+# Only what `make run` needs: the jsm binary (no tests, tools, fuzzers or benchmarks) and the dashboard.
+jsm: deps $(BUILD)/build.ninja dashboard
+	cmake --build $(BUILD) -j $(JOBS) --target jsm
 
 # The live dashboard `jsm serve` serves at / (docs/dashboard.md): pinned npm packages
 # (web/dashboard/package-lock.json) bundled by esbuild into web/dashboard/dist.
@@ -51,7 +55,7 @@ tests/browser/node_modules/.installed: tests/browser/package-lock.json
 browser-deps: tests/browser/node_modules/.installed
 
 # The pipeline end to end on the embedded defaults: embedded broker, ./lakehouse, synthetic orders.
-run: build
+run: jsm
 	$(BUILD)/jsm run --until-drained
 
 # Every test: C++ unit and integration tests (ctest), the Python checks, the Airflow DAG tests,

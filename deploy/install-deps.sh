@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Installs the Debian packages listed in deploy/debian-packages.txt that are missing.
+# Installs the Debian packages listed in deploy/debian-packages.txt that are missing, and says which.
 # Needs root (or sudo); says clearly what to run when it cannot.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 mapfile -t wanted < <(grep -vE '^\s*(#|$)' "$here/debian-packages.txt")
 missing=()
-for package in "${wanted[@]}"; do
+for line in "${wanted[@]}"; do
+  read -r package condition command <<<"$line"
+  if [[ ${condition:-} == unless-command ]] && command -v "$command" >/dev/null 2>&1; then
+    continue
+  fi
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
     missing+=("$package")
   fi

@@ -147,7 +147,15 @@ std::function<int()> RegisterTopicsCommand(CLI::App* app) {
       ->capture_default_str();
   ensure->add_option("--cleanup-policy", args->cleanup_policy, "delete, compact or compact,delete")
       ->capture_default_str()
-      ->check(CLI::IsMember({"delete", "compact", "compact,delete", "delete,compact"}));
+      // Not CLI::IsMember: its help would list {delete,compact,compact,delete,delete,compact}.
+      ->check(CLI::Validator(
+          [](std::string& policy) -> std::string {
+            if (policy == "delete" || policy == "compact" || policy == "compact,delete" || policy == "delete,compact") {
+              return {};
+            }
+            return "must be delete, compact or compact,delete";
+          },
+          "delete|compact|compact,delete"));
   ensure->add_option("--timeout", args->timeout_s, "seconds to wait for the brokers to answer, and for each admin call")
       ->capture_default_str()
       ->check(CLI::Range(1, 3600));

@@ -49,7 +49,8 @@ Result<std::unique_ptr<IngestStage>> IngestStage::Create(storage::ObjectStore* s
   stage->options_ = options;
   JSM_ASSIGN_OR_RETURN(stage->bronze_, OpenBronzeTable(store));
   kafka::ClientConfig consumer_config = client;
-  if (assignment != IngestAssignment::kExplicit && !client.properties.contains("group.instance.id")) {
+  if (assignment != IngestAssignment::kExplicit && options.static_membership &&
+      !client.properties.contains("group.instance.id")) {
     // A static member (KIP-345): a process restarted after a crash, with the same id, takes
     // its partitions back at once instead of waiting for the dead member's session to expire.
     JSM_ASSIGN_OR_RETURN(ProcessSlot slot, ProcessSlot::Acquire(GroupId(options)));
@@ -87,9 +88,9 @@ Result<std::unique_ptr<IngestStage>> IngestStage::Create(storage::ObjectStore* s
       R"("ingest starts","stage":"ingest","cluster":"{}","topic":"{}","partitions":{},"bronze_version":{},"assignment":"{}","group":"{}","group_instance_id":{})",
       stage->cluster_id_, options.topic, stage->partitions_, stage->bronze_->version(),
       assignment == IngestAssignment::kGroup ? "group" : "explicit", GroupId(options),
-      kafka::JsonQuoted(assignment == IngestAssignment::kGroup && consumer_config.properties.contains("group.instance.id")
-                            ? consumer_config.properties.at("group.instance.id")
-                            : std::string()));
+      assignment == IngestAssignment::kGroup && consumer_config.properties.contains("group.instance.id")
+          ? kafka::JsonQuoted(consumer_config.properties.at("group.instance.id"))
+          : std::string("null"));
   return stage;
 }
 

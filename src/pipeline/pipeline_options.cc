@@ -218,6 +218,8 @@ Result<PipelineOptions> LoadPipelineOptions(const std::string& path, PipelineOpt
         if (status && options.group_id.empty()) {
           status = MakeError(ErrorCode::kInvalidArgument, Where(path, node.source()) + ": 'kafka.group_id' is empty");
         }
+      } else if (full == "kafka.static_membership") {
+        status = Read(node, path, full, &options.static_membership);
       } else if (full == "kafka.compression") {
         status = Read(node, path, full, &options.producer_compression);
         const std::string& codec = options.producer_compression;

@@ -27,6 +27,9 @@ struct PipelineOptions {
   std::string bootstrap = "embedded";  ///< "embedded" or "host:port,..."
   std::string topic = "pedidos";
   std::string group_id = "jsm-pipeline";
+  /// Ingest in a group is a static member (KIP-345, group.instance.id "<group>-<host>-<slot>"),
+  /// so a restart after a crash takes its partitions back at once; false: a dynamic member.
+  bool static_membership = true;
   std::map<std::string, std::string> kafka_properties;  ///< passed to librdkafka
 
   int64_t ingest_commit_messages = 100000;  ///< bronze commit after this many messages...

@@ -85,3 +85,19 @@ def test_available_now_joins_no_group(real_kafka, tmp_path):
     assert '"assignment":"explicit"' in proc.stderr, proc.stderr[-3000:]
     offsets = bronze_offsets(lakehouse)
     assert len(offsets) == len(set(offsets)) == 2000
+
+
+def test_static_membership_false_makes_ingest_a_dynamic_member(real_kafka, tmp_path):
+    topic, lakehouse = "dynamic-member", tmp_path / "lakehouse"
+    setup_topic(real_kafka.bootstrap, topic, tmp_path, 1500, seed=34)
+    cfg = tmp_path / "dynamic.toml"
+    cfg.write_text('[kafka]\ngroup_id = "dynamic-member-test"\nstatic_membership = false\n')
+    proc = start_ingest(real_kafka.bootstrap, topic, cfg, lakehouse, tmp_path / "dynamic.log")
+    try:
+        wait_for(lambda: len(bronze_offsets(lakehouse)) == 1500, 120, "1500 events in bronze")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+    log = (tmp_path / "dynamic.log").read_text()
+    assert '"assignment":"group"' in log and '"group_instance_id":null' in log, log[-3000:]
+    assert proc.returncode == 0, log[-3000:]

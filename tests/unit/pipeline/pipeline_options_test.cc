@@ -243,5 +243,19 @@ TEST(PipelineOptions, PrivacySectionIsReadAndOffByDefault) {
   EXPECT_EQ(shipped->pseudonym_key_env, "JSM_PSEUDONYM_KEY");
 }
 
+TEST(PipelineOptions, StaticMembershipIsOnByDefaultAndCanBeTurnedOff) {
+  EXPECT_TRUE(PipelineOptions{}.static_membership);
+  auto shipped = LoadPipelineOptions(JSM_SOURCE_DIR "/config/pipeline.toml");
+  ASSERT_TRUE(shipped) << shipped.error().ToString();
+  EXPECT_TRUE(shipped->static_membership);
+  auto dynamic = LoadPipelineOptions(WriteConfig("dynamic.toml", "[kafka]\nstatic_membership = false\n"));
+  ASSERT_TRUE(dynamic) << dynamic.error().ToString();
+  EXPECT_FALSE(dynamic->static_membership);
+  auto typed = LoadPipelineOptions(WriteConfig("dynamic_typed.toml", "[kafka]\nstatic_membership = \"no\"\n"));
+  ASSERT_FALSE(typed);
+  EXPECT_NE(typed.error().message().find("dynamic_typed.toml:2:"), std::string::npos) << typed.error().message();
+  EXPECT_NE(typed.error().message().find("kafka.static_membership"), std::string::npos) << typed.error().message();
+}
+
 }  // namespace
 }  // namespace jsm::pipeline
