@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cli/exit_code.h"
 #include "model/order_source.h"
@@ -64,11 +65,14 @@ struct ServeSession;
 /// `web_dir` holds the dashboard served at /; empty = DefaultDashboardDir(). `store_settings`
 /// are the config's `[storage.*]` sections (Azure credentials of an az:// lakehouse). `kafka` (null
 /// or an embedded bootstrap = none) gives the broker, topic and group whose consumer lag is served.
+/// `allowed_hosts`: names a request's Host header may carry besides IP literals, localhost and the
+/// listen host (--allow-host; any other name is refused, against DNS rebinding).
 std::shared_ptr<ServeSession> StartServing(const std::string& lakehouse, const std::string& listen,
                                            const std::string& token, int* exit_code, const std::string& web_dir = "",
                                            const storage::StoreSettings& store_settings = {},
                                            const pipeline::PipelineOptions* kafka = nullptr,
-                                           const pipeline::StageHealth* health = nullptr);
+                                           const pipeline::StageHealth* health = nullptr,
+                                           const std::vector<std::string>& allowed_hosts = {});
 /// The built dashboard next to the binary: <dir of jsm>/../web/dashboard/dist (a build tree in
 /// the source tree, as `make build` makes), else <dir of jsm>/web, else ./web/dashboard/dist;
 /// empty when none holds an index.html.

@@ -16,9 +16,15 @@ int main(int argc, char** argv) {
                "4 refused, nothing (more) written: retrying will not help (see README, Exit codes)."};
   app.set_version_flag("--version", std::string("jsm ") + JSM_VERSION);
   app.require_subcommand(1);
-  std::string log_level = "info";
-  app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off (logs are JSON lines on stderr)")
-      ->capture_default_str();
+  std::string log_level;
+  app.add_option("--log-level", log_level,
+                 "trace, debug, info, warn, error or off (default: warn when stderr is a terminal, info otherwise)");
+  std::string log_format = "auto";
+  app.add_option("--log-format", log_format,
+                 "json (one object per line), text (for a person) or auto: text when stderr is a terminal, "
+                 "json otherwise")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "json", "text"}));
   // One line per subcommand: its name and what runs it.
   const std::vector<std::pair<std::string, std::function<int()>>> commands = {
       {"run", jsm::cli::RegisterRunCommand(&app)},
@@ -39,6 +45,9 @@ int main(int argc, char** argv) {
     // 106 required, 109 extras, ...); every one that is not --help/--version is a usage error.
     return app.exit(error) == 0 ? jsm::cli::kExitOk : jsm::cli::kExitUsage;
   }
+  const bool terminal = jsm::StderrIsTerminal();
+  if (log_level.empty()) log_level = terminal ? "warn" : "info";
+  jsm::SetLogFormat(log_format == "auto" ? (terminal ? "text" : "json") : log_format);
   if (!jsm::SetLogLevel(log_level)) {
     jsm::cli::PrintError("unknown --log-level '" + log_level + "'");
     return jsm::cli::kExitUsage;

@@ -1,6 +1,9 @@
+#include <unistd.h>
+
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "cli/run_progress.h"
 #include "pipeline/pipeline_runner.h"
 
 namespace jsm::cli {
@@ -78,10 +81,19 @@ int Run(RunArgs& args) {
   request.stop = &StopRequested();
   request.connect_timeout_s = args.connect_timeout_s;
   request.max_wait_s = args.max_wait_s;
-  request.notify = [](const std::string& line) {
-    std::printf("%s\n", line.c_str());
-    std::fflush(stdout);
-  };
+  // On a terminal, one progress line redrawn in place while the stages run (a bounded run:
+  // a continuous one runs for days and says what it does in the log).
+  std::unique_ptr<TerminalProgress> progress;
+  if (isatty(STDOUT_FILENO) == 1 && (args.until_drained || args.available_now)) {
+    progress = std::make_unique<TerminalProgress>(stdout);
+    request.progress = [shown = progress.get()](const pipeline::RunProgress& now) { shown->Update(now); };
+    request.notify = [shown = progress.get()](const std::string& line) { shown->Line(line); };
+  } else {
+    request.notify = [](const std::string& line) {
+      std::printf("%s\n", line.c_str());
+      std::fflush(stdout);
+    };
+  }
   if (args.available_now) {
     request.mode = pipeline::RunMode::kAvailableNow;
   } else {
@@ -119,6 +131,7 @@ int Run(RunArgs& args) {
               args.available_now ? "available-now" : args.until_drained ? "until-drained" : "continuous (Ctrl-C stops)");
   std::fflush(stdout);
   auto report = pipeline::RunPipeline(std::move(request));
+  if (progress) progress->Finish();
   if (!report) {
     PrintError(report.error().ToString());
     return ExitCodeFor(report.error());

@@ -49,7 +49,8 @@ std::shared_ptr<ServeSession> StartServing(const std::string& lakehouse, const s
                                            const std::string& flag_token, int* exit_code, const std::string& web_dir,
                                            const storage::StoreSettings& store_settings,
                                            const pipeline::PipelineOptions* kafka,
-                                           const pipeline::StageHealth* health) {
+                                           const pipeline::StageHealth* health,
+                                           const std::vector<std::string>& allowed_hosts) {
   auto address = serve::ParseListenAddress(listen);
   if (!address) {
     PrintError(address.error().message());
@@ -60,7 +61,9 @@ std::shared_ptr<ServeSession> StartServing(const std::string& lakehouse, const s
   if (token.empty()) {
     if (const char* env = std::getenv("JSM_SERVE_TOKEN")) token = env;
   }
-  serve::AccessControl access(token, serve::IsLoopbackHost(address->host));
+  std::vector<std::string> host_names = allowed_hosts;
+  host_names.push_back(address->host);
+  serve::AccessControl access(token, serve::IsLoopbackHost(address->host), std::move(host_names));
   if (auto valid = access.Validate(); !valid) {
     PrintError(valid.error().message());
     *exit_code = kExitUsage;
@@ -104,7 +107,8 @@ std::shared_ptr<ServeSession> StartServing(const std::string& lakehouse, const s
   auto http = serve::HttpServer::Start(session->router.get(), *address);
   if (!http) {
     PrintError(http.error().message());
-    *exit_code = kExitError;
+    // An address in use is the command line's to change (usage); anything else may pass on retry.
+    *exit_code = http.error().code() == ErrorCode::kInvalidArgument ? kExitUsage : kExitError;
     return nullptr;
   }
   session->http = std::move(*http);
@@ -126,6 +130,7 @@ struct ServeArgs {
   std::string listen = "127.0.0.1:8080";
   std::string token;
   std::string web;
+  std::vector<std::string> allowed_hosts;
 };
 
 int Serve(const ServeArgs& args) {
@@ -142,7 +147,7 @@ int Serve(const ServeArgs& args) {
   // (the default without --bootstrap or a config naming a broker).
   const bool shared = options->bootstrap != "embedded";
   auto session = StartServing(lakehouse, args.listen, args.token, &exit_code, args.web, options->storage,
-                              shared ? &*options : nullptr);
+                              shared ? &*options : nullptr, nullptr, args.allowed_hosts);
   if (!session) return exit_code;
   // The first line is the base URL alone, for scripts (useful with port 0).
   std::printf("%s\n", session->url.c_str());
@@ -191,6 +196,10 @@ std::function<int()> RegisterServeCommand(CLI::App* app) {
   command->add_option("--token", args->token,
                       "token every request but /healthz must carry (Authorization: Bearer TOKEN or ?token=); "
                       "default: the JSM_SERVE_TOKEN environment variable");
+  command->add_option("--allow-host", args->allowed_hosts,
+                      "a name clients reach this server by (repeatable; IP addresses, localhost and the --listen "
+                      "host always work): a request whose Host header names anything else gets 421, so a web page "
+                      "cannot read the lakehouse through DNS rebinding");
   command->add_option("--web", args->web,
                       "directory of the built dashboard served at / (default: <dir of jsm>/../web/dashboard/dist, i.e. "
                       "the source tree of build/jsm after `make dashboard`, then <dir of jsm>/web, then "

@@ -86,9 +86,12 @@ Result<RunReport> RunPipeline(RunRequest request) {
   if (options.bootstrap == "embedded") {
     JSM_ASSIGN_OR_RETURN(broker, kafka::EmbeddedBroker::Start(3, kafka::DefaultTopics(options.topic)));
     client.bootstrap_servers = broker->bootstrap_servers();
+    // The broker lives as long as this process: a command to watch it only where the run lasts.
     notify("embedded broker listening on " + client.bootstrap_servers + " (topics " + options.topic + ", " +
-           kafka::DeadLetterTopic(options.topic) + "); watch with: kafkacat -b " + client.bootstrap_servers +
-           " -t " + options.topic + " -C");
+           kafka::DeadLetterTopic(options.topic) + ")" +
+           (request.mode == RunMode::kContinuous
+                ? "; watch with: kafkacat -b " + client.bootstrap_servers + " -t " + options.topic + " -C"
+                : std::string()));
   }
   report.bootstrap = client.bootstrap_servers;
 
@@ -121,6 +124,11 @@ Result<RunReport> RunPipeline(RunRequest request) {
   if (request.mode == RunMode::kUntilDrained) {
     JSM_ASSIGN_OR_RETURN(Reconciliation before, Reconcile(store.get()));
     bronze_before = before.bronze_rows;
+    if (bronze_before > 0 && request.source) {
+      notify("the lakehouse already holds " + std::to_string(bronze_before) +
+             " bronze messages from earlier runs: the books count them too, and orders replayed again are in "
+             "bronze twice and removed by silver as duplicates (a fresh demo: --lakehouse NEW_DIR)");
+    }
   }
   // A continuous or until-drained run on a real cluster is a member of the consumer group
   // (several processes share the topic). --available-now and the embedded broker assign
@@ -223,7 +231,7 @@ Result<RunReport> RunPipeline(RunRequest request) {
       }
       feed.progress = [&](int64_t count) {
         produced = count;
-        notify("produced " + std::to_string(count) + " events");
+        if (!request.progress) notify("produced " + std::to_string(count) + " events");
       };
       auto count = FeedOrders(request.source.get(), producer->get(), options.topic, feed,
                               [&] { return control.stopping(); });
@@ -233,7 +241,11 @@ Result<RunReport> RunPipeline(RunRequest request) {
     });
   }
   const std::atomic<bool> always{true};
+  std::atomic<int64_t> refined_rows{0}, aggregated_rows{0};
   const StageOptions limits{request.max_wait_s, request.health};
+  StageOptions refine_limits = limits, aggregate_limits = limits;
+  refine_limits.rows_in = &refined_rows;
+  aggregate_limits.rows_in = &aggregated_rows;
   // Ingest retries its calls in place; refine and aggregate, whose failed steps may leave
   // half-applied state in memory (dedupe keys, totals), start again from their tables.
   std::unique_ptr<Stage> ingest_stage = std::move(ingest);
@@ -276,16 +288,29 @@ Result<RunReport> RunPipeline(RunRequest request) {
     // tracked across the new stage), storage outages.
     threads.emplace_back([&] {
       RunStage(refine_stage, request.mode, ingest_done, refine_done, control, TransientPolicy::kRecreate,
-               recreate_refine, limits);
+               recreate_refine, refine_limits);
     });
   }
   if (aggregate_stage) {
     threads.emplace_back([&] {
       RunStage(aggregate_stage, request.mode, refine_done, aggregate_done, control, TransientPolicy::kRecreate,
-               recreate_aggregate, limits);
+               recreate_aggregate, aggregate_limits);
+    });
+  }
+  std::atomic<bool> stages_done{false};
+  std::thread progress_thread;
+  if (request.progress) {
+    progress_thread = std::thread([&] {
+      while (!stages_done.load()) {
+        request.progress(RunProgress{produced.load(), ingested_rows.load(), refined_rows.load(),
+                                     aggregated_rows.load(), MonotonicSeconds() - started});
+        for (int i = 0; i < 10 && !stages_done.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
     });
   }
   for (std::thread& thread : threads) thread.join();
+  stages_done = true;
+  if (progress_thread.joinable()) progress_thread.join();
   if (auto error = control.error()) return std::unexpected(*error);
   if (dead_letters) JSM_RETURN_IF_ERROR(dead_letters->Flush(60000));
 

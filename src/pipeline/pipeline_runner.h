@@ -22,6 +22,15 @@ namespace jsm::pipeline {
 enum class StageSet { kAll, kIngest, kRefine, kAggregate };
 
 /// A run's request.
+/// Counts of a run so far, for a person watching it (RunRequest::progress).
+struct RunProgress {
+  int64_t produced = 0;    ///< events the replay produced
+  int64_t in_bronze = 0;   ///< messages committed to bronze by this run
+  int64_t refined = 0;     ///< bronze rows refine has read
+  int64_t aggregated = 0;  ///< silver rows aggregate has read
+  double seconds = 0;      ///< since the run started
+};
+
 struct RunRequest {
   PipelineOptions options;
   RunMode mode = RunMode::kContinuous;
@@ -39,6 +48,9 @@ struct RunRequest {
   StageHealth* health = nullptr;
   /// Progress lines for a person (the CLI prints them).
   std::function<void(const std::string&)> notify;
+  /// If set: called about twice a second from a thread of its own while the stages run (then
+  /// the replay does not notify "produced N events").
+  std::function<void(const RunProgress&)> progress;
   /// >= 0: before the refine stage runs, rebuild silver and quarantine from bronze
   /// as of this version (RefineStage::RebuildFromBronze); needs the refine stage.
   /// In bounded modes refine then stops at this version.

@@ -126,6 +126,7 @@ void RunStage(std::unique_ptr<Stage>& stage, RunMode mode, const std::atomic<boo
         return fail(step.error());
       }
       if (step->rows_in > 0 || step->committed) {
+        if (options.rows_in != nullptr) *options.rows_in += step->rows_in;
         if (backoff.attempts() > 0) {
           Log().info(R"("recovered","stage":"{}","after_attempts":{})", name, backoff.attempts());
         }

@@ -66,6 +66,8 @@ struct StageOptions {
   double max_wait_s = 0;
   /// Told when the stage fails and when it makes progress again (may be null); must outlive the loop.
   StageHealth* health = nullptr;
+  /// Each step's input rows are added here (may be null): progress for a person.
+  std::atomic<int64_t>* rows_in = nullptr;
 };
 
 /// Runs `stage` until it reaches its target (bounded modes) or the run stops.

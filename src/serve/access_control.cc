@@ -13,6 +13,33 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   return difference == 0;
 }
 
+bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
+/// Four dot-separated decimal numbers of 0..255: "192.168.0.10".
+bool IsIpv4Literal(std::string_view text) {
+  int parts = 0;
+  while (parts < 4) {
+    int value = -1;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    const size_t used = static_cast<size_t>(end - text.data());
+    if (error != std::errc() || used == 0 || used > 3 || value > 255) return false;
+    text.remove_prefix(used);
+    ++parts;
+    if (parts < 4) {
+      if (!text.starts_with('.')) return false;
+      text.remove_prefix(1);
+    }
+  }
+  return text.empty();
+}
+
 }  // namespace
 
 bool IsLoopbackHost(std::string_view host) {
@@ -52,9 +79,30 @@ Status AccessControl::Validate() const {
 
 bool AccessControl::Allows(std::string_view path, std::string_view authorization, std::string_view query_token) const {
   if (token_.empty() || path == "/healthz") return true;
-  constexpr std::string_view kBearer = "Bearer ";
-  if (authorization.starts_with(kBearer) && ConstantTimeEquals(authorization.substr(kBearer.size()), token_)) return true;
+  // The scheme is case-insensitive (RFC 9110, 11.1): "Bearer", "bearer", "BEARER".
+  constexpr std::string_view kBearer = "bearer ";
+  if (authorization.size() > kBearer.size() && EqualsIgnoringCase(authorization.substr(0, kBearer.size()), kBearer)) {
+    std::string_view credentials = authorization.substr(kBearer.size());
+    while (credentials.starts_with(' ')) credentials.remove_prefix(1);
+    if (ConstantTimeEquals(credentials, token_)) return true;
+  }
   return !query_token.empty() && ConstantTimeEquals(query_token, token_);
+}
+
+bool AccessControl::AllowsHost(std::string_view host_header) const {
+  if (host_header.empty()) return true;
+  std::string_view host = host_header;
+  if (host.starts_with('[')) {
+    // An IPv6 literal, "[::1]:8080": the brackets say it is no name.
+    return host.find(']') != std::string_view::npos;
+  }
+  if (const size_t colon = host.rfind(':'); colon != std::string_view::npos) host = host.substr(0, colon);
+  if (host.ends_with('.')) host.remove_suffix(1);  // "localhost." is localhost
+  if (IsIpv4Literal(host) || EqualsIgnoringCase(host, "localhost")) return true;
+  for (const std::string& name : host_names_) {
+    if (EqualsIgnoringCase(host, name)) return true;
+  }
+  return false;
 }
 
 }  // namespace jsm::serve

@@ -73,6 +73,23 @@ int StatusOf(const Error& error) {
 }
 
 HttpResponse ApiRouter::Handle(const HttpRequest& request) {
+  HttpResponse response = Route(request);
+  // On every answer: no MIME sniffing, no framing (clickjacking), no referrer, and a policy that
+  // lets the dashboard load only its own files (no inline script, no other origin).
+  response.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  response.headers.emplace_back("X-Frame-Options", "DENY");
+  response.headers.emplace_back("Referrer-Policy", "no-referrer");
+  response.headers.emplace_back("Content-Security-Policy",
+                                "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                                "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+  return response;
+}
+
+bool IsDataPath(std::string_view path) {
+  return path == "/readyz" || path == "/metrics" || path == "/api" || path.starts_with("/api/");
+}
+
+HttpResponse ApiRouter::Route(const HttpRequest& request) {
   if (request.method != "GET" && request.method != "HEAD") {
     HttpResponse response = ErrorResponse(405, "only GET is served");
     response.headers.emplace_back("Allow", "GET, HEAD");
@@ -83,6 +100,22 @@ HttpResponse ApiRouter::Handle(const HttpRequest& request) {
     response.content_type = "text/plain";
     response.body = "ok\n";
     return response;
+  }
+  if (!access_.AllowsHost(request.host)) {
+    return ErrorResponse(421, "Host '" + request.host +
+                                  "' is not a name of this server (a page using DNS rebinding?); a name of yours "
+                                  "is allowed with --allow-host NAME");
+  }
+  // The dashboard's own files hold no data: a page opened with ?token= loads them without it,
+  // then sends the token with every data request.
+  if (!IsDataPath(request.path)) {
+    if (auto file = web_.Find(request.path)) {
+      HttpResponse response;
+      response.content_type = std::move(file->content_type);
+      response.body = std::move(file->body);
+      response.headers.emplace_back("Cache-Control", "no-cache");
+      return response;
+    }
   }
   const auto token = request.params.find("token");
   if (!access_.Allows(request.path, request.authorization, token == request.params.end() ? "" : token->second)) {
@@ -97,13 +130,6 @@ HttpResponse ApiRouter::Handle(const HttpRequest& request) {
   constexpr std::string_view kTablePrefix = "/api/tables/";
   if (request.path.starts_with(kTablePrefix)) {
     return TableResponse(request, std::string_view(request.path).substr(kTablePrefix.size()));
-  }
-  if (auto file = web_.Find(request.path)) {
-    HttpResponse response;
-    response.content_type = std::move(file->content_type);
-    response.body = std::move(file->body);
-    response.headers.emplace_back("Cache-Control", "no-cache");
-    return response;
   }
   if (request.path == "/" && !web_.enabled()) {
     return ErrorResponse(404, "no dashboard: build it with `make dashboard` or give `--web DIR` (see docs/dashboard.md)");

@@ -24,6 +24,7 @@ struct HttpRequest {
   std::multimap<std::string, std::string> params;
   std::string accept;         ///< the Accept header
   std::string authorization;  ///< the Authorization header
+  std::string host;           ///< the Host header (empty: none, HTTP/1.0)
 };
 
 /// A response to send.
@@ -50,9 +51,11 @@ class ApiRouter {
         lag_(lag),
         health_(health) {}
 
+  /// The answer to `request`, with the security headers every answer carries.
   HttpResponse Handle(const HttpRequest& request);
 
  private:
+  HttpResponse Route(const HttpRequest& request);
   HttpResponse ListTablesResponse();
   HttpResponse TableResponse(const HttpRequest& request, std::string_view rest);
   HttpResponse MetricsResponse();
@@ -75,6 +78,9 @@ void WriteLagJson(const LagReport& report, delta::JsonWriter* json);
 /// A JSON error body {"error": message} with `status`; bytes of `message` that are not
 /// UTF-8 (a request path quoted in it) become U+FFFD, so the body is always valid JSON.
 HttpResponse ErrorResponse(int status, std::string_view message);
+
+/// True for the routes that answer with data (/readyz, /metrics, /api/...): never a dashboard file.
+bool IsDataPath(std::string_view path);
 
 /// The HTTP status of an error: 400 invalid argument, 404 not found, 503 unavailable, 500 otherwise.
 int StatusOf(const Error& error);

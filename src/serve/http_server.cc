@@ -1,7 +1,9 @@
 #include "serve/http_server.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
+#include <cerrno>
 #include <chrono>
 
 namespace jsm::serve {
@@ -14,6 +16,7 @@ void Serve(ApiRouter* router, const httplib::Request& in, httplib::Response& out
   request.params = in.params;
   request.accept = in.get_header_value("Accept");
   request.authorization = in.get_header_value("Authorization");
+  request.host = in.get_header_value("Host");
   HttpResponse response = router->Handle(request);
   out.status = response.status;
   for (const auto& [name, value] : response.headers) out.set_header(name, value);
@@ -40,14 +43,24 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(ApiRouter* router, const L
   http.Patch(R"(/.*)", handler);
   http.Delete(R"(/.*)", handler);
   http.Options(R"(/.*)", handler);
+  // SO_REUSEADDR only: a restart binds through TIME_WAIT, but an address another server listens on
+  // is refused (httplib's default, SO_REUSEPORT, let a second server share the port and its requests).
+  http.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
+  errno = 0;
   if (address.port == 0) {
     server->port_ = http.bind_to_any_port(address.host);
   } else {
     server->port_ = http.bind_to_port(address.host, address.port) ? address.port : -1;
   }
   if (server->port_ <= 0) {
-    return MakeError(ErrorCode::kUnavailable, "cannot listen on " + address.host + ":" + std::to_string(address.port) +
-                                                  " (address in use or not local?)");
+    const std::string where = address.host + ":" + std::to_string(address.port);
+    if (errno == EADDRINUSE) {
+      return MakeError(ErrorCode::kInvalidArgument, "cannot listen on " + where + ": address in use");
+    }
+    return MakeError(ErrorCode::kUnavailable, "cannot listen on " + where + " (not an address of this machine?)");
   }
   server->thread_ = std::thread([&http] { http.listen_after_bind(); });
   // stop() only ends a listener that is running: wait for it, so an early Stop cannot miss it.

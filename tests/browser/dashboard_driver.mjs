@@ -13,6 +13,10 @@ const browser = await chromium.launch({ executablePath: executable, headless: tr
 const page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
 const errors = [];
 page.on("pageerror", (error) => errors.push(String(error)));
+// Console errors too: a file refused (401), a Content-Security-Policy violation.
+page.on("console", (message) => {
+  if (message.type() === "error") errors.push("console: " + message.text());
+});
 await page.goto(url, { waitUntil: "load" });
 console.log(JSON.stringify({ ready: true }));
 

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import threading
 import time
+import urllib.error
 import urllib.request
 
 import deltalake
@@ -252,3 +253,48 @@ def test_dashboard_shows_the_consumer_lag_metrics_report(real_kafka, tmp_path):
         if driver is not None:
             stop(driver)
         server.stop()
+
+
+def test_dashboard_works_with_a_token(tmp_path):
+    """`jsm serve --token T`: the page opened as /?token=T loads its files (they need no token),
+    sends the token with every data request, and shows gold, with no console error."""
+    lakehouse = tmp_path / "lakehouse"
+    run_jsm("run", "--synthetic", 20000, "--until-drained", "--lakehouse", lakehouse, timeout=600)
+    serve = subprocess.Popen([JSM, "serve", "--lakehouse", str(lakehouse), "--listen", "127.0.0.1:0",
+                              "--token", "dash-s3cret"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    driver = None
+    try:
+        url = serve.stdout.readline().strip()
+        assert url.startswith("http://"), serve.stderr.read()
+        try:
+            urllib.request.urlopen(url + "/api/tables", timeout=30)
+            raise AssertionError("the data answered without the token")
+        except urllib.error.HTTPError as error:
+            assert error.code == 401
+        driver = subprocess.Popen(["node", str(DRIVER), url + "/?token=dash-s3cret&interval=1", CHROMIUM],
+                                  cwd=BROWSER_DIR, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True)
+        driver_out = Lines(driver.stdout)
+        assert json.loads(driver_out.next(120)) == {"ready": True}
+        deadline = time.monotonic() + 120
+        snapshot = None
+        while time.monotonic() < deadline:
+            driver.stdin.write("snapshot\n")
+            driver.stdin.flush()
+            snapshot = json.loads(driver_out.next(60))
+            assert snapshot["pageErrors"] == [], snapshot["pageErrors"]
+            if snapshot["kpis"] is not None:
+                break
+            time.sleep(0.5)
+        assert snapshot and snapshot["kpis"] is not None, f"the tokened page showed no numbers: {snapshot}"
+        versions = (int(snapshot["monthlyVersion"]), int(snapshot["rfmVersion"]))
+        shown, expected = shown_kpis(snapshot), expected_kpis(lakehouse, *versions)
+        assert shown.pop("kpi-cancellation-rate") == pytest.approx(expected.pop("kpi-cancellation-rate"), rel=1e-12)
+        assert shown == expected
+        driver.stdin.write("quit\n")
+        driver.stdin.close()
+        assert driver.wait(timeout=60) == 0
+    finally:
+        if driver is not None:
+            stop(driver)
+        stop(serve)

@@ -222,3 +222,15 @@ def test_run_serve_shows_gold_while_the_pipeline_runs(tmp_path):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def test_a_second_server_on_a_port_in_use_exits_2_and_the_first_keeps_serving(server, lakehouse):
+    port = server.url.rsplit(":", 1)[1]
+    second = subprocess.run([JSM, "serve", "--lakehouse", str(lakehouse), "--listen", f"127.0.0.1:{port}"],
+                            capture_output=True, text=True, timeout=30)
+    assert second.returncode == 2, (second.returncode, second.stdout, second.stderr)
+    assert "address in use" in second.stderr, second.stderr
+    # Every request still reaches the first server.
+    for _ in range(10):
+        status, _, body = server.get("/healthz")
+        assert status == 200, body

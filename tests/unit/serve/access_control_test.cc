@@ -49,5 +49,32 @@ TEST(AccessControl, BeyondLoopbackATokenIsRequired) {
   EXPECT_FALSE(guarded.Allows("/api/tables", "", "s3cretX"));
 }
 
+TEST(AccessControl, TheBearerSchemeIsCaseInsensitive) {
+  AccessControl guarded("s3cret", false);
+  EXPECT_TRUE(guarded.Allows("/metrics", "bearer s3cret", ""));
+  EXPECT_TRUE(guarded.Allows("/metrics", "BEARER s3cret", ""));
+  EXPECT_TRUE(guarded.Allows("/metrics", "Bearer  s3cret", ""));
+  EXPECT_FALSE(guarded.Allows("/metrics", "bearer", ""));
+  EXPECT_FALSE(guarded.Allows("/metrics", "bearer ", ""));
+  EXPECT_FALSE(guarded.Allows("/metrics", "bearers3cret", ""));
+}
+
+TEST(AccessControl, HostHeadersOfIpLiteralsLocalhostAndNamedHostsAreAllowed) {
+  AccessControl access("", true, {"dash.example.com"});
+  for (const char* host : {"", "127.0.0.1:8080", "127.0.0.1", "10.1.2.3:80", "[::1]:8080", "[fe80::1]", "localhost",
+                           "LOCALHOST:8080", "localhost.:8080", "dash.example.com", "Dash.Example.COM:443"}) {
+    EXPECT_TRUE(access.AllowsHost(host)) << host;
+  }
+}
+
+TEST(AccessControl, AnyOtherNameIsRefusedAgainstDnsRebinding) {
+  AccessControl access("", true, {"dash.example.com"});
+  for (const char* host : {"attacker.example", "attacker.example:8080", "127.0.0.1.attacker.example", "1.2.3",
+                           "1.2.3.4.5", "256.1.1.1", "localhost.attacker.example", "dash.example.com.evil",
+                           "[::1", "0x7f.0.0.1"}) {
+    EXPECT_FALSE(access.AllowsHost(host)) << host;
+  }
+}
+
 }  // namespace
 }  // namespace jsm::serve

@@ -180,7 +180,7 @@ TEST_F(ApiRouterTest, MetricsAreServedAsPrometheusText) {
   EXPECT_NE(metrics.body.find("jsm_table_version{table=\"gold/things\"} 2\n"), std::string::npos) << metrics.body;
 }
 
-TEST_F(ApiRouterTest, ServesTheDashboardAtRootBehindTheToken) {
+TEST_F(ApiRouterTest, ServesTheDashboardAtRootItsFilesWithoutTheTokenItsDataWithIt) {
   const std::string web = dir_.path() + "/web";
   std::filesystem::create_directories(web);
   std::ofstream(web + "/index.html") << "<html>dashboard</html>";
@@ -194,14 +194,55 @@ TEST_F(ApiRouterTest, ServesTheDashboardAtRootBehindTheToken) {
   EXPECT_EQ(Get(open_router, "/../lake").status, 404);
   EXPECT_EQ(Get(open_router, "/api/tables").status, 200);  // the API routes still win
 
+  // A page opened as /?token=T loads its files without the token (they hold no data) and
+  // sends it with every data request.
   ApiRouter guarded(store_.get(), AccessControl("s3cret", false), StaticFiles(web));
-  EXPECT_EQ(Get(guarded, "/").status, 401);
-  EXPECT_EQ(Get(guarded, "/", {}, "Bearer s3cret").status, 200);
+  EXPECT_EQ(Get(guarded, "/").status, 200);
+  EXPECT_EQ(Get(guarded, "/app.js").status, 200);
+  EXPECT_EQ(Get(guarded, "/api/tables").status, 401);
+  EXPECT_EQ(Get(guarded, "/metrics").status, 401);
+  EXPECT_EQ(Get(guarded, "/readyz").status, 401);
+  EXPECT_EQ(Get(guarded, "/no-such-file").status, 401);
+  EXPECT_EQ(Get(guarded, "/api/tables", {}, "Bearer s3cret").status, 200);
 
   ApiRouter without(store_.get(), AccessControl("", true));
   HttpResponse none = Get(without, "/");
   EXPECT_EQ(none.status, 404);
   EXPECT_NE(none.body.find("make dashboard"), std::string::npos) << none.body;
+}
+
+TEST_F(ApiRouterTest, AHostHeaderNamingAnotherSiteGets421AgainstDnsRebinding) {
+  ApiRouter router(store_.get(), AccessControl("", true, {"127.0.0.1", "dash.internal"}));
+  HttpRequest request;
+  request.path = "/api/tables";
+  for (const char* host : {"attacker.example", "attacker.example:8080"}) {
+    request.host = host;
+    HttpResponse refused = router.Handle(request);
+    EXPECT_EQ(refused.status, 421) << host;
+    EXPECT_NE(refused.body.find("--allow-host"), std::string::npos) << refused.body;
+  }
+  for (const char* host : {"127.0.0.1:8080", "localhost:8080", "dash.internal", ""}) {
+    request.host = host;
+    EXPECT_EQ(router.Handle(request).status, 200) << host;
+  }
+  request.path = "/healthz";  // health probes come by any name
+  request.host = "attacker.example";
+  EXPECT_EQ(router.Handle(request).status, 200);
+}
+
+TEST_F(ApiRouterTest, EveryAnswerCarriesTheSecurityHeaders) {
+  ApiRouter router(store_.get(), AccessControl("", true));
+  for (const char* path : {"/healthz", "/api/tables", "/no-such-route"}) {
+    HttpResponse response = Get(router, path);
+    std::map<std::string, std::string> headers(response.headers.begin(), response.headers.end());
+    EXPECT_EQ(headers["X-Content-Type-Options"], "nosniff") << path;
+    EXPECT_EQ(headers["X-Frame-Options"], "DENY") << path;
+    EXPECT_EQ(headers["Referrer-Policy"], "no-referrer") << path;
+    const std::string& policy = headers["Content-Security-Policy"];
+    EXPECT_NE(policy.find("script-src 'self'"), std::string::npos) << policy;
+    EXPECT_NE(policy.find("frame-ancestors 'none'"), std::string::npos) << policy;
+    EXPECT_EQ(policy.find("unsafe-inline"), std::string::npos) << policy;
+  }
 }
 
 }  // namespace

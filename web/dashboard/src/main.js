@@ -8,7 +8,10 @@ Chart.register(...registerables);
 
 const params = new URLSearchParams(window.location.search);
 const TOKEN = params.get("token") || "";
-const INTERVAL_MS = Math.max(1000, Number(params.get("interval") || 3) * 1000);
+// ?interval=S: seconds between refreshes, 1..3600; anything else (abc, -1, NaN) is the default 3.
+const ASKED_INTERVAL_S = Number(params.get("interval"));
+const INTERVAL_MS =
+  (Number.isFinite(ASKED_INTERVAL_S) && ASKED_INTERVAL_S >= 1 ? Math.min(ASKED_INTERVAL_S, 3600) : 3) * 1000;
 const PALETTE = ["#3366cc", "#dc3912", "#ff9900", "#109618", "#990099", "#0099c6", "#dd4477", "#66aa00", "#b82e2e", "#316395"];
 
 /** GET a path of this server as JSON (the token, when the page was opened with one, goes along). */
