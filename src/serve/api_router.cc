@@ -72,16 +72,20 @@ int StatusOf(const Error& error) {
   }
 }
 
+void AddSecurityHeaders(HttpResponse* response) {
+  // No MIME sniffing, no framing (clickjacking), no referrer, and a policy that lets the
+  // dashboard load only its own files (no inline script, no other origin).
+  response->headers.emplace_back("X-Content-Type-Options", "nosniff");
+  response->headers.emplace_back("X-Frame-Options", "DENY");
+  response->headers.emplace_back("Referrer-Policy", "no-referrer");
+  response->headers.emplace_back("Content-Security-Policy",
+                                 "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                                 "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+}
+
 HttpResponse ApiRouter::Handle(const HttpRequest& request) {
   HttpResponse response = Route(request);
-  // On every answer: no MIME sniffing, no framing (clickjacking), no referrer, and a policy that
-  // lets the dashboard load only its own files (no inline script, no other origin).
-  response.headers.emplace_back("X-Content-Type-Options", "nosniff");
-  response.headers.emplace_back("X-Frame-Options", "DENY");
-  response.headers.emplace_back("Referrer-Policy", "no-referrer");
-  response.headers.emplace_back("Content-Security-Policy",
-                                "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                                "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+  AddSecurityHeaders(&response);
   return response;
 }
 

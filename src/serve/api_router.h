@@ -79,6 +79,10 @@ void WriteLagJson(const LagReport& report, delta::JsonWriter* json);
 /// UTF-8 (a request path quoted in it) become U+FFFD, so the body is always valid JSON.
 HttpResponse ErrorResponse(int status, std::string_view message);
 
+/// The headers every answer of the server carries (X-Content-Type-Options, X-Frame-Options,
+/// Referrer-Policy, Content-Security-Policy).
+void AddSecurityHeaders(HttpResponse* response);
+
 /// True for the routes that answer with data (/readyz, /metrics, /api/...): never a dashboard file.
 bool IsDataPath(std::string_view path);
 
