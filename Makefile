@@ -66,11 +66,11 @@ test: build venv spark-jars kafka-jars azurite-install browser-deps airflow-venv
 	@date +%s > $(BUILD)/.layer_start
 	cd $(BUILD) && ctest --output-on-failure -j 2
 	$(call LAYER,ctest)
-	JSM_BIN=$(abspath $(BUILD)/jsm) JSM_DATA_CSV=$(abspath $(DATA_CSV)) $(VENV)/bin/python -m pytest -v tests/e2e tests/python
+	JSM_BIN=$(abspath $(BUILD)/jsm) JSM_DATA_CSV=$(abspath $(DATA_CSV)) $(VENV)/bin/python -m pytest -v --durations=15 tests/e2e tests/python
 	$(call LAYER,pytest)
 	$(MAKE) --no-print-directory airflow-test
 	$(call LAYER,airflow)
-	$(MAKE) --no-print-directory chaos CHAOS_ARGS="--kills 20 --broker-restarts 1 --pauses 1"
+	$(MAKE) --no-print-directory chaos CHAOS_ARGS="--kills 20 --maintenance-kills 6 --broker-restarts 2 --pauses 1"
 	$(call LAYER,chaos (short))
 	$(MAKE) --no-print-directory sanitize
 	$(call LAYER,sanitize (build and tests))

@@ -90,14 +90,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
  private:
   void OnHead(beast::error_code error) {
     if (error == http::error::header_limit) {
-      // The head is still in the buffer: a request line alone over the limit is 414, else 431.
-      const std::string_view head(static_cast<const char*>(buffer_.cdata().data()), buffer_.size());
-      const size_t line_end = head.find("\r\n");
-      if (line_end == std::string_view::npos || line_end > kMaxRequestHeadBytes) {
+      // The parser takes the request line as soon as it is whole: without one, the line alone
+      // was over the limit (414); with one, the headers were (431).
+      if (parser_->get().method() == http::verb::unknown && parser_->get().method_string().empty()) {
         return Fail(414, "the request line is longer than 8 KiB");
       }
       return Fail(431, "the request headers are larger than 8 KiB");
     }
+    if (error == http::error::body_limit) return Fail(413, "the request body is larger than 64 KiB");
     if (error) {
       // The client went away, was too slow (the deadline), or sent what is not HTTP/1.x.
       if (error != http::error::end_of_stream && error != beast::error::timeout && error != asio::error::eof &&

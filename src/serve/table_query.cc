@@ -108,13 +108,18 @@ Result<TableRows> QueryTable(storage::ObjectStore* store, const std::string& tab
   if (!query.order.empty()) {
     std::vector<int> columns;
     for (const OrderKey& key : query.order) columns.push_back(all.schema().FieldIndex(key.column));
-    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-      for (size_t k = 0; k < columns.size(); ++k) {
-        const int c = CompareRows(all.column(columns[k]), a, b);
-        if (c != 0) return query.order[k].descending ? c > 0 : c < 0;
-      }
-      return false;
-    });
+    // Only the first limit + 1 rows are wanted (the one more tells truncation): a partial sort,
+    // n log k rather than n log n. Ties keep table order (the row index decides), as a stable sort would.
+    const size_t wanted = std::min(order.size(), static_cast<size_t>(query.limit) + 1);
+    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(wanted), order.end(),
+                      [&](size_t a, size_t b) {
+                        for (size_t k = 0; k < columns.size(); ++k) {
+                          const int c = CompareRows(all.column(columns[k]), a, b);
+                          if (c != 0) return query.order[k].descending ? c > 0 : c < 0;
+                        }
+                        return a < b;
+                      });
+    order.resize(wanted);
   }
   rows.truncated = static_cast<int64_t>(order.size()) > query.limit;
   if (rows.truncated) order.resize(query.limit);

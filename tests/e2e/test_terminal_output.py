@@ -38,7 +38,7 @@ def test_on_a_terminal_a_progress_line_text_logs_at_warn_and_the_books(tmp_path)
     code, out = run_in_terminal(["run", "--until-drained", "--synthetic", "30000", "--rate", "15000",
                                  "--lakehouse", tmp_path / "lake"], tmp_path)
     assert code == 0, out
-    assert re.search(r"\rproduced [\d,]+ \| in bronze [\d,]+", out), out
+    assert re.search(r"\r\x1b\[Kproduced [\d,]+ \| in bronze [\d,]+", out), out
     assert "reconciliation" in out and "balanced:" in out, out
     assert '{"ts":' not in out, "JSON log lines on a terminal:\n" + out
     # The broker dies with a bounded run: no command to watch it.

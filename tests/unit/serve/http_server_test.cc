@@ -109,6 +109,12 @@ TEST_F(HttpServerTest, RefusesOtherMethodsAndOversizeRequests) {
   auto traversal = client.Get("/api/tables/gold/%2e%2e%2f%2e%2e%2fetc");
   ASSERT_TRUE(traversal);
   EXPECT_EQ(traversal->status, 404);
+  RawClient raw(server_->port());
+  ASSERT_TRUE(raw.Send("GET /api/tables%zz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+  EXPECT_TRUE(raw.Receive(2.0).starts_with("HTTP/1.1 400")) << "a bad % escape";
+  RawClient not_http(server_->port());
+  ASSERT_TRUE(not_http.Send("HELLO\r\n\r\n"));
+  EXPECT_TRUE(not_http.Receive(2.0).starts_with("HTTP/1.1 400")) << "not HTTP";
 }
 
 TEST_F(HttpServerTest, HeadersOverTheLimitAre431AndAPostWithoutBodyIsAnsweredAtOnce) {
@@ -119,7 +125,7 @@ TEST_F(HttpServerTest, HeadersOverTheLimitAre431AndAPostWithoutBodyIsAnsweredAtO
   RawClient raw(server_->port());
   ASSERT_TRUE(raw.connected());
   const auto started = std::chrono::steady_clock::now();
-  ASSERT_TRUE(raw.Send("POST /api/tables HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+  ASSERT_TRUE(raw.Send("POST /api/tables HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"));
   const std::string answer = raw.Receive(2.0);
   EXPECT_TRUE(answer.starts_with("HTTP/1.1 405")) << answer;
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
