@@ -70,7 +70,7 @@ test: build venv spark-jars kafka-jars azurite-install browser-deps airflow-venv
 	$(call LAYER,pytest)
 	$(MAKE) --no-print-directory airflow-test
 	$(call LAYER,airflow)
-	$(MAKE) --no-print-directory chaos CHAOS_ARGS="--kills 20 --maintenance-kills 6 --broker-restarts 2 --pauses 1"
+	$(MAKE) --no-print-directory chaos CHAOS_ARGS="--kills 24 --maintenance-kills 8 --broker-restarts 2 --pauses 1"
 	$(call LAYER,chaos (short))
 	$(MAKE) --no-print-directory sanitize
 	$(call LAYER,sanitize (build and tests))
