@@ -3,8 +3,10 @@
 #include <algorithm>
 
 #include "common/clock.h"
+#include "common/logging.h"
 #include "delta/json_writer.h"
 #include "delta/table.h"
+#include "kafka/rdkafka_log.h"
 #include "serve/table_catalog.h"
 #include "serve/table_query.h"
 
@@ -61,6 +63,14 @@ HttpResponse ErrorResponse(int status, std::string_view message) {
   response.status = status;
   response.body = json.Take() + "\n";
   return response;
+}
+
+HttpResponse StorageErrorResponse(std::string_view what, const Error& error) {
+  // The error's own text may name absolute paths or quote the storage service: the log has it.
+  Log().warn(R"("http request failed","what":{},"error":{})", kafka::JsonQuoted(what),
+             kafka::JsonQuoted(error.ToString()));
+  return ErrorResponse(StatusOf(error), std::string(what) + " (" + std::string(ErrorCodeName(error.code())) +
+                                            "; the server's log says more)");
 }
 
 int StatusOf(const Error& error) {
@@ -143,7 +153,11 @@ HttpResponse ApiRouter::Route(const HttpRequest& request) {
 
 HttpResponse ApiRouter::ReadyResponse() {
   auto tables = ListTables(store_);
-  if (!tables) return ErrorResponse(503, "the lakehouse cannot be listed: " + tables.error().ToString());
+  if (!tables) {
+    HttpResponse response = StorageErrorResponse("the lakehouse cannot be listed", tables.error());
+    response.status = 503;
+    return response;
+  }
   const std::vector<pipeline::StageHealthEntry> stages =
       health_ != nullptr ? health_->Snapshot() : std::vector<pipeline::StageHealthEntry>();
   const bool failing = std::any_of(stages.begin(), stages.end(), [](const auto& s) { return s.failing; });
@@ -214,7 +228,7 @@ void WriteLagJson(const LagReport& report, delta::JsonWriter* json) {
 
 HttpResponse ApiRouter::HealthResponse() {
   auto conflicts = metrics_.CommitConflicts();
-  if (!conflicts) return ErrorResponse(StatusOf(conflicts.error()), conflicts.error().ToString());
+  if (!conflicts) return StorageErrorResponse("the commit conflicts cannot be read", conflicts.error());
   delta::JsonWriter json;
   json.BeginObject();
   json.Key("lag");
@@ -244,7 +258,7 @@ HttpResponse ApiRouter::HealthResponse() {
 
 HttpResponse ApiRouter::ListTablesResponse() {
   auto tables = ListTables(store_);
-  if (!tables) return ErrorResponse(StatusOf(tables.error()), tables.error().ToString());
+  if (!tables) return StorageErrorResponse("the lakehouse cannot be listed", tables.error());
   delta::JsonWriter json;
   json.BeginObject();
   json.Key("tables");
@@ -279,7 +293,21 @@ HttpResponse ApiRouter::TableResponse(const HttpRequest& request, std::string_vi
   auto query = ParseTableQuery(request.params, request.accept);
   if (!query) return ErrorResponse(400, query.error().message());
   auto rows = QueryTable(store_, ref->path(), *query);
-  if (!rows) return ErrorResponse(StatusOf(rows.error()), rows.error().message());
+  if (!rows) {
+    // A request's own mistake (an unknown column) is told as it is; anything else by the table's
+    // name, since the error's text names files where they are stored.
+    const Error& error = rows.error();
+    if (error.code() == ErrorCode::kInvalidArgument) return ErrorResponse(400, error.message());
+    if (error.code() == ErrorCode::kNotFound && query->version >= 0) {
+      HttpResponse response = StorageErrorResponse(
+          ref->path() + " has no version " + std::to_string(query->version) + " (or its log was cleaned up)", error);
+      response.status = 404;
+      return response;
+    }
+    HttpResponse response = StorageErrorResponse(ref->path() + " cannot be read", error);
+    response.status = 500;
+    return response;
+  }
   HttpResponse response;
   if (query->csv) {
     response.content_type = "text/csv; charset=utf-8";
@@ -293,7 +321,7 @@ HttpResponse ApiRouter::TableResponse(const HttpRequest& request, std::string_vi
 
 HttpResponse ApiRouter::MetricsResponse() {
   auto text = metrics_.Render();
-  if (!text) return ErrorResponse(500, text.error().ToString());
+  if (!text) return StorageErrorResponse("the metrics cannot be read", text.error());
   HttpResponse response;
   response.content_type = "text/plain; version=0.0.4; charset=utf-8";
   response.body = std::move(*text);

@@ -211,6 +211,22 @@ TEST_F(ApiRouterTest, ServesTheDashboardAtRootItsFilesWithoutTheTokenItsDataWith
   EXPECT_NE(none.body.find("make dashboard"), std::string::npos) << none.body;
 }
 
+TEST_F(ApiRouterTest, ErrorBodiesNameTheTableNeverAnAbsolutePath) {
+  ApiRouter router(store_.get(), AccessControl("", true));
+  HttpResponse version = Get(router, "/api/tables/gold/things", {{"version", "42"}});
+  EXPECT_EQ(version.status, 404);
+  EXPECT_EQ(version.body.find(dir_.path()), std::string::npos) << version.body;
+  // A data file gone: the table cannot be read, and the body says which table, not where it lives.
+  for (const auto& entry : std::filesystem::directory_iterator(dir_.path() + "/lake/gold/things")) {
+    if (entry.path().extension() == ".parquet") std::filesystem::remove(entry.path());
+  }
+  HttpResponse broken = Get(router, "/api/tables/gold/things");
+  EXPECT_GE(broken.status, 400) << broken.body;
+  EXPECT_NE(broken.body.find("gold/things cannot be read"), std::string::npos) << broken.body;
+  EXPECT_EQ(broken.body.find(dir_.path()), std::string::npos) << broken.body;
+  EXPECT_EQ(broken.body.find(".parquet"), std::string::npos) << broken.body;
+}
+
 TEST_F(ApiRouterTest, AHostHeaderNamingAnotherSiteGets421AgainstDnsRebinding) {
   ApiRouter router(store_.get(), AccessControl("", true, {"127.0.0.1", "dash.internal"}));
   HttpRequest request;
