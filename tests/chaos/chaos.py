@@ -264,6 +264,7 @@ class Chaos:
         """Every count of the report for one lakehouse; rows of `erased` customers are not expected."""
         topic = read_topic_exact(self.kafka.bootstrap, TOPIC)
         wanted = {coords: value for coords, _key, value, _headers in topic if customer_of(value) not in erased}
+        erased_messages = len(topic) - len(wanted)
         bronze = deltalake.DeltaTable(str(lake / "bronze/pedidos")).to_pyarrow_table(
             columns=["partition", "offset", "value"])
         got = collections.Counter(zip(bronze["partition"].to_pylist(), bronze["offset"].to_pylist()))
@@ -311,7 +312,7 @@ class Chaos:
                     versions_read += 1
                 except Exception as error:
                     unreadable.append(f"{name}@{version}: {error}")
-        return dict(messages=len(wanted), lost=len(lost), duplicated=duplicated + silver_dup, extra=len(extra),
+        return dict(messages=len(topic), erased_messages=erased_messages, lost=len(lost), duplicated=duplicated + silver_dup, extra=len(extra),
                     changed_bytes=changed, silver_missing=silver_missing, silver_extra=silver_extra,
                     gold_groups_wrong=gold_wrong, unreadable=unreadable, versions_read=versions_read)
 
@@ -390,7 +391,8 @@ class Chaos:
         print(f"  {'total':44s} {sum(v for k, v in self.faults.items() if not k.startswith('feed')):6d}")
         print(f"chaos: {result['messages']} messages in the topic, {result['versions_read']} table versions read by "
               f"delta-rs, {elapsed:.0f} s of faults, final --available-now {final_s:.1f} s"
-              + (f", customers erased {len(self.erased)}" if self.erased else ""))
+              + (f", {len(self.erased)} customer(s) erased ({result['erased_messages']} of the messages not expected "
+                 "in bronze)" if self.erased else ""))
         print(f"  rows lost                        {result['lost']:6d}")
         print(f"  rows duplicated                  {result['duplicated']:6d}")
         print(f"  bronze rows not in the topic     {result['extra']:6d}")
