@@ -20,6 +20,7 @@ struct RunArgs {
   bool available_now = false;
   std::string stage = "all";
   std::string serve;  ///< --serve HOST:PORT, empty = no server
+  std::vector<std::string> allowed_hosts;  ///< --allow-host NAME...
   int64_t from_bronze_version = -1;  ///< --from-bronze-version V, -1 = no rebuild
   bool full_refresh = false;         ///< --full-refresh
   int connect_timeout_s = 300;
@@ -122,7 +123,8 @@ int Run(RunArgs& args) {
   std::shared_ptr<ServeSession> serving;
   if (!args.serve.empty()) {
     int exit_code = kExitOk;
-    serving = StartServing(options.lakehouse, args.serve, "", &exit_code, "", options.storage, &options, &health);
+    serving = StartServing(options.lakehouse, args.serve, "", &exit_code, "", options.storage, &options, &health,
+                           args.allowed_hosts);
     if (!serving) return exit_code;
     std::printf("serving %s (see docs/serve.md)\n", ServeUrl(*serving).c_str());
   }
@@ -176,6 +178,9 @@ std::function<int()> RegisterRunCommand(CLI::App* app) {
   command->add_option("--serve", args->serve,
                       "also serve the lakehouse over HTTP while running (HOST:PORT, as `jsm serve --listen`; "
                       "beyond loopback the token comes from JSM_SERVE_TOKEN; consumer lag only on a shared broker)");
+  command->add_option("--allow-host", args->allowed_hosts,
+                      "with --serve: a name clients reach the server by (repeatable), as `jsm serve --allow-host`")
+      ->needs("--serve");
   command
       ->add_option("--connect-timeout", args->connect_timeout_s,
                    "seconds ingest waits at start for an unreachable Kafka broker, retrying with backoff, "

@@ -1,5 +1,7 @@
 #include "serve/http_server.h"
 
+#include <sys/resource.h>
+
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -252,6 +254,19 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(ApiRouter* router, const L
                                                       HttpServerLimits limits) {
   auto state = std::make_unique<State>();
   state->router = router;
+  // Every connection is a file descriptor: raise the soft limit to the hard one, and keep the
+  // connection bound under it (with room for the lakehouse's files), so a flood meets our limit
+  // (closed at once) before accept() runs out of descriptors.
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0) {
+    if (files.rlim_cur < files.rlim_max) {
+      files.rlim_cur = files.rlim_max;
+      setrlimit(RLIMIT_NOFILE, &files);
+      getrlimit(RLIMIT_NOFILE, &files);
+    }
+    const rlim_t room = files.rlim_cur > 256 ? files.rlim_cur - 256 : files.rlim_cur / 2;
+    if (static_cast<rlim_t>(limits.max_connections) > room) limits.max_connections = static_cast<int>(room);
+  }
   state->limits = limits;
   const std::string where = address.host + ":" + std::to_string(address.port);
   beast::error_code error;

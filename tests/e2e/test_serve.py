@@ -234,3 +234,28 @@ def test_a_second_server_on_a_port_in_use_exits_2_and_the_first_keeps_serving(se
     for _ in range(10):
         status, _, body = server.get("/healthz")
         assert status == 200, body
+
+
+def get_with_host(url, path, host):
+    import http.client
+    netloc = url.removeprefix("http://")
+    connection = http.client.HTTPConnection(netloc, timeout=30)
+    connection.putrequest("GET", path, skip_host=True)
+    connection.putheader("Host", host)
+    connection.endheaders()
+    response = connection.getresponse()
+    return response.status, dict(response.getheaders()), response.read().decode()
+
+
+def test_dns_rebinding_is_refused_and_allowed_names_are_served(server, lakehouse):
+    status, headers, body = get_with_host(server.url, "/api/tables/silver/pedidos", "attacker.example:8080")
+    assert status == 421, body
+    assert "--allow-host" in json.loads(body)["error"]
+    assert headers["X-Frame-Options"] == "DENY" and "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert get_with_host(server.url, "/healthz", "attacker.example")[0] == 200
+    named = Server(lakehouse, extra=["--allow-host", "dash.example"])
+    try:
+        assert get_with_host(named.url, "/api/tables", "dash.example:8080")[0] == 200
+        assert get_with_host(named.url, "/api/tables", "other.example")[0] == 421
+    finally:
+        named.stop()
