@@ -3,7 +3,9 @@
 namespace jsm::cli {
 
 std::string GroupThousands(int64_t value) {
-  std::string digits = std::to_string(value < 0 ? -(value + 1) + 1ULL : static_cast<unsigned long long>(value));
+  // The magnitude in unsigned arithmetic, so that INT64_MIN has one too.
+  const unsigned long long magnitude = static_cast<unsigned long long>(value);
+  const std::string digits = std::to_string(value < 0 ? 0ULL - magnitude : magnitude);
   std::string out;
   for (size_t i = 0; i < digits.size(); ++i) {
     if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
