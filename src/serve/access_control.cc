@@ -93,8 +93,15 @@ bool AccessControl::AllowsHost(std::string_view host_header) const {
   if (host_header.empty()) return true;
   std::string_view host = host_header;
   if (host.starts_with('[')) {
-    // An IPv6 literal, "[::1]:8080": the brackets say it is no name.
-    return host.find(']') != std::string_view::npos;
+    // An IPv6 literal, "[::1]:8080": hex digits, ':' and '.' inside the brackets, then only a port.
+    const size_t close = host.find(']');
+    if (close == std::string_view::npos || close == 1) return false;
+    for (const char c : host.substr(1, close - 1)) {
+      const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+      if (!hex && c != ':' && c != '.') return false;
+    }
+    const std::string_view after = host.substr(close + 1);
+    return after.empty() || after.starts_with(':');
   }
   if (const size_t colon = host.rfind(':'); colon != std::string_view::npos) host = host.substr(0, colon);
   if (host.ends_with('.')) host.remove_suffix(1);  // "localhost." is localhost

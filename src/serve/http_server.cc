@@ -115,6 +115,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
     stream_.expires_after(Seconds(state_->limits.body_timeout_s));
     http::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code error, size_t) {
       if (error == http::error::body_limit) return self->Fail(413, "the request body is larger than 64 KiB");
+      // A body that is not HTTP (a bad chunk size or syntax) is answered; a client gone or too slow is not.
+      if (error && error != beast::error::timeout && error != asio::error::eof &&
+          error != asio::error::operation_aborted && error != asio::error::connection_reset &&
+          error != http::error::partial_message) {
+        return self->Fail(400, "the request body is not valid HTTP/1.1: " + error.message());
+      }
       if (error) return self->Close();
       self->Dispatch();
     });

@@ -71,7 +71,7 @@ TEST(AccessControl, AnyOtherNameIsRefusedAgainstDnsRebinding) {
   AccessControl access("", true, {"dash.example.com"});
   for (const char* host : {"attacker.example", "attacker.example:8080", "127.0.0.1.attacker.example", "1.2.3",
                            "1.2.3.4.5", "256.1.1.1", "localhost.attacker.example", "dash.example.com.evil",
-                           "[::1", "0x7f.0.0.1"}) {
+                           "[::1", "0x7f.0.0.1", "[evil.com]", "[x].evil.com", "[]", "[::1].evil"}) {
     EXPECT_FALSE(access.AllowsHost(host)) << host;
   }
 }

@@ -112,6 +112,9 @@ TEST_F(HttpServerTest, RefusesOtherMethodsAndOversizeRequests) {
   RawClient raw(server_->port());
   ASSERT_TRUE(raw.Send("GET /api/tables%zz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
   EXPECT_TRUE(raw.Receive(2.0).starts_with("HTTP/1.1 400")) << "a bad % escape";
+  RawClient bad_chunk(server_->port());
+  ASSERT_TRUE(bad_chunk.Send("POST /x HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n"));
+  EXPECT_TRUE(bad_chunk.Receive(2.0).starts_with("HTTP/1.1 400")) << "a bad chunk size";
   RawClient not_http(server_->port());
   ASSERT_TRUE(not_http.Send("HELLO\r\n\r\n"));
   EXPECT_TRUE(not_http.Receive(2.0).starts_with("HTTP/1.1 400")) << "not HTTP";
