@@ -72,6 +72,14 @@ std::chrono::steady_clock::duration Seconds(double s) {
   return std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(s));
 }
 
+/// True for a read that ended because the client went away or was too slow (the deadline):
+/// nothing to answer. Any other read error is a request that is not HTTP/1.1, answered 400.
+bool ClientGone(const beast::error_code& error) {
+  return error == http::error::end_of_stream || error == http::error::partial_message ||
+         error == beast::error::timeout || error == asio::error::eof || error == asio::error::operation_aborted ||
+         error == asio::error::connection_reset;
+}
+
 /// One client connection: reads a request (head first, then any body), hands it to a worker,
 /// writes the answer, and reads the next one while the client keeps the connection alive.
 class Connection : public std::enable_shared_from_this<Connection> {
@@ -101,12 +109,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     }
     if (error == http::error::body_limit) return Fail(413, "the request body is larger than 64 KiB");
     if (error) {
-      // The client went away, was too slow (the deadline), or sent what is not HTTP/1.x.
-      if (error != http::error::end_of_stream && error != beast::error::timeout && error != asio::error::eof &&
-          error != asio::error::operation_aborted && error != asio::error::connection_reset) {
-        return Fail(400, "not an HTTP/1.1 request: " + error.message());
-      }
-      return Close();
+      if (ClientGone(error)) return Close();
+      return Fail(400, "not an HTTP/1.1 request: " + error.message());
     }
     if (parser_->is_done()) return Dispatch();  // no body (a POST without one is answered at once)
     if (const auto length = parser_->content_length(); length && *length > kMaxRequestBodyBytes) {
@@ -115,13 +119,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
     stream_.expires_after(Seconds(state_->limits.body_timeout_s));
     http::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code error, size_t) {
       if (error == http::error::body_limit) return self->Fail(413, "the request body is larger than 64 KiB");
-      // A body that is not HTTP (a bad chunk size or syntax) is answered; a client gone or too slow is not.
-      if (error && error != beast::error::timeout && error != asio::error::eof &&
-          error != asio::error::operation_aborted && error != asio::error::connection_reset &&
-          error != http::error::partial_message) {
+      if (error) {
+        if (ClientGone(error)) return self->Close();
         return self->Fail(400, "the request body is not valid HTTP/1.1: " + error.message());
       }
-      if (error) return self->Close();
       self->Dispatch();
     });
   }
